@@ -1,0 +1,25 @@
+/** Malformed bytes: truncated, trailing, over-long or non-canonical input. */
+export class EncodingError extends Error {
+	override readonly name = 'EncodingError';
+}
+
+/**
+ * A block, header or transaction that breaks a rule. `reason` is Bitcoin Core's reject reason
+ * where one exists; `score` is the misbehaviour score a peer earns for sending it (100 = ban).
+ */
+export class VerifyError extends Error {
+	override readonly name = 'VerifyError';
+	constructor(
+		readonly reason: string,
+		readonly score: number,
+		readonly kind: 'block' | 'header' | 'tx' = 'block',
+		detail?: string,
+	) {
+		super(detail ? `${reason}: ${detail}` : reason);
+	}
+}
+
+/** A problem with the datadir: locked by another process, wrong schema, unreadable. */
+export class DatadirError extends Error {
+	override readonly name = 'DatadirError';
+}
