@@ -12,7 +12,7 @@ export function fromHex(s: string): Uint8Array {
 
 /** Hashes are shown byte-reversed, as Bitcoin does. */
 export function hashToHex(hash: Uint8Array): string {
-	return bytesToHex(hash.slice().reverse());
+	return bytesToHex(Uint8Array.from(hash).reverse()); // from(): Buffer.slice would not copy
 }
 
 export function hexToHash(s: string): Uint8Array {

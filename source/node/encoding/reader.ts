@@ -8,7 +8,11 @@ export class Reader {
 	private offset = 0;
 	private readonly view: DataView;
 
-	constructor(readonly data: Uint8Array) {
+	readonly data: Uint8Array;
+
+	constructor(data: Uint8Array) {
+		// A plain Uint8Array view, even over a Node Buffer, whose slice() would not copy.
+		this.data = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 		this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
 	}
 

@@ -1,0 +1,846 @@
+/**
+ * The block chain on LevelDB: validation, the block tree, the active chain, reorganisations by
+ * most cumulative work, orphan blocks, and the queries the rest of the node needs.
+ * After bcoin's lib/blockchain/chain.js and Bitcoin Core's validation.cpp.
+ */
+import {EventEmitter} from 'node:events';
+import {DatadirError, VerifyError} from '../errors.js';
+import {Reader} from '../encoding/reader.js';
+import {Writer} from '../encoding/writer.js';
+import {hashToHex, hexToHash, equalBytes} from '../encoding/hex.js';
+import {Block} from '../primitives/block.js';
+import {Coin} from '../primitives/coin.js';
+import type {Header} from '../primitives/header.js';
+import {OutPoint, Transaction} from '../primitives/tx.js';
+import {nullData, p2pkhHash, parseBpm} from '../primitives/script.js';
+import {prepareP2pkhCheck, runSigCheck, type SigCheck} from '../primitives/sign.js';
+import {type NetworkParams, subsidyAt} from '../consensus/networks.js';
+import {nextWorkRequired} from '../consensus/pow.js';
+import {
+	MEDIAN_TIME_SPAN,
+	checkBlockContext,
+	checkBlockSanity,
+	checkHeaderContext,
+	checkHeaderSanity,
+	checkTxInputs,
+} from '../consensus/rules.js';
+import {SerialQueue} from '../util/lock.js';
+import {ChainDB, type BatchOp} from './chain-db.js';
+import {ChainEntry, Status} from './entry.js';
+import {CoinView, decodeUndo, encodeUndo} from './coin-view.js';
+import {SCHEMA_VERSION, layout} from './layout.js';
+
+/** Checks signatures; the default runs in this thread, the mempool issue adds worker threads. */
+export interface SigVerifier {
+	verify(checks: readonly SigCheck[]): Promise<boolean>;
+}
+
+/** Verifies in this thread, yielding to the event loop every few checks so the node stays live. */
+export const inlineVerifier: SigVerifier = {
+	async verify(checks) {
+		for (let i = 0; i < checks.length; i++) {
+			if (!runSigCheck(checks[i]!)) return false;
+			if (i % 32 === 31) await new Promise(resolve => setImmediate(resolve));
+		}
+		return true;
+	},
+};
+
+export interface ChainOptions {
+	readonly network: NetworkParams;
+	/** Folder of the chain's LevelDB. */
+	readonly path: string;
+	/** Seconds since the epoch; injected so tests are deterministic. */
+	readonly now?: () => number;
+	readonly verifier?: SigVerifier;
+	readonly maxOrphans?: number;
+	readonly maxOrphanBytes?: number;
+	/** Rebuild the chain state (UTXO set, indexes) from the stored blocks. */
+	readonly reindex?: boolean;
+}
+
+export type AddStatus = 'connected' | 'side' | 'orphan' | 'duplicate';
+
+export interface AddResult {
+	readonly status: AddStatus;
+	readonly entry?: ChainEntry;
+}
+
+export interface ReorgInfo {
+	readonly depth: number;
+	readonly oldTip: ChainEntry;
+	readonly newTip: ChainEntry;
+	readonly fork: ChainEntry;
+}
+
+export type TipStatus = 'active' | 'valid-fork' | 'valid-headers' | 'headers-only' | 'invalid';
+
+export interface ChainTip {
+	readonly entry: ChainEntry;
+	readonly height: number;
+	readonly hash: string;
+	readonly branchLength: number;
+	readonly status: TipStatus;
+}
+
+export interface TxLocation {
+	readonly tx: Transaction;
+	readonly entry: ChainEntry;
+	readonly index: number;
+	readonly confirmations: number;
+}
+
+export interface AddressEvent {
+	readonly height: number;
+	readonly txid: string;
+	/** Output index received, or input index that spent a coin of the address. */
+	readonly n: number;
+	readonly kind: 'received' | 'spent';
+	readonly value: bigint;
+}
+
+export interface BpmRecord {
+	readonly height: number;
+	readonly txid: string;
+	readonly address: Uint8Array;
+	readonly bpm: number;
+}
+
+export interface ChainEvents {
+	connect: [entry: ChainEntry, block: Block];
+	disconnect: [entry: ChainEntry, block: Block];
+	reorganize: [info: ReorgInfo];
+	tip: [entry: ChainEntry];
+	invalid: [entry: ChainEntry, error: VerifyError];
+	orphan: [block: Block];
+}
+
+const DEFAULT_MAX_ORPHANS = 100;
+const DEFAULT_MAX_ORPHAN_BYTES = 20_000_000;
+
+function u32le(data: Uint8Array, offset: number): number {
+	return new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(offset, true);
+}
+
+export class Chain extends EventEmitter<ChainEvents> {
+	readonly network: NetworkParams;
+	private readonly now: () => number;
+	private readonly verifier: SigVerifier;
+	private readonly lock = new SerialQueue();
+	private readonly maxOrphans: number;
+	private readonly maxOrphanBytes: number;
+
+	/** Every known header, by display hash. */
+	private readonly index = new Map<string, ChainEntry>();
+	/** The active chain by height. */
+	private main: ChainEntry[] = [];
+	/** Entries without children. */
+	private readonly leaves = new Set<ChainEntry>();
+	/** Entries with data all the way back to genesis that could become the tip. */
+	private readonly candidates = new Set<ChainEntry>();
+	/** Entries with data whose parent lacks chain data, by parent hash. */
+	private readonly unlinked = new Map<string, ChainEntry[]>();
+	/** Why an entry failed, for the caller that handed us the block. */
+	private readonly failures = new Map<ChainEntry, VerifyError>();
+
+	private readonly orphans = new Map<string, Block>();
+	private readonly orphansByPrev = new Map<string, Set<string>>();
+	private orphanBytes = 0;
+	private nextSequence = 1;
+
+	private constructor(
+		private readonly db: ChainDB,
+		options: ChainOptions,
+	) {
+		super();
+		this.network = options.network;
+		this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+		this.verifier = options.verifier ?? inlineVerifier;
+		this.maxOrphans = options.maxOrphans ?? DEFAULT_MAX_ORPHANS;
+		this.maxOrphanBytes = options.maxOrphanBytes ?? DEFAULT_MAX_ORPHAN_BYTES;
+	}
+
+	/** Opens the chain at `options.path`, creating it with the genesis block if new. */
+	static async open(options: ChainOptions): Promise<Chain> {
+		const db = await ChainDB.open(options.path);
+		const chain = new Chain(db, options);
+		try {
+			await chain.load(options.reindex ?? false);
+		} catch (error) {
+			await db.close();
+			throw error;
+		}
+		return chain;
+	}
+
+	async close(): Promise<void> {
+		await this.lock.run(() => this.db.close());
+	}
+
+	// ---------------------------------------------------------------- loading
+
+	private async load(reindex: boolean): Promise<void> {
+		const genesis = this.network.genesis;
+		const version = await this.db.get(layout.V);
+		if (!version) {
+			const entry = ChainEntry.child(genesis.header, null);
+			entry.status = Status.HAVE_DATA | Status.VALID;
+			await this.db.write([
+				{type: 'put', key: layout.V, value: new Writer(4).u32(SCHEMA_VERSION).finish()},
+				{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()},
+				{type: 'put', key: layout.b(entry.hash), value: genesis.toRaw()},
+				{type: 'put', key: layout.H(0), value: entry.hash},
+				{type: 'put', key: layout.R, value: entry.hash},
+			]);
+		} else {
+			const stored = u32le(version, 0);
+			if (stored !== SCHEMA_VERSION) {
+				throw new DatadirError(`the chain database at ${this.db.path} has schema version ${stored}; this chain-tui reads version ${SCHEMA_VERSION}`);
+			}
+		}
+
+		const entries: ChainEntry[] = [];
+		for await (const [, value] of this.db.entries(layout.range('e'))) {
+			const entry = ChainEntry.fromRaw(value);
+			this.index.set(entry.hashHex, entry);
+			entries.push(entry);
+		}
+		const genesisEntry = this.index.get(genesis.hashHex());
+		if (!genesisEntry) {
+			throw new DatadirError(`the chain database at ${this.db.path} belongs to another network (its genesis is not ${this.network.name}'s)`);
+		}
+		entries.sort((a, b) => a.height - b.height);
+		const parents = new Set<ChainEntry>();
+		for (const entry of entries) {
+			if (entry.height === 0) continue;
+			const prev = this.index.get(hashToHex(entry.header.prevHash));
+			if (!prev || prev.height !== entry.height - 1) {
+				throw new DatadirError(`the chain database at ${this.db.path} is corrupt: block ${entry.hashHex} has no parent; run with --reindex`);
+			}
+			entry.prev = prev;
+			parents.add(prev);
+		}
+		for (const entry of entries) if (!parents.has(entry)) this.leaves.add(entry);
+
+		const reindexing = reindex || (await this.db.get(layout.X)) !== undefined;
+		if (reindexing) {
+			await this.resetState(entries);
+		} else {
+			const tipHash = await this.db.get(layout.R);
+			const tip = tipHash ? this.index.get(hashToHex(tipHash)) : undefined;
+			if (!tip) throw new DatadirError(`the chain database at ${this.db.path} has no valid tip marker; run with --reindex`);
+			this.main = new Array(tip.height + 1);
+			for (let e: ChainEntry | null = tip; e; e = e.prev) this.main[e.height] = e;
+		}
+		// The active chain keeps sequence 0, so it wins ties against side branches after a restart.
+		for (const entry of entries) if (!this.isMain(entry)) entry.sequence = this.nextSequence++;
+		for (const entry of entries) this.linkChainData(entry);
+		// Carries on a reorganisation cut short by a crash, or rebuilds after a reindex.
+		await this.activateBestChain();
+		if (reindexing) await this.db.write([{type: 'del', key: layout.X}]);
+	}
+
+	/** Wipes the chain state and starts again from genesis, keeping every stored block. */
+	private async resetState(entries: readonly ChainEntry[]): Promise<void> {
+		await this.db.write([{type: 'put', key: layout.X, value: new Uint8Array(0)}]);
+		for (const tag of layout.stateTags) await this.db.clear(layout.range(tag));
+		const ops: BatchOp[] = [];
+		for (const entry of entries) {
+			if (entry.height === 0) continue;
+			entry.status &= ~(Status.VALID | Status.FAILED | Status.FAILED_CHILD);
+			ops.push({type: 'put', key: layout.e(entry.hash), value: entry.toRaw()});
+		}
+		const genesis = this.index.get(this.network.genesis.hashHex())!;
+		ops.push({type: 'put', key: layout.H(0), value: genesis.hash}, {type: 'put', key: layout.R, value: genesis.hash});
+		await this.db.write(ops);
+		this.main = [genesis];
+	}
+
+	// ---------------------------------------------------------------- queries
+
+	get tip(): ChainEntry {
+		return this.main[this.main.length - 1]!;
+	}
+
+	get height(): number {
+		return this.main.length - 1;
+	}
+
+	isMain(entry: ChainEntry): boolean {
+		return this.main[entry.height] === entry;
+	}
+
+	getEntry(hash: Uint8Array | string): ChainEntry | undefined {
+		return this.index.get(typeof hash === 'string' ? hash : hashToHex(hash));
+	}
+
+	getEntryByHeight(height: number): ChainEntry | undefined {
+		return this.main[height];
+	}
+
+	hasBlock(hash: Uint8Array | string): boolean {
+		const hex = typeof hash === 'string' ? hash : hashToHex(hash);
+		return (this.index.get(hex)?.hasData ?? false) || this.orphans.has(hex);
+	}
+
+	hasOrphan(hash: string): boolean {
+		return this.orphans.has(hash);
+	}
+
+	get orphanCount(): number {
+		return this.orphans.size;
+	}
+
+	async getBlock(hash: Uint8Array | string): Promise<Block | null> {
+		const key = typeof hash === 'string' ? hexToHash(hash) : hash;
+		const raw = await this.db.get(layout.b(key));
+		return raw ? Block.fromRaw(raw) : null;
+	}
+
+	async getBlockByHeight(height: number): Promise<Block | null> {
+		const entry = this.main[height];
+		return entry ? this.getBlock(entry.hash) : null;
+	}
+
+	/** The ancestor of `entry` at `height` (walks the tree; O(1) on the active chain). */
+	getAncestor(entry: ChainEntry, height: number): ChainEntry | null {
+		if (height < 0 || height > entry.height) return null;
+		if (this.isMain(entry)) return this.main[height]!;
+		let e: ChainEntry | null = entry;
+		while (e && e.height > height) {
+			if (this.isMain(e)) return this.main[height]!;
+			e = e.prev;
+		}
+		return e;
+	}
+
+	/** Median of the last 11 block times ending at `entry` (BIP113's median time past). */
+	medianTimePast(entry: ChainEntry): number {
+		const times: number[] = [];
+		for (let e: ChainEntry | null = entry; e && times.length < MEDIAN_TIME_SPAN; e = e.prev) times.push(e.time);
+		times.sort((a, b) => a - b);
+		return times[Math.floor(times.length / 2)]!;
+	}
+
+	/** The bits a block on top of `prev` must carry (GetNextWorkRequired). */
+	requiredBits(prev: ChainEntry): number {
+		const interval = this.network.retargetInterval;
+		if (this.network.noRetarget || (prev.height + 1) % interval !== 0) return prev.header.bits;
+		const first = this.getAncestor(prev, prev.height - (interval - 1))!;
+		return nextWorkRequired(prev.header.bits, prev.time, first.time, this.network);
+	}
+
+	/** Bitcoin's block locator: the last 10 blocks one by one, then doubling steps, genesis last. */
+	getLocator(from: ChainEntry = this.tip): Uint8Array[] {
+		const hashes: Uint8Array[] = [];
+		let step = 1;
+		let e: ChainEntry | null = from;
+		while (e) {
+			hashes.push(e.hash);
+			if (e.height === 0) break;
+			const height = Math.max(e.height - step, 0);
+			e = this.getAncestor(e, height);
+			if (hashes.length > 10) step *= 2;
+		}
+		return hashes;
+	}
+
+	/** Headers on the active chain after the first locator hash we have there (getheaders). */
+	getHeadersAfter(locator: readonly Uint8Array[], stop?: Uint8Array, max = 2000): Header[] {
+		let start = 0;
+		for (const hash of locator) {
+			const entry = this.getEntry(hash);
+			if (entry && this.isMain(entry)) {
+				start = entry.height + 1;
+				break;
+			}
+		}
+		const headers: Header[] = [];
+		for (let h = start; h <= this.height && headers.length < max; h++) {
+			const entry = this.main[h]!;
+			headers.push(entry.header);
+			if (stop && equalBytes(entry.hash, stop)) break;
+		}
+		return headers;
+	}
+
+	findFork(a: ChainEntry, b: ChainEntry): ChainEntry {
+		let x: ChainEntry | null = a;
+		let y: ChainEntry | null = b;
+		while (x && y && x !== y) {
+			if (x.height > y.height) x = x.prev;
+			else if (y.height > x.height) y = y.prev;
+			else {
+				x = x.prev;
+				y = y.prev;
+			}
+		}
+		if (!x || !y) throw new Error('entries share no ancestor');
+		return x;
+	}
+
+	/** Every leaf of the block tree plus the active tip, as Bitcoin Core's getchaintips. */
+	getTips(): ChainTip[] {
+		const tips = new Set(this.leaves);
+		tips.add(this.tip);
+		const out: ChainTip[] = [];
+		for (const entry of tips) {
+			const fork = this.findFork(this.tip, entry);
+			let status: TipStatus;
+			if (this.isMain(entry)) status = 'active';
+			else if (entry.failed) status = 'invalid';
+			else if (!entry.chainData) status = 'headers-only';
+			else if (entry.status & Status.VALID) status = 'valid-fork';
+			else status = 'valid-headers';
+			out.push({entry, height: entry.height, hash: entry.hashHex, branchLength: entry.height - fork.height, status});
+		}
+		return out.sort((a, b) => b.height - a.height);
+	}
+
+	async getCoin(prevout: OutPoint): Promise<Coin | null> {
+		const raw = await this.db.get(layout.c(prevout.txid, prevout.index));
+		return raw ? Coin.fromRaw(raw) : null;
+	}
+
+	/** A confirmed transaction by txid (internal order or display hex). */
+	async getTx(txid: Uint8Array | string): Promise<TxLocation | null> {
+		const id = typeof txid === 'string' ? hexToHash(txid) : txid;
+		const raw = await this.db.get(layout.t(id));
+		if (!raw) return null;
+		const entry = this.getEntry(raw.subarray(0, 32));
+		const block = entry ? await this.getBlock(entry.hash) : null;
+		const index = u32le(raw, 32);
+		const tx = block?.txs[index];
+		if (!entry || !tx) return null;
+		return {tx, entry, index, confirmations: this.height - entry.height + 1};
+	}
+
+	/** Unspent outputs paying to a P2PKH hash160. */
+	async getAddressCoins(hash: Uint8Array): Promise<{prevout: OutPoint; coin: Coin}[]> {
+		const out: {prevout: OutPoint; coin: Coin}[] = [];
+		for await (const key of this.db.keys(layout.range('U', hash))) {
+			const prevout = new OutPoint(key.slice(21, 53), new DataView(key.buffer, key.byteOffset).getUint32(53, false));
+			const coin = await this.getCoin(prevout);
+			if (coin) out.push({prevout, coin});
+		}
+		return out;
+	}
+
+	/** Everything an address received and spent on the active chain, oldest first. */
+	async getAddressHistory(hash: Uint8Array): Promise<AddressEvent[]> {
+		const out: AddressEvent[] = [];
+		for await (const [key, value] of this.db.entries(layout.range('A', hash))) {
+			const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
+			out.push({
+				height: view.getUint32(21, false),
+				txid: hashToHex(key.subarray(25, 57)),
+				n: view.getUint32(57, false),
+				kind: key[61] === 0 ? 'received' : 'spent',
+				value: new Reader(value).i64(),
+			});
+		}
+		return out;
+	}
+
+	/** BPM readings on the active chain, oldest first; only one address's if given. */
+	async getBpmRecords(address?: Uint8Array): Promise<BpmRecord[]> {
+		const out: BpmRecord[] = [];
+		for await (const [key, value] of this.db.entries(layout.range('P'))) {
+			const owner = value.slice(0, 20);
+			if (address && !equalBytes(owner, address)) continue;
+			out.push({
+				height: new DataView(key.buffer, key.byteOffset).getUint32(1, false),
+				txid: hashToHex(key.subarray(5, 37)),
+				address: owner,
+				bpm: value[20]! | (value[21]! << 8),
+			});
+		}
+		return out;
+	}
+
+	/** Every coin of the UTXO set in key order (for gettxoutsetinfo and consistency checks). */
+	async *coins(): AsyncGenerator<{prevout: OutPoint; coin: Coin}> {
+		for await (const [key, value] of this.db.entries(layout.range('c'))) {
+			const prevout = new OutPoint(key.slice(1, 33), new DataView(key.buffer, key.byteOffset).getUint32(33, false));
+			yield {prevout, coin: Coin.fromRaw(value)};
+		}
+	}
+
+	// ---------------------------------------------------------------- adding
+
+	/**
+	 * Validates and stores a header without its block (headers-first sync). Returns its entry;
+	 * throws a VerifyError for an invalid one or one whose parent we do not know.
+	 */
+	addHeader(header: Header): Promise<ChainEntry> {
+		return this.lock.run(async () => {
+			const known = this.index.get(header.hashHex());
+			if (known) {
+				if (known.failed) throw new VerifyError('duplicate-invalid', 100, 'header', 'header of a block known to be invalid');
+				return known;
+			}
+			const entry = this.acceptHeader(header);
+			await this.db.write([{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()}]);
+			this.insertEntry(entry);
+			return entry;
+		});
+	}
+
+	/** Validates a block and adds it: extends or reorganises the active chain, or stores it aside. */
+	add(block: Block): Promise<AddResult> {
+		return this.lock.run(async () => {
+			const result = await this.acceptBlock(block);
+			if (result.status === 'connected' || result.status === 'side') await this.connectOrphans(block.hashHex());
+			return result;
+		});
+	}
+
+	private acceptHeader(header: Header): ChainEntry {
+		checkHeaderSanity(header, this.network);
+		const prev = this.index.get(hashToHex(header.prevHash));
+		if (!prev) throw new VerifyError('prev-blk-not-found', 0, 'header', 'parent header unknown');
+		if (prev.failed) throw new VerifyError('bad-prevblk', 100, 'header', 'parent is invalid');
+		checkHeaderContext(
+			header,
+			{requiredBits: this.requiredBits(prev), medianTimePast: this.medianTimePast(prev), now: this.now()},
+			this.network,
+		);
+		return ChainEntry.child(header, prev);
+	}
+
+	private insertEntry(entry: ChainEntry): void {
+		this.index.set(entry.hashHex, entry);
+		if (entry.prev) this.leaves.delete(entry.prev);
+		this.leaves.add(entry);
+	}
+
+	private async acceptBlock(block: Block): Promise<AddResult> {
+		const hex = block.hashHex();
+		const known = this.index.get(hex);
+		if (known?.failed) throw new VerifyError('duplicate-invalid', 100, 'block', 'block known to be invalid');
+		if (known?.hasData || this.orphans.has(hex)) return {status: 'duplicate', ...(known ? {entry: known} : {})};
+
+		checkBlockSanity(block, this.network);
+		const prev = this.index.get(hashToHex(block.header.prevHash));
+		if (!prev) {
+			this.addOrphan(block);
+			return {status: 'orphan'};
+		}
+		const entry = known ?? this.acceptHeader(block.header);
+		try {
+			checkBlockContext(block, entry.height, this.medianTimePast(prev));
+		} catch (error) {
+			// The header commits to these transactions, so the header itself is now known bad.
+			if (error instanceof VerifyError) {
+				if (!known) this.insertEntry(entry);
+				await this.markInvalid(entry, error);
+				this.failures.delete(entry);
+			}
+			throw error;
+		}
+
+		entry.status |= Status.HAVE_DATA;
+		entry.sequence = this.nextSequence++;
+		await this.db.write([
+			{type: 'put', key: layout.b(entry.hash), value: block.toRaw()},
+			{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()},
+		]);
+		if (!known) this.insertEntry(entry);
+		this.linkChainData(entry);
+		await this.activateBestChain(block);
+
+		if (entry.failed) {
+			const failure = this.failures.get(entry);
+			this.failures.delete(entry);
+			throw failure ?? new VerifyError('bad-prevblk', 100, 'block', 'descends from an invalid block');
+		}
+		return {status: this.isMain(entry) ? 'connected' : 'side', entry};
+	}
+
+	/** Marks `entry` (and any waiting descendants) as having data back to genesis. */
+	private linkChainData(entry: ChainEntry): void {
+		if (entry.chainData || !entry.hasData) return;
+		if (entry.prev && !entry.prev.chainData) {
+			const key = entry.prev.hashHex;
+			const list = this.unlinked.get(key) ?? [];
+			if (!list.includes(entry)) list.push(entry);
+			this.unlinked.set(key, list);
+			return;
+		}
+		const queue = [entry];
+		while (queue.length > 0) {
+			const e = queue.shift()!;
+			e.chainData = true;
+			if (!e.failed) this.candidates.add(e);
+			const children = this.unlinked.get(e.hashHex);
+			if (children) {
+				this.unlinked.delete(e.hashHex);
+				queue.push(...children);
+			}
+		}
+	}
+
+	// ---------------------------------------------------------------- orphans
+
+	private addOrphan(block: Block): void {
+		const hex = block.hashHex();
+		const size = block.getSize();
+		this.orphans.set(hex, block);
+		this.orphanBytes += size;
+		const prevHex = hashToHex(block.header.prevHash);
+		const siblings = this.orphansByPrev.get(prevHex) ?? new Set<string>();
+		siblings.add(hex);
+		this.orphansByPrev.set(prevHex, siblings);
+		// Drop the oldest while over either bound (Map keeps insertion order).
+		while (this.orphans.size > this.maxOrphans || this.orphanBytes > this.maxOrphanBytes) {
+			const oldest = this.orphans.keys().next().value as string;
+			this.removeOrphan(oldest);
+		}
+		if (this.orphans.has(hex)) this.emit('orphan', block);
+	}
+
+	private removeOrphan(hex: string): Block | undefined {
+		const block = this.orphans.get(hex);
+		if (!block) return undefined;
+		this.orphans.delete(hex);
+		this.orphanBytes -= block.getSize();
+		const prevHex = hashToHex(block.header.prevHash);
+		const siblings = this.orphansByPrev.get(prevHex);
+		siblings?.delete(hex);
+		if (siblings?.size === 0) this.orphansByPrev.delete(prevHex);
+		return block;
+	}
+
+	/** Adds the orphans waiting on `parent`, then theirs, and so on. */
+	private async connectOrphans(parent: string): Promise<void> {
+		const queue = [parent];
+		while (queue.length > 0) {
+			const waiting = this.orphansByPrev.get(queue.shift()!);
+			if (!waiting) continue;
+			for (const hex of [...waiting]) {
+				const block = this.removeOrphan(hex);
+				if (!block) continue;
+				try {
+					const result = await this.acceptBlock(block);
+					if (result.status === 'connected' || result.status === 'side') queue.push(hex);
+				} catch (error) {
+					if (!(error instanceof VerifyError)) throw error;
+					// An invalid orphan is dropped; the peer that sent it is long gone from this call.
+				}
+			}
+		}
+	}
+
+	// ---------------------------------------------------------------- the active chain
+
+	private bestCandidate(): ChainEntry | null {
+		let best: ChainEntry | null = null;
+		const tipWork = this.tip.chainwork;
+		for (const entry of this.candidates) {
+			// Less work than the tip can never win; a disconnect puts entries back (disconnectTip).
+			if (entry.failed || entry.chainwork < tipWork) {
+				this.candidates.delete(entry);
+				continue;
+			}
+			if (!best || entry.chainwork > best.chainwork || (entry.chainwork === best.chainwork && entry.sequence < best.sequence)) {
+				best = entry;
+			}
+		}
+		return best;
+	}
+
+	/** Moves the tip to the candidate with most work, skipping branches that turn out invalid. */
+	private async activateBestChain(known?: Block): Promise<void> {
+		const start = this.tip;
+		for (let attempt = 0; attempt < 10_000; attempt++) {
+			const best = this.bestCandidate();
+			const tip = this.tip;
+			if (!best || best === tip) break;
+			// Equal work: stay, unless the other arrived first (the way back after a failed reorg).
+			if (best.chainwork === tip.chainwork && best.sequence >= tip.sequence) break;
+			await this.reorganizeTo(best, known);
+		}
+		if (this.tip !== start) this.emit('tip', this.tip);
+	}
+
+	private async reorganizeTo(target: ChainEntry, known?: Block): Promise<void> {
+		const oldTip = this.tip;
+		const fork = this.findFork(oldTip, target);
+		let depth = 0;
+		while (this.tip !== fork) {
+			await this.disconnectTip();
+			depth++;
+		}
+		const path: ChainEntry[] = [];
+		for (let e: ChainEntry | null = target; e && e !== fork; e = e.prev) path.push(e);
+		path.reverse();
+		for (const entry of path) {
+			const block = known && equalBytes(known.hash(), entry.hash) ? known : await this.getBlock(entry.hash);
+			if (!block) throw new DatadirError(`block ${entry.hashHex} is indexed as stored but missing; run with --reindex`);
+			try {
+				await this.connectTip(entry, block);
+			} catch (error) {
+				if (!(error instanceof VerifyError)) throw error;
+				await this.markInvalid(entry, error);
+				break;
+			}
+		}
+		if (depth > 0) this.emit('reorganize', {depth, oldTip, newTip: this.tip, fork});
+	}
+
+	private async markInvalid(entry: ChainEntry, error: VerifyError): Promise<void> {
+		entry.status |= Status.FAILED;
+		this.failures.set(entry, error);
+		this.candidates.delete(entry);
+		const ops: BatchOp[] = [{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()}];
+		for (const other of this.index.values()) {
+			if (other.height <= entry.height || other.failed) continue;
+			if (this.getAncestor(other, entry.height) !== entry) continue;
+			other.status |= Status.FAILED_CHILD;
+			this.candidates.delete(other);
+			ops.push({type: 'put', key: layout.e(other.hash), value: other.toRaw()});
+		}
+		await this.db.write(ops);
+		this.emit('invalid', entry, error);
+	}
+
+	/** Connects `block` on top of the tip in one batch: coins, undo, indexes, tip marker. */
+	private async connectTip(entry: ChainEntry, block: Block): Promise<void> {
+		const net = this.network;
+		const height = entry.height;
+		checkBlockContext(block, height, this.medianTimePast(entry.prev!));
+		const view = new CoinView(prevout => this.getCoin(prevout));
+		const ops: BatchOp[] = [];
+		const spent: Coin[] = [];
+		const checks: SigCheck[] = [];
+		let fees = 0n;
+
+		for (let t = 0; t < block.txs.length; t++) {
+			const tx = block.txs[t]!;
+			const txid = tx.hash();
+			if (!tx.isCoinbase()) {
+				const coins: (Coin | null)[] = [];
+				for (const input of tx.inputs) coins.push(await view.get(input.prevout));
+				try {
+					fees += checkTxInputs(tx, coins, height, net);
+				} catch (error) {
+					if (error instanceof VerifyError) throw new VerifyError(error.reason, 100, 'block', `${error.message} in tx ${tx.txid()}`);
+					throw error;
+				}
+				for (let i = 0; i < tx.inputs.length; i++) {
+					const prevout = tx.inputs[i]!.prevout;
+					const coin = coins[i]!;
+					const prepared = prepareP2pkhCheck(tx, i, coin.script);
+					if ('error' in prepared) {
+						throw new VerifyError('mandatory-script-verify-flag-failed', 100, 'block', `${prepared.error} (tx ${tx.txid()} input ${i})`);
+					}
+					checks.push(prepared.check);
+					view.spend(prevout);
+					spent.push(coin);
+					ops.push({type: 'del', key: layout.c(prevout.txid, prevout.index)});
+					const owner = p2pkhHash(coin.script);
+					if (owner) {
+						ops.push(
+							{type: 'put', key: layout.A(owner, height, txid, i, 1), value: new Writer(8).i64(coin.value).finish()},
+							{type: 'del', key: layout.U(owner, prevout.txid, prevout.index)},
+						);
+					}
+				}
+				const bpm = tx.outputs.map(o => parseBpm(o.script)).find(v => v !== null);
+				const owner0 = p2pkhHash(coins[0]!.script);
+				if (bpm !== undefined && bpm !== null && owner0) {
+					ops.push({type: 'put', key: layout.P(height, txid), value: new Writer(22).bytes(owner0).u16(bpm).finish()});
+				}
+			}
+			for (let n = 0; n < tx.outputs.length; n++) {
+				const output = tx.outputs[n]!;
+				if (nullData(output.script)) continue; // provably unspendable: never enters the UTXO set
+				const coin = new Coin(output.value, output.script, height, tx.isCoinbase());
+				view.add(new OutPoint(txid, n), coin);
+				ops.push({type: 'put', key: layout.c(txid, n), value: coin.toRaw()});
+				const owner = p2pkhHash(output.script);
+				if (owner) {
+					ops.push(
+						{type: 'put', key: layout.A(owner, height, txid, n, 0), value: new Writer(8).i64(output.value).finish()},
+						{type: 'put', key: layout.U(owner, txid, n), value: new Uint8Array(0)},
+					);
+				}
+			}
+			ops.push({type: 'put', key: layout.t(txid), value: new Writer(36).bytes(entry.hash).u32(t).finish()});
+		}
+
+		let coinbaseOut = 0n;
+		for (const output of block.txs[0]!.outputs) coinbaseOut += output.value;
+		const allowed = subsidyAt(height, net) + fees;
+		if (coinbaseOut > allowed) {
+			throw new VerifyError('bad-cb-amount', 100, 'block', `coinbase pays ${coinbaseOut} > limit ${allowed}`);
+		}
+		if (!(await this.verifier.verify(checks))) {
+			throw new VerifyError('mandatory-script-verify-flag-failed', 100, 'block', 'signature check failed');
+		}
+
+		entry.status |= Status.VALID;
+		ops.push(
+			{type: 'put', key: layout.u(entry.hash), value: encodeUndo(spent)},
+			{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()},
+			{type: 'put', key: layout.H(height), value: entry.hash},
+			{type: 'put', key: layout.R, value: entry.hash},
+		);
+		await this.db.write(ops);
+		this.main.push(entry);
+		this.emit('connect', entry, block);
+	}
+
+	/** Disconnects the tip in one batch, restoring the coins it spent from its undo data. */
+	private async disconnectTip(): Promise<void> {
+		const entry = this.tip;
+		if (entry.height === 0) throw new Error('cannot disconnect the genesis block');
+		const block = await this.getBlock(entry.hash);
+		const undoRaw = await this.db.get(layout.u(entry.hash));
+		if (!block || !undoRaw) throw new DatadirError(`block or undo data of ${entry.hashHex} missing; run with --reindex`);
+		const undo = decodeUndo(undoRaw);
+		const height = entry.height;
+		const ops: BatchOp[] = [];
+		let u = undo.length;
+
+		for (let t = block.txs.length - 1; t >= 0; t--) {
+			const tx = block.txs[t]!;
+			const txid = tx.hash();
+			for (let n = tx.outputs.length - 1; n >= 0; n--) {
+				const output = tx.outputs[n]!;
+				if (nullData(output.script)) continue;
+				ops.push({type: 'del', key: layout.c(txid, n)});
+				const owner = p2pkhHash(output.script);
+				if (owner) {
+					ops.push({type: 'del', key: layout.A(owner, height, txid, n, 0)}, {type: 'del', key: layout.U(owner, txid, n)});
+				}
+			}
+			ops.push({type: 'del', key: layout.t(txid)}, {type: 'del', key: layout.P(height, txid)});
+			if (tx.isCoinbase()) continue;
+			for (let i = tx.inputs.length - 1; i >= 0; i--) {
+				const prevout = tx.inputs[i]!.prevout;
+				const coin = undo[--u];
+				if (!coin) throw new DatadirError(`undo data of ${entry.hashHex} is short; run with --reindex`);
+				ops.push({type: 'put', key: layout.c(prevout.txid, prevout.index), value: coin.toRaw()});
+				const owner = p2pkhHash(coin.script);
+				if (owner) {
+					ops.push(
+						{type: 'del', key: layout.A(owner, height, txid, i, 1)},
+						{type: 'put', key: layout.U(owner, prevout.txid, prevout.index), value: new Uint8Array(0)},
+					);
+				}
+			}
+		}
+		const prev = entry.prev!;
+		ops.push(
+			{type: 'del', key: layout.u(entry.hash)},
+			{type: 'del', key: layout.H(height)},
+			{type: 'put', key: layout.R, value: prev.hash},
+		);
+		await this.db.write(ops);
+		this.main.pop();
+		// The old branch may have to come back if the new one fails.
+		if (!entry.failed) this.candidates.add(entry);
+		this.emit('disconnect', entry, block);
+	}
+}

@@ -1,0 +1,44 @@
+import {Coin} from '../primitives/coin.js';
+import {Reader} from '../encoding/reader.js';
+import {Writer} from '../encoding/writer.js';
+import type {OutPoint} from '../primitives/tx.js';
+
+/**
+ * The UTXO set as a block being connected sees it: coins read from the database, overlaid with
+ * the outputs earlier transactions of the same block created and the ones they spent.
+ */
+export class CoinView {
+	private readonly changes = new Map<string, Coin | null>();
+
+	constructor(private readonly load: (prevout: OutPoint) => Promise<Coin | null>) {}
+
+	async get(prevout: OutPoint): Promise<Coin | null> {
+		const key = prevout.key();
+		if (this.changes.has(key)) return this.changes.get(key)!;
+		return this.load(prevout);
+	}
+
+	spend(prevout: OutPoint): void {
+		this.changes.set(prevout.key(), null);
+	}
+
+	add(prevout: OutPoint, coin: Coin): void {
+		this.changes.set(prevout.key(), coin);
+	}
+}
+
+/** Undo data: the coins a block spent, in the order its inputs spent them. */
+export function encodeUndo(coins: readonly Coin[]): Uint8Array {
+	const w = new Writer(64 * coins.length + 8).varint(coins.length);
+	for (const coin of coins) w.varBytes(coin.toRaw());
+	return w.finish();
+}
+
+export function decodeUndo(data: Uint8Array): Coin[] {
+	const r = new Reader(data);
+	const n = r.count(15);
+	const coins: Coin[] = [];
+	for (let i = 0; i < n; i++) coins.push(Coin.fromRaw(r.varBytes()));
+	r.end();
+	return coins;
+}

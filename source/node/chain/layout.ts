@@ -1,0 +1,59 @@
+/**
+ * LevelDB key table for one node's chain database (keys and values are raw bytes).
+ *
+ *   V                                  -> u32 schema version
+ *   X                                  -> present while a --reindex is under way (resumed at start)
+ *   R                                  -> tip marker: hash of the active chain's tip
+ *   e[hash]                            -> block index entry: header(80) height(u32) chainwork(32, BE) status(u8)
+ *   H[height u32 BE]                   -> hash of the active-chain block at that height
+ *   b[hash]                            -> block body (the serialised block)
+ *   u[hash]                            -> undo data: the coins the block spent, in input order
+ *   c[txid][vout u32 BE]               -> unspent coin: height(u32) coinbase(u8) value(i64) script
+ *   t[txid]                            -> tx index: block hash(32) position in block(u32)
+ *   A[hash160][height BE][txid][n BE][kind] -> address history: value(i64); kind 0 = output n
+ *                                         received, 1 = input n spent a coin of the address
+ *   U[hash160][txid][vout BE]          -> address UTXO membership (the coin itself is under c)
+ *   P[height BE][txid]                 -> BPM record: hash160 of input 0's address(20) bpm(u16)
+ *
+ * `hash` and `txid` are in internal byte order. Heights are big-endian so keys sort by height.
+ * Connecting or disconnecting a block writes every key it touches, R included, in one batch.
+ */
+import {concatBytes} from '../encoding/hex.js';
+
+export const SCHEMA_VERSION = 1;
+
+const tag = (c: string) => Uint8Array.of(c.charCodeAt(0));
+
+function u32be(n: number): Uint8Array {
+	const b = new Uint8Array(4);
+	new DataView(b.buffer).setUint32(0, n >>> 0, false);
+	return b;
+}
+
+export const layout = {
+	V: tag('V'),
+	X: tag('X'),
+	R: tag('R'),
+	e: (hash: Uint8Array) => concatBytes(tag('e'), hash),
+	H: (height: number) => concatBytes(tag('H'), u32be(height)),
+	b: (hash: Uint8Array) => concatBytes(tag('b'), hash),
+	u: (hash: Uint8Array) => concatBytes(tag('u'), hash),
+	c: (txid: Uint8Array, vout: number) => concatBytes(tag('c'), txid, u32be(vout)),
+	t: (txid: Uint8Array) => concatBytes(tag('t'), txid),
+	A: (addr: Uint8Array, height: number, txid: Uint8Array, n: number, kind: 0 | 1) =>
+		concatBytes(tag('A'), addr, u32be(height), txid, u32be(n), Uint8Array.of(kind)),
+	U: (addr: Uint8Array, txid: Uint8Array, vout: number) => concatBytes(tag('U'), addr, txid, u32be(vout)),
+	P: (height: number, txid: Uint8Array) => concatBytes(tag('P'), u32be(height), txid),
+	/** Prefix bounds for iterating everything under a one-letter tag plus optional bytes. */
+	range(letter: string, ...rest: Uint8Array[]): {gte: Uint8Array; lt: Uint8Array} {
+		const prefix = concatBytes(tag(letter), ...rest);
+		const lt = prefix.slice();
+		let i = lt.length - 1;
+		while (i >= 0 && lt[i] === 0xff) lt[i--] = 0;
+		if (i < 0) throw new RangeError('prefix has no upper bound');
+		lt[i]!++;
+		return {gte: prefix, lt};
+	},
+	/** Tags of the chain state that --reindex rebuilds from the stored blocks. */
+	stateTags: ['R', 'H', 'u', 'c', 't', 'A', 'U', 'P'] as const,
+};

@@ -1,0 +1,139 @@
+/**
+ * Network parameters, one object per network. Everything consensus depends on lives here and is
+ * passed in, so tests can define their own networks (for example a retarget every 4 blocks).
+ * The reasons for main's numbers are in README.md ("Network parameters").
+ */
+import type {Block} from '../primitives/block.js';
+import {buildGenesis, type GenesisSpec} from './genesis.js';
+import {decodeCompact, type RetargetParams} from './pow.js';
+
+export const COIN = 100_000_000n;
+
+export interface NetworkParams extends RetargetParams {
+	readonly name: string;
+	/** The 4 message-start bytes of every wire message. */
+	readonly magic: Uint8Array;
+	readonly port: number;
+	readonly addressVersion: number;
+	readonly genesis: Block;
+	/** Target seconds between blocks. */
+	readonly targetSpacing: number;
+	/** Blocks per retarget window; targetTimespan = interval * spacing. */
+	readonly retargetInterval: number;
+	readonly initialSubsidy: bigint;
+	readonly halvingInterval: number;
+	readonly coinbaseMaturity: number;
+	/** Serialised block size limit in bytes. */
+	readonly maxBlockSize: number;
+	readonly maxMoney: bigint;
+	/** How far ahead of our clock a block's time may be (Bitcoin: 2 h). */
+	readonly maxFutureBlockTime: number;
+}
+
+export interface NetworkSpec {
+	readonly name: string;
+	readonly magic: readonly number[];
+	readonly port: number;
+	readonly addressVersion: number;
+	readonly genesis: GenesisSpec;
+	/** Compact form of the easiest target allowed. */
+	readonly powLimitBits: number;
+	readonly noRetarget: boolean;
+	readonly targetSpacing: number;
+	readonly retargetInterval: number;
+	readonly initialSubsidy: bigint;
+	readonly halvingInterval: number;
+	readonly coinbaseMaturity: number;
+	readonly maxBlockSize: number;
+	readonly maxMoney?: bigint;
+}
+
+export function makeNetwork(spec: NetworkSpec): NetworkParams {
+	return {
+		name: spec.name,
+		magic: Uint8Array.from(spec.magic),
+		port: spec.port,
+		addressVersion: spec.addressVersion,
+		genesis: buildGenesis(spec.genesis),
+		powLimit: decodeCompact(spec.powLimitBits).target,
+		noRetarget: spec.noRetarget,
+		targetSpacing: spec.targetSpacing,
+		retargetInterval: spec.retargetInterval,
+		targetTimespan: spec.targetSpacing * spec.retargetInterval,
+		initialSubsidy: spec.initialSubsidy,
+		halvingInterval: spec.halvingInterval,
+		coinbaseMaturity: spec.coinbaseMaturity,
+		maxBlockSize: spec.maxBlockSize,
+		maxMoney: spec.maxMoney ?? 21_000_000n * COIN,
+		maxFutureBlockTime: 2 * 60 * 60,
+	};
+}
+
+const GENESIS_TIME = 1795132800; // 2026-11-20 00:00:00 UTC
+
+export const MAIN_SPEC: NetworkSpec = {
+	name: 'main',
+	magic: [0xc7, 0x1a, 0x75, 0xe1],
+	port: 1111,
+	addressVersion: 0x1c, // addresses start with 'C'
+	genesis: {
+		time: GENESIS_TIME,
+		bits: 0x1e00ffff, // ~16.8 M hashes a block: ~20 s for one core of the JS miner
+		nonce: 2086179,
+		message: 'chain-tui main 2026-11-20: every node a full node, every block in plain sight',
+	},
+	powLimitBits: 0x1f00ffff, // 256x easier than genesis, so a lone slow machine can still find blocks
+	noRetarget: false,
+	targetSpacing: 20,
+	retargetInterval: 60, // 20-minute windows
+	initialSubsidy: 50n * COIN,
+	halvingInterval: 210_000,
+	coinbaseMaturity: 10, // ~3-4 minutes: a new miner spends soon
+	maxBlockSize: 100_000, // ~600 P2PKH inputs: their signatures check in ~1 s on two cores
+};
+
+export const REGTEST_SPEC: NetworkSpec = {
+	name: 'regtest',
+	magic: [0xc7, 0x1a, 0x75, 0xe2],
+	port: 19111,
+	addressVersion: 0x6f, // 'm' or 'n', as Bitcoin's test networks
+	genesis: {time: GENESIS_TIME, bits: 0x207fffff, nonce: 0, message: 'chain-tui regtest'},
+	powLimitBits: 0x207fffff,
+	noRetarget: true,
+	targetSpacing: 20,
+	retargetInterval: 60,
+	initialSubsidy: 50n * COIN,
+	halvingInterval: 150,
+	coinbaseMaturity: 100,
+	maxBlockSize: 100_000,
+};
+
+/** Hashes the hard-coded genesis blocks must have; checked when the module loads. */
+export const GENESIS_HASHES: Readonly<Record<string, string>> = {
+	main: '000000b2df553e74180c74d9f0681f2b8d0df19b8d5dfbf13dc3d19137c7791c',
+	regtest: '29e6eb0dcae6939368fd78cea6d22994fd968ff8d7b45259350c9bfb536d4592',
+};
+
+export const main = makeNetwork(MAIN_SPEC);
+export const regtest = makeNetwork(REGTEST_SPEC);
+
+for (const net of [main, regtest]) {
+	if (net.genesis.hashHex() !== GENESIS_HASHES[net.name]) {
+		throw new Error(`genesis of ${net.name} does not hash to ${GENESIS_HASHES[net.name]}`);
+	}
+}
+
+export const NETWORKS: Readonly<Record<string, NetworkParams>> = {main, regtest};
+
+export function networkByName(name: string): NetworkParams {
+	const net = NETWORKS[name];
+	if (!net) throw new Error(`unknown network "${name}" (expected one of: ${Object.keys(NETWORKS).join(', ')})`);
+	return net;
+}
+
+/** Block subsidy at a height: halves every halvingInterval, zero after 64 halvings. */
+export function subsidyAt(height: number, net: NetworkParams): bigint {
+	const halvings = Math.floor(height / net.halvingInterval);
+	if (halvings >= 64) return 0n;
+	return net.initialSubsidy >> BigInt(halvings);
+}
