@@ -108,3 +108,15 @@ export function coinbaseOf(block: Block, owner: Key = key('miner')): Spendable {
 	const cb = block.txs[0]!;
 	return {prevout: new OutPoint(cb.hash(), 0), value: cb.outputs[0]!.value, key: owner};
 }
+
+/** A solved block on `prev` with exactly these transactions (coinbase included) and header fields. */
+export function blockWith(
+	chain: Chain,
+	prev: ChainEntry,
+	txs: readonly Transaction[],
+	fields: {time?: number; bits?: number; merkleRoot?: Uint8Array} = {},
+): Block {
+	const root = fields.merkleRoot ?? merkleRoot(txs.map(tx => tx.hash())).root;
+	const header = new Header(1, prev.hash, root, fields.time ?? prev.time + chain.network.targetSpacing, fields.bits ?? chain.requiredBits(prev), 0);
+	return new Block(solve(header, chain.network), txs);
+}
