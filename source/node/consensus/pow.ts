@@ -88,9 +88,10 @@ export function nextWorkRequired(lastBits: number, lastTime: number, firstTime: 
 	let actual = lastTime - firstTime;
 	if (actual < Math.floor(T / 4)) actual = Math.floor(T / 4);
 	if (actual > T * 4) actual = T * 4;
+	// Core multiplies in 256 bits, which wraps for targets near 2^256 (easy test networks);
+	// exact bigint arithmetic gives Core's result wherever Core does not overflow.
 	let target = decodeCompact(lastBits).target;
-	target = (target * BigInt(actual)) & MASK_256;
-	target = target / BigInt(T);
+	target = (target * BigInt(actual)) / BigInt(T);
 	if (target > params.powLimit) target = params.powLimit;
 	return encodeCompact(target);
 }
