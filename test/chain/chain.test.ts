@@ -331,3 +331,17 @@ describe('headers and queries', () => {
 		expect(chain.medianTimePast(at)).toBeGreaterThan(t0);
 	});
 });
+
+describe('one queue serialises every change', () => {
+	it('blocks handed over concurrently connect in order; the same block twice is a duplicate', async () => {
+		env = await tempChain();
+		const scratch = await tempChain();
+		const blocks = await extend(scratch.chain, 12);
+		await scratch.cleanup();
+		const results = await Promise.all([...blocks.map(b => env.chain.add(b)), env.chain.add(blocks[11]!)]);
+		expect(results.slice(0, 12).every(r => r.status === 'connected')).toBe(true);
+		expect(results[12]!.status).toBe('duplicate');
+		expect(env.chain.height).toBe(12);
+		await expectSameAfterRestart();
+	});
+});
