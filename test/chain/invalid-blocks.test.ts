@@ -5,7 +5,7 @@ import {OutPoint, Transaction, TxIn, TxOut} from '../../source/node/primitives/t
 import {OP, bpmScript, nullDataScript, p2pkhScriptSig, pushInt} from '../../source/node/primitives/script.js';
 import {legacySighash} from '../../source/node/primitives/sighash.js';
 import {signDigest} from '../../source/node/crypto/keys.js';
-import {CURVE_N, compactToDer, derToCompact} from '../../source/node/crypto/der.js';
+import {toHighS} from '../helpers/signatures.js';
 import {checkProofOfWork} from '../../source/node/consensus/pow.js';
 import {concatBytes} from '../../source/node/encoding/hex.js';
 import type {Chain} from '../../source/node/chain/chain.js';
@@ -40,18 +40,10 @@ async function expectRejected(block: Block, reason: string, score?: number): Pro
 	expect(await snapshot(chain)).toEqual(before);
 }
 
-/** Re-signs nothing: swaps a signature for one with the same r and s' = n - s (high S). */
+/** The same spend with its signature swapped for the high-S twin (n - s). */
 function withHighS(tx: Transaction, prevScript: Uint8Array, priv: Uint8Array, pub: Uint8Array): Transaction {
-	const digest = legacySighash(tx, 0, prevScript, 1);
-	const compact = derToCompact(signDigest(digest, priv));
-	let s = 0n;
-	for (const b of compact.subarray(32)) s = (s << 8n) | BigInt(b);
-	let high = CURVE_N - s;
-	for (let i = 63; i >= 32; i--) {
-		compact[i] = Number(high & 0xffn);
-		high >>= 8n;
-	}
-	const script = p2pkhScriptSig(concatBytes(compactToDer(compact), Uint8Array.of(1)), pub);
+	const der = toHighS(signDigest(legacySighash(tx, 0, prevScript, 1), priv));
+	const script = p2pkhScriptSig(concatBytes(der, Uint8Array.of(1)), pub);
 	return new Transaction(tx.version, [new TxIn(tx.inputs[0]!.prevout, script)], tx.outputs, tx.locktime);
 }
 

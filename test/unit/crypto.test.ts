@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import {sha256} from '@noble/hashes/sha2.js';
 import {hash160, sha256d} from '../../source/node/crypto/hash.js';
-import {CURVE_N, compactToDer, derToCompact, isLowS, isValidSignatureEncoding} from '../../source/node/crypto/der.js';
+import {compactToDer, derToCompact, isLowS, isValidSignatureEncoding} from '../../source/node/crypto/der.js';
+import {toHighS} from '../helpers/signatures.js';
 import {generatePrivateKey, isValidPublicKey, publicKeyOf, signDigest, verifyDigest} from '../../source/node/crypto/keys.js';
 import {AddressError, decodeAddress, encodeAddress} from '../../source/node/crypto/address.js';
 import {fromHex, toHex} from '../../source/node/encoding/hex.js';
@@ -53,15 +54,7 @@ describe('keys and signatures', () => {
 	});
 
 	it('refuses high-S when our chain requires low-S, accepts it for historical checks', () => {
-		const compact = derToCompact(signDigest(digest, priv));
-		let s = 0n;
-		for (const x of compact.subarray(32)) s = (s << 8n) | BigInt(x);
-		let high = CURVE_N - s;
-		for (let i = 63; i >= 32; i--) {
-			compact[i] = Number(high & 0xffn);
-			high >>= 8n;
-		}
-		const der = compactToDer(compact);
+		const der = toHighS(signDigest(digest, priv));
 		expect(verifyDigest(der, digest, publicKeyOf(priv), true)).toBe(false);
 		expect(verifyDigest(der, digest, publicKeyOf(priv), false)).toBe(true);
 	});

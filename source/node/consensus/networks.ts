@@ -9,13 +9,17 @@ import {decodeCompact, type RetargetParams} from './pow.js';
 
 export const COIN = 100_000_000n;
 
-export interface NetworkParams extends RetargetParams {
+/** The numbers a network is defined by, as written in this file. */
+export interface NetworkSpec {
 	readonly name: string;
 	/** The 4 message-start bytes of every wire message. */
-	readonly magic: Uint8Array;
+	readonly magic: readonly number[];
 	readonly port: number;
 	readonly addressVersion: number;
-	readonly genesis: Block;
+	readonly genesis: GenesisSpec;
+	/** Compact form of the easiest target allowed. */
+	readonly powLimitBits: number;
+	readonly noRetarget: boolean;
 	/** Target seconds between blocks. */
 	readonly targetSpacing: number;
 	/** Blocks per retarget window; targetTimespan = interval * spacing. */
@@ -25,46 +29,27 @@ export interface NetworkParams extends RetargetParams {
 	readonly coinbaseMaturity: number;
 	/** Serialised block size limit in bytes. */
 	readonly maxBlockSize: number;
+	readonly maxMoney?: bigint;
+}
+
+/** A network ready for use: the spec with its genesis block built and its limits decoded. */
+export interface NetworkParams extends Omit<NetworkSpec, 'magic' | 'genesis' | 'powLimitBits' | 'maxMoney'>, RetargetParams {
+	readonly magic: Uint8Array;
+	readonly genesis: Block;
 	readonly maxMoney: bigint;
 	/** How far ahead of our clock a block's time may be (Bitcoin: 2 h). */
 	readonly maxFutureBlockTime: number;
 }
 
-export interface NetworkSpec {
-	readonly name: string;
-	readonly magic: readonly number[];
-	readonly port: number;
-	readonly addressVersion: number;
-	readonly genesis: GenesisSpec;
-	/** Compact form of the easiest target allowed. */
-	readonly powLimitBits: number;
-	readonly noRetarget: boolean;
-	readonly targetSpacing: number;
-	readonly retargetInterval: number;
-	readonly initialSubsidy: bigint;
-	readonly halvingInterval: number;
-	readonly coinbaseMaturity: number;
-	readonly maxBlockSize: number;
-	readonly maxMoney?: bigint;
-}
-
 export function makeNetwork(spec: NetworkSpec): NetworkParams {
+	const {magic, genesis, powLimitBits, maxMoney, ...rest} = spec;
 	return {
-		name: spec.name,
-		magic: Uint8Array.from(spec.magic),
-		port: spec.port,
-		addressVersion: spec.addressVersion,
-		genesis: buildGenesis(spec.genesis),
-		powLimit: decodeCompact(spec.powLimitBits).target,
-		noRetarget: spec.noRetarget,
-		targetSpacing: spec.targetSpacing,
-		retargetInterval: spec.retargetInterval,
+		...rest,
+		magic: Uint8Array.from(magic),
+		genesis: buildGenesis(genesis),
+		powLimit: decodeCompact(powLimitBits).target,
 		targetTimespan: spec.targetSpacing * spec.retargetInterval,
-		initialSubsidy: spec.initialSubsidy,
-		halvingInterval: spec.halvingInterval,
-		coinbaseMaturity: spec.coinbaseMaturity,
-		maxBlockSize: spec.maxBlockSize,
-		maxMoney: spec.maxMoney ?? 21_000_000n * COIN,
+		maxMoney: maxMoney ?? 21_000_000n * COIN,
 		maxFutureBlockTime: 2 * 60 * 60,
 	};
 }
