@@ -98,8 +98,8 @@ export interface Spendable {
 }
 
 /** A signed P2PKH transaction spending `inputs` to `outputs`. */
-export function spend(inputs: readonly Spendable[], outputs: readonly TxOut[], locktime = 0): Transaction {
-	const unsigned = new Transaction(1, inputs.map(i => new TxIn(i.prevout, new Uint8Array(0))), outputs, locktime);
+export function spend(inputs: readonly Spendable[], outputs: readonly TxOut[], locktime = 0, sequence = 0xffffffff): Transaction {
+	const unsigned = new Transaction(1, inputs.map(i => new TxIn(i.prevout, new Uint8Array(0), sequence)), outputs, locktime);
 	return signTransaction(unsigned, inputs.map(i => i.key.script), inputs.map(i => i.key.priv));
 }
 

@@ -13,7 +13,8 @@ import {Coin} from '../primitives/coin.js';
 import type {Header} from '../primitives/header.js';
 import {OutPoint, Transaction} from '../primitives/tx.js';
 import {nullData, p2pkhHash, parseBpm} from '../primitives/script.js';
-import {prepareP2pkhCheck, runSigCheck, type SigCheck} from '../primitives/sign.js';
+import {prepareP2pkhCheck, type SigCheck} from '../primitives/sign.js';
+import {inlineVerifier, type SigVerifier} from '../verify/verifier.js';
 import {type NetworkParams, subsidyAt} from '../consensus/networks.js';
 import {nextWorkRequired} from '../consensus/pow.js';
 import {
@@ -29,22 +30,6 @@ import {ChainDB, type BatchOp} from './chain-db.js';
 import {ChainEntry, Status} from './entry.js';
 import {CoinView, decodeUndo, encodeUndo} from './coin-view.js';
 import {SCHEMA_VERSION, layout} from './layout.js';
-
-/** Checks signatures; the default runs in this thread, the mempool issue adds worker threads. */
-export interface SigVerifier {
-	verify(checks: readonly SigCheck[]): Promise<boolean>;
-}
-
-/** Verifies in this thread, yielding to the event loop every few checks so the node stays live. */
-export const inlineVerifier: SigVerifier = {
-	async verify(checks) {
-		for (let i = 0; i < checks.length; i++) {
-			if (!runSigCheck(checks[i]!)) return false;
-			if (i % 32 === 31) await new Promise(resolve => setImmediate(resolve));
-		}
-		return true;
-	},
-};
 
 export interface ChainOptions {
 	readonly network: NetworkParams;
@@ -175,6 +160,14 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	async close(): Promise<void> {
 		await this.lock.run(() => this.db.close());
+	}
+
+	/**
+	 * Runs `job` under the chain's own lock, so that mempool changes and chain changes never
+	 * interleave (DESIGN: one lock serialises both). `job` must not call add() or addHeader().
+	 */
+	exclusive<T>(job: () => Promise<T>): Promise<T> {
+		return this.lock.run(job);
 	}
 
 	// ---------------------------------------------------------------- loading

@@ -1,0 +1,437 @@
+/**
+ * The mempool: transactions fully validated against the UTXO set plus the pool itself, so chains
+ * of unconfirmed spends work. Policy after Bitcoin Core (min relay fee, dust, no conflicts, size
+ * limit with eviction of the lowest fee-rate package, expiry, bounded orphans). Every change runs
+ * under the chain's lock, so chain and mempool never interleave.
+ */
+import {EventEmitter} from 'node:events';
+import {VerifyError} from '../errors.js';
+import type {Chain} from '../chain/chain.js';
+import type {ChainEntry} from '../chain/entry.js';
+import {checkTransaction, checkTxInputs, isFinalTx} from '../consensus/rules.js';
+import {Coin} from '../primitives/coin.js';
+import type {Block} from '../primitives/block.js';
+import {OutPoint, type Transaction} from '../primitives/tx.js';
+import {nullData, p2pkhHash} from '../primitives/script.js';
+import {prepareP2pkhCheck, type SigCheck} from '../primitives/sign.js';
+import {hashToHex} from '../encoding/hex.js';
+import {inlineVerifier, type SigVerifier} from '../verify/verifier.js';
+
+/** Outputs below this many units are dust (Bitcoin Core's figure for P2PKH at its default rate). */
+export const DUST_THRESHOLD = 546n;
+
+export type RemoveReason = 'block' | 'conflict' | 'expiry' | 'size-limit' | 'reorg';
+
+export class MempoolEntry {
+	readonly txid: string;
+	readonly size: number;
+	/** Unconfirmed parents and children inside the pool. */
+	readonly parents = new Set<MempoolEntry>();
+	readonly children = new Set<MempoolEntry>();
+
+	constructor(
+		readonly tx: Transaction,
+		readonly fee: bigint,
+		/** When it entered the pool (seconds). */
+		readonly time: number,
+		/** Chain height when it entered. */
+		readonly height: number,
+	) {
+		this.txid = tx.txid();
+		this.size = tx.getSize();
+	}
+
+	/** Units per byte. */
+	get feeRate(): number {
+		return Number(this.fee) / this.size;
+	}
+}
+
+export interface MempoolOptions {
+	readonly chain: Chain;
+	/** Share the chain's verifier (with its signature cache) so no signature is checked twice. */
+	readonly verifier?: SigVerifier;
+	/** Bytes of transactions held at most (Core's -maxmempool; default 50 MB). */
+	readonly maxSize?: number;
+	/** Units per byte (default 1). */
+	readonly minRelayFeeRate?: bigint;
+	/** Seconds a transaction may wait (default 72 h). */
+	readonly expiry?: number;
+	readonly maxOrphans?: number;
+	/** Seconds an orphan may wait for its parents (default 20 min). */
+	readonly orphanExpiry?: number;
+	readonly now?: () => number;
+}
+
+export type AcceptResult = {readonly status: 'accepted'; readonly entry: MempoolEntry} | {readonly status: 'orphan'; readonly missing: readonly string[]};
+
+export interface MempoolEvents {
+	tx: [entry: MempoolEntry];
+	remove: [entry: MempoolEntry, reason: RemoveReason];
+	/** A transaction clashed with a pool entry: refused on arrival, or the entry lost to a block. */
+	conflict: [tx: Transaction, existing: MempoolEntry];
+	orphan: [tx: Transaction];
+}
+
+interface Orphan {
+	readonly tx: Transaction;
+	readonly time: number;
+	readonly parents: readonly string[];
+}
+
+export class Mempool extends EventEmitter<MempoolEvents> {
+	readonly chain: Chain;
+	private readonly verifier: SigVerifier;
+	readonly maxSize: number;
+	readonly minRelayFeeRate: bigint;
+	private readonly expiry: number;
+	private readonly maxOrphans: number;
+	private readonly orphanExpiry: number;
+	private readonly now: () => number;
+
+	/** In arrival order, so parents always come before their children. */
+	private readonly entries = new Map<string, MempoolEntry>();
+	/** Outpoint key -> the pool entry spending it. */
+	private readonly spent = new Map<string, MempoolEntry>();
+	private bytes = 0;
+	private readonly orphans = new Map<string, Orphan>();
+	private readonly orphansByParent = new Map<string, Set<string>>();
+	/** Transactions of blocks a reorg took away, newest block first, until the reorg ends. */
+	private disconnected: Transaction[][] = [];
+
+	constructor(options: MempoolOptions) {
+		super();
+		this.chain = options.chain;
+		this.verifier = options.verifier ?? inlineVerifier;
+		this.maxSize = options.maxSize ?? 50_000_000;
+		this.minRelayFeeRate = options.minRelayFeeRate ?? 1n;
+		this.expiry = options.expiry ?? 72 * 3600;
+		this.maxOrphans = options.maxOrphans ?? 100;
+		this.orphanExpiry = options.orphanExpiry ?? 20 * 60;
+		this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+		this.chain.on('connect', (_entry, block) => this.onConnect(block));
+		this.chain.on('disconnect', (_entry, block) => this.disconnected.push(block.txs.filter(tx => !tx.isCoinbase())));
+		this.chain.on('tip', tip => this.onTip(tip));
+	}
+
+	// ---------------------------------------------------------------- queries
+
+	get size(): number {
+		return this.entries.size;
+	}
+
+	/** Total serialised bytes of the pool's transactions. */
+	get totalBytes(): number {
+		return this.bytes;
+	}
+
+	get orphanCount(): number {
+		return this.orphans.size;
+	}
+
+	has(txid: string): boolean {
+		return this.entries.has(txid);
+	}
+
+	get(txid: string): MempoolEntry | undefined {
+		return this.entries.get(txid);
+	}
+
+	hasOrphan(txid: string): boolean {
+		return this.orphans.has(txid);
+	}
+
+	/** Every entry, oldest first (parents before children). */
+	all(): MempoolEntry[] {
+		return [...this.entries.values()];
+	}
+
+	/** The pool entry spending an outpoint, if any. */
+	spender(prevout: OutPoint): MempoolEntry | undefined {
+		return this.spent.get(prevout.key());
+	}
+
+	/** A coin as the next block would see it: the chain's or a pool output, unless the pool spends it. */
+	async getCoin(prevout: OutPoint): Promise<Coin | null> {
+		if (this.spent.has(prevout.key())) return null;
+		const parent = this.entries.get(hashToHex(prevout.txid));
+		if (parent) {
+			const output = parent.tx.outputs[prevout.index];
+			if (!output || nullData(output.script)) return null;
+			return new Coin(output.value, output.script, this.chain.height + 1, false);
+		}
+		return this.chain.getCoin(prevout);
+	}
+
+	/** The entry with all its in-pool ancestors (for the miner's ancestor fee rate). */
+	ancestors(entry: MempoolEntry): Set<MempoolEntry> {
+		const out = new Set<MempoolEntry>();
+		const stack = [...entry.parents];
+		while (stack.length > 0) {
+			const e = stack.pop()!;
+			if (out.has(e)) continue;
+			out.add(e);
+			stack.push(...e.parents);
+		}
+		return out;
+	}
+
+	descendants(entry: MempoolEntry): Set<MempoolEntry> {
+		const out = new Set<MempoolEntry>();
+		const stack = [...entry.children];
+		while (stack.length > 0) {
+			const e = stack.pop()!;
+			if (out.has(e)) continue;
+			out.add(e);
+			stack.push(...e.children);
+		}
+		return out;
+	}
+
+	// ---------------------------------------------------------------- adding
+
+	/**
+	 * Validates `tx` and adds it (or holds it as an orphan while parents are missing). Throws a
+	 * VerifyError with the reason on rejection; nothing changes then.
+	 */
+	add(tx: Transaction): Promise<AcceptResult> {
+		return this.chain.exclusive(async () => {
+			this.expire();
+			const result = await this.accept(tx, this.now());
+			if (result.status === 'accepted') await this.acceptOrphansOf(result.entry.txid);
+			return result;
+		});
+	}
+
+	private async accept(tx: Transaction, time: number, quiet = false): Promise<AcceptResult> {
+		const net = this.chain.network;
+		const txid = tx.txid();
+		if (tx.isCoinbase()) throw new VerifyError('coinbase', 100, 'tx', 'a coinbase is only valid in a block');
+		checkTransaction(tx, net);
+		const maxSize = net.maxBlockSize - 1000;
+		if (tx.getSize() > maxSize) throw new VerifyError('tx-size', 0, 'tx', `${tx.getSize()} bytes, at most ${maxSize}`);
+		const height = this.chain.height + 1;
+		if (!isFinalTx(tx, height, this.chain.medianTimePast(this.chain.tip))) throw new VerifyError('non-final', 0, 'tx');
+		if (this.entries.has(txid)) throw new VerifyError('txn-already-in-mempool', 0, 'tx');
+		if (this.orphans.has(txid)) return {status: 'orphan', missing: this.orphans.get(txid)!.parents};
+		if (await this.chain.getTx(tx.hash())) throw new VerifyError('txn-already-known', 0, 'tx', 'already in the chain');
+
+		for (const input of tx.inputs) {
+			const other = this.spent.get(input.prevout.key());
+			if (other) {
+				this.emit('conflict', tx, other);
+				throw new VerifyError('txn-mempool-conflict', 0, 'tx', `spends ${input.prevout.key()}, already spent by ${other.txid}`);
+			}
+		}
+		for (const output of tx.outputs) {
+			if (p2pkhHash(output.script) && output.value < DUST_THRESHOLD) {
+				throw new VerifyError('dust', 0, 'tx', `output of ${output.value} units is below ${DUST_THRESHOLD}`);
+			}
+		}
+
+		const coins: (Coin | null)[] = [];
+		const parents = new Set<MempoolEntry>();
+		const missing = new Set<string>();
+		for (const input of tx.inputs) {
+			const parent = this.entries.get(hashToHex(input.prevout.txid));
+			if (parent) parents.add(parent);
+			const coin = await this.getCoin(input.prevout);
+			if (!coin) missing.add(hashToHex(input.prevout.txid));
+			coins.push(coin);
+		}
+		if (missing.size > 0) {
+			// Hold it while a parent may still arrive; a parent already in the chain means the coin
+			// it wants is spent.
+			for (const parentTxid of missing) {
+				if (await this.chain.getTx(parentTxid)) {
+					throw new VerifyError('bad-txns-inputs-missingorspent', 0, 'tx', `an output of ${parentTxid} it spends is already spent`);
+				}
+			}
+			this.addOrphan(tx, [...missing], time);
+			return {status: 'orphan', missing: [...missing]};
+		}
+
+		const fee = checkTxInputs(tx, coins, height, net);
+		const minFee = BigInt(tx.getSize()) * this.minRelayFeeRate;
+		if (fee < minFee) throw new VerifyError('min relay fee not met', 0, 'tx', `fee ${fee} < ${minFee} (${this.minRelayFeeRate} per byte)`);
+
+		const checks: SigCheck[] = [];
+		for (let i = 0; i < tx.inputs.length; i++) {
+			const prepared = prepareP2pkhCheck(tx, i, coins[i]!.script);
+			if ('error' in prepared) throw new VerifyError('mandatory-script-verify-flag-failed', 100, 'tx', `${prepared.error} (input ${i})`);
+			checks.push(prepared.check);
+		}
+		if (!(await this.verifier.verify(checks))) {
+			throw new VerifyError('mandatory-script-verify-flag-failed', 100, 'tx', 'signature check failed');
+		}
+		const entry = new MempoolEntry(tx, fee, time, this.chain.height);
+		this.insert(entry, parents);
+		this.trimToSize();
+		if (!this.entries.has(txid)) throw new VerifyError('mempool full', 0, 'tx', 'fee rate too low to displace what the pool holds');
+		if (!quiet) this.emit('tx', entry);
+		return {status: 'accepted', entry};
+	}
+
+	private insert(entry: MempoolEntry, parents: Set<MempoolEntry>): void {
+		this.entries.set(entry.txid, entry);
+		this.bytes += entry.size;
+		for (const input of entry.tx.inputs) this.spent.set(input.prevout.key(), entry);
+		for (const parent of parents) {
+			entry.parents.add(parent);
+			parent.children.add(entry);
+		}
+	}
+
+	/** Takes one entry out (its children stay, now parentless in the pool). */
+	private removeEntry(entry: MempoolEntry, reason: RemoveReason): void {
+		if (!this.entries.delete(entry.txid)) return;
+		this.bytes -= entry.size;
+		for (const input of entry.tx.inputs) {
+			if (this.spent.get(input.prevout.key()) === entry) this.spent.delete(input.prevout.key());
+		}
+		for (const parent of entry.parents) parent.children.delete(entry);
+		for (const child of entry.children) child.parents.delete(entry);
+		this.emit('remove', entry, reason);
+	}
+
+	private removeWithDescendants(entry: MempoolEntry, reason: RemoveReason): void {
+		const doomed = [entry, ...this.descendants(entry)];
+		// Children first, so no entry is ever left spending a removed parent's outputs.
+		for (const e of doomed.reverse()) this.removeEntry(e, reason);
+	}
+
+	/** Evicts the lowest fee-rate packages (an entry with its descendants) while over the limit. */
+	private trimToSize(): void {
+		while (this.bytes > this.maxSize && this.entries.size > 0) {
+			let worst: MempoolEntry | null = null;
+			let worstRate = Infinity;
+			for (const entry of this.entries.values()) {
+				let fee = entry.fee;
+				let size = entry.size;
+				for (const d of this.descendants(entry)) {
+					fee += d.fee;
+					size += d.size;
+				}
+				const rate = Number(fee) / size;
+				if (rate < worstRate) {
+					worst = entry;
+					worstRate = rate;
+				}
+			}
+			this.removeWithDescendants(worst!, 'size-limit');
+		}
+	}
+
+	private expire(): void {
+		const now = this.now();
+		for (const entry of [...this.entries.values()]) {
+			if (this.entries.has(entry.txid) && entry.time < now - this.expiry) this.removeWithDescendants(entry, 'expiry');
+		}
+		for (const [txid, orphan] of this.orphans) {
+			if (orphan.time < now - this.orphanExpiry) this.removeOrphan(txid);
+		}
+	}
+
+	// ---------------------------------------------------------------- orphans
+
+	private addOrphan(tx: Transaction, parents: string[], time: number): void {
+		const txid = tx.txid();
+		this.orphans.set(txid, {tx, time, parents});
+		for (const parent of parents) {
+			const set = this.orphansByParent.get(parent) ?? new Set<string>();
+			set.add(txid);
+			this.orphansByParent.set(parent, set);
+		}
+		while (this.orphans.size > this.maxOrphans) this.removeOrphan(this.orphans.keys().next().value as string);
+		if (this.orphans.has(txid)) this.emit('orphan', tx);
+	}
+
+	private removeOrphan(txid: string): Orphan | undefined {
+		const orphan = this.orphans.get(txid);
+		if (!orphan) return undefined;
+		this.orphans.delete(txid);
+		for (const parent of orphan.parents) {
+			const set = this.orphansByParent.get(parent);
+			set?.delete(txid);
+			if (set?.size === 0) this.orphansByParent.delete(parent);
+		}
+		return orphan;
+	}
+
+	/** Retries the orphans waiting on `txid`, then theirs (bounded by the orphan limit). */
+	private async acceptOrphansOf(txid: string): Promise<void> {
+		const queue = [txid];
+		while (queue.length > 0) {
+			const waiting = this.orphansByParent.get(queue.shift()!);
+			if (!waiting) continue;
+			for (const orphanId of [...waiting]) {
+				const orphan = this.removeOrphan(orphanId);
+				if (!orphan) continue;
+				try {
+					const result = await this.accept(orphan.tx, orphan.time);
+					if (result.status === 'accepted') queue.push(orphanId);
+				} catch (error) {
+					if (!(error instanceof VerifyError)) throw error;
+				}
+			}
+		}
+	}
+
+	// ---------------------------------------------------------------- the chain moves
+
+	private onConnect(block: Block): void {
+		for (const tx of block.txs) {
+			if (tx.isCoinbase()) continue;
+			const mined = this.entries.get(tx.txid());
+			if (mined) this.removeEntry(mined, 'block');
+			this.removeOrphan(tx.txid());
+			for (const input of tx.inputs) {
+				const other = this.spent.get(input.prevout.key());
+				if (other && other !== mined) {
+					this.emit('conflict', tx, other);
+					this.removeWithDescendants(other, 'conflict');
+				}
+			}
+		}
+	}
+
+	/**
+	 * After a reorg: the disconnected blocks' transactions come back, then everything the pool
+	 * held is checked again against the new chain (signatures come from the cache).
+	 */
+	private onTip(_tip: ChainEntry): void {
+		if (this.disconnected.length === 0) return;
+		const returning = this.disconnected.reverse().flat();
+		this.disconnected = [];
+		void this.chain.exclusive(() => this.readd(returning));
+	}
+
+	private async readd(returning: Transaction[]): Promise<void> {
+		const held = [...this.entries.values()];
+		for (const entry of held) {
+			this.entries.delete(entry.txid);
+			entry.parents.clear();
+			entry.children.clear();
+		}
+		this.spent.clear();
+		this.bytes = 0;
+		const now = this.now();
+		for (const tx of returning) {
+			try {
+				await this.accept(tx, now);
+			} catch (error) {
+				if (!(error instanceof VerifyError)) throw error;
+			}
+		}
+		for (const entry of held) {
+			try {
+				const result = await this.accept(entry.tx, entry.time, true);
+				if (result.status !== 'accepted') this.emit('remove', entry, 'reorg');
+			} catch (error) {
+				if (!(error instanceof VerifyError)) throw error;
+				if (error.reason === 'txn-already-known') this.emit('remove', entry, 'block');
+				else if (error.reason !== 'txn-already-in-mempool') this.emit('remove', entry, 'reorg');
+			}
+		}
+	}
+}

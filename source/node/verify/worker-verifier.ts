@@ -1,0 +1,65 @@
+import {Worker} from 'node:worker_threads';
+import type {SigCheck} from '../primitives/sign.js';
+import {compiledUrl} from '../util/compiled.js';
+import type {SigVerifier} from './verifier.js';
+
+/** Below this many checks a batch is verified in one worker rather than split. */
+const MIN_SPLIT = 8;
+
+/**
+ * Signature checks in a pool of worker threads, so a block of hundreds of inputs neither blocks
+ * the event loop nor uses one core only. Each batch is split across the workers.
+ */
+export class WorkerVerifier implements SigVerifier {
+	private readonly workers: Worker[] = [];
+	private readonly pending = new Map<number, {resolve: (ok: boolean) => void; reject: (e: Error) => void}>();
+	private nextId = 1;
+	private next = 0;
+	private closed = false;
+
+	constructor(readonly threads: number) {
+		if (!Number.isInteger(threads) || threads < 1) throw new RangeError('verifier threads must be a whole number >= 1');
+		const url = compiledUrl('node/verify/verify-worker.js');
+		for (let i = 0; i < threads; i++) {
+			const worker = new Worker(url);
+			worker.on('message', (msg: {id: number; ok: boolean}) => {
+				const job = this.pending.get(msg.id);
+				this.pending.delete(msg.id);
+				job?.resolve(msg.ok);
+			});
+			worker.on('error', error => this.failAll(error));
+			worker.unref();
+			this.workers.push(worker);
+		}
+	}
+
+	private failAll(error: Error): void {
+		for (const job of this.pending.values()) job.reject(error);
+		this.pending.clear();
+	}
+
+	private run(checks: readonly SigCheck[]): Promise<boolean> {
+		if (this.closed) return Promise.reject(new Error('verifier is closed'));
+		const id = this.nextId++;
+		const worker = this.workers[this.next++ % this.workers.length]!;
+		return new Promise((resolve, reject) => {
+			this.pending.set(id, {resolve, reject});
+			worker.postMessage({id, checks});
+		});
+	}
+
+	async verify(checks: readonly SigCheck[]): Promise<boolean> {
+		if (checks.length === 0) return true;
+		const parts = checks.length < MIN_SPLIT ? 1 : Math.min(this.workers.length, checks.length);
+		const size = Math.ceil(checks.length / parts);
+		const jobs: Promise<boolean>[] = [];
+		for (let i = 0; i < checks.length; i += size) jobs.push(this.run(checks.slice(i, i + size)));
+		return (await Promise.all(jobs)).every(Boolean);
+	}
+
+	async close(): Promise<void> {
+		this.closed = true;
+		this.failAll(new Error('verifier closed'));
+		await Promise.all(this.workers.map(w => w.terminate()));
+	}
+}

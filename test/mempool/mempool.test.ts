@@ -1,0 +1,197 @@
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {Mempool, type MempoolEntry, type RemoveReason} from '../../source/node/mempool/mempool.js';
+import {CachingVerifier, inlineVerifier} from '../../source/node/verify/verifier.js';
+import {OutPoint, Transaction, TxIn, TxOut} from '../../source/node/primitives/tx.js';
+import {bpmScript, OP} from '../../source/node/primitives/script.js';
+import type {Block} from '../../source/node/primitives/block.js';
+import {coinbaseOf, extend, key, nextBlock, spend, type Spendable} from '../helpers/builder.js';
+import {tempChain, type TempChain} from '../helpers/chain-env.js';
+
+const COIN = 100_000_000n;
+const alice = key('alice');
+const bob = key('bob');
+const miner = key('miner');
+
+let env: TempChain;
+let pool: Mempool;
+let verifier: CachingVerifier;
+let blocks: Block[];
+let clock: number;
+const removed: [string, RemoveReason][] = [];
+
+beforeEach(async () => {
+	verifier = new CachingVerifier(inlineVerifier);
+	env = await tempChain(undefined, {verifier});
+	blocks = await extend(env.chain, 6);
+	clock = env.chain.tip.time + 100;
+	pool = new Mempool({chain: env.chain, verifier, now: () => clock});
+	removed.length = 0;
+	pool.on('remove', (entry, reason) => removed.push([entry.txid, reason]));
+});
+afterEach(async () => {
+	await env.cleanup();
+});
+
+/** Coinbase of block at `height` (1-based), owned by the miner key. */
+const cb = (height: number): Spendable => coinbaseOf(blocks[height - 1]!);
+const out = (tx: Transaction, n: number, owner = alice): Spendable => ({prevout: new OutPoint(tx.hash(), n), value: tx.outputs[n]!.value, key: owner});
+
+async function rejects(tx: Transaction, reason: string): Promise<void> {
+	const before = {size: pool.size, bytes: pool.totalBytes, orphans: pool.orphanCount};
+	await expect(pool.add(tx)).rejects.toMatchObject({reason});
+	expect({size: pool.size, bytes: pool.totalBytes, orphans: pool.orphanCount}).toEqual(before);
+}
+
+describe('acceptance', () => {
+	it('accepts a valid spend and reports its fee rate', async () => {
+		const tx = spend([cb(1)], [new TxOut(49n * COIN, alice.script)]);
+		const added: MempoolEntry[] = [];
+		pool.on('tx', e => added.push(e));
+		const result = await pool.add(tx);
+		expect(result.status).toBe('accepted');
+		expect(added).toHaveLength(1);
+		expect(added[0]!.fee).toBe(COIN);
+		expect(added[0]!.feeRate).toBeCloseTo(Number(COIN) / tx.getSize());
+		expect(pool.size).toBe(1);
+		expect(pool.totalBytes).toBe(tx.getSize());
+	});
+
+	it('chains unconfirmed spends: spends the change of a transaction not mined yet, three deep', async () => {
+		const t1 = spend([cb(1)], [new TxOut(10n * COIN, bob.script), new TxOut(39n * COIN, alice.script)]);
+		const t2 = spend([out(t1, 1)], [new TxOut(5n * COIN, bob.script), new TxOut(33n * COIN, alice.script)]);
+		const t3 = spend([out(t2, 1)], [new TxOut(32n * COIN, alice.script)]);
+		for (const tx of [t1, t2, t3]) expect((await pool.add(tx)).status).toBe('accepted');
+		const e3 = pool.get(t3.txid())!;
+		expect([...pool.ancestors(e3)].map(e => e.txid).sort()).toEqual([t1.txid(), t2.txid()].sort());
+		expect(await pool.getCoin(new OutPoint(t1.hash(), 1))).toBeNull(); // spent in the pool
+		expect((await pool.getCoin(new OutPoint(t3.hash(), 0)))?.value).toBe(32n * COIN);
+	});
+
+	it('rejects every bad transaction with its reason, changing nothing', async () => {
+		const good = spend([cb(1)], [new TxOut(49n * COIN, alice.script)]);
+		await pool.add(good);
+		await rejects(blocks[0]!.txs[0]!, 'coinbase');
+		await rejects(spend([cb(1)], [new TxOut(48n * COIN, bob.script)]), 'txn-mempool-conflict');
+		await rejects(good, 'txn-already-in-mempool');
+		await rejects(spend([cb(2)], [new TxOut(50n * COIN, alice.script)]), 'min relay fee not met');
+		await rejects(spend([cb(2)], [new TxOut(545n, alice.script), new TxOut(49n * COIN, alice.script)]), 'dust');
+		await rejects(spend([cb(2)], [new TxOut(1n, Uint8Array.of(OP.OP_1))]), 'bad-txns-nonstandard-output');
+		await rejects(spend([cb(2)], [new TxOut(51n * COIN, alice.script)]), 'bad-txns-in-belowout');
+		await rejects(spend([cb(5)], [new TxOut(49n * COIN, alice.script)]), 'bad-txns-premature-spend-of-coinbase');
+		await rejects(spend([cb(2)], [new TxOut(49n * COIN, alice.script)], 1000, 0), 'non-final');
+		const big = spend([cb(2)], Array.from({length: 2930}, () => new TxOut(1000n, alice.script)));
+		await rejects(big, 'tx-size');
+		const tampered = spend([cb(2)], [new TxOut(49n * COIN, alice.script)]);
+		await rejects(new Transaction(1, tampered.inputs, [new TxOut(49n * COIN, bob.script)]), 'mandatory-script-verify-flag-failed');
+		const wrongKey = spend([{...cb(2), key: bob}], [new TxOut(49n * COIN, alice.script)]);
+		await rejects(wrongKey, 'mandatory-script-verify-flag-failed');
+		// Already confirmed, and spending a confirmed-spent output.
+		const t = spend([cb(3)], [new TxOut(49n * COIN, alice.script)]);
+		await env.chain.add(nextBlock(env.chain, env.chain.tip, {txs: [t], fees: COIN}));
+		await rejects(t, 'txn-already-known');
+		await rejects(spend([cb(3)], [new TxOut(48n * COIN, alice.script)]), 'bad-txns-inputs-missingorspent');
+	});
+
+	it('accepts a BPM reading like any other spend', async () => {
+		const tx = spend([cb(1)], [new TxOut(0n, bpmScript(70)), new TxOut(49n * COIN, miner.script)]);
+		expect((await pool.add(tx)).status).toBe('accepted');
+	});
+});
+
+describe('orphans', () => {
+	it('holds a child until its parent arrives, then accepts both', async () => {
+		const parent = spend([cb(1)], [new TxOut(49n * COIN, alice.script)]);
+		const child = spend([out(parent, 0)], [new TxOut(48n * COIN, bob.script)]);
+		expect(await pool.add(child)).toEqual({status: 'orphan', missing: [parent.txid()]});
+		expect(pool.orphanCount).toBe(1);
+		expect(pool.size).toBe(0);
+		await pool.add(parent);
+		expect(pool.has(child.txid())).toBe(true);
+		expect(pool.orphanCount).toBe(0);
+	});
+
+	it('keeps at most maxOrphans and expires them after 20 minutes', async () => {
+		pool = new Mempool({chain: env.chain, verifier, now: () => clock, maxOrphans: 3});
+		const ghosts = Array.from({length: 5}, (_, i) => spend([{prevout: new OutPoint(new Uint8Array(32).fill(i + 1), 0), value: COIN, key: alice}], [new TxOut(COIN / 2n, bob.script)]));
+		for (const tx of ghosts) await pool.add(tx);
+		expect(pool.orphanCount).toBe(3);
+		expect(pool.hasOrphan(ghosts[0]!.txid())).toBe(false);
+		expect(pool.hasOrphan(ghosts[4]!.txid())).toBe(true);
+		clock += 20 * 60 + 1;
+		await pool.add(spend([cb(1)], [new TxOut(49n * COIN, alice.script)]));
+		expect(pool.orphanCount).toBe(0);
+	});
+});
+
+describe('limits', () => {
+	it('evicts the lowest fee-rate package when over the size limit', async () => {
+		const sizes = spend([cb(1)], [new TxOut(49n * COIN, alice.script)]).getSize();
+		pool = new Mempool({chain: env.chain, verifier, now: () => clock, maxSize: sizes * 2 + 10});
+		pool.on('remove', (entry, reason) => removed.push([entry.txid, reason]));
+		const cheap = spend([cb(1)], [new TxOut(50n * COIN - 1000n, alice.script)]);
+		const cheapChild = spend([out(cheap, 0)], [new TxOut(50n * COIN - 2000n, alice.script)]);
+		const rich = spend([cb(2)], [new TxOut(40n * COIN, alice.script)]);
+		await pool.add(cheap);
+		await pool.add(cheapChild);
+		await pool.add(rich); // over the limit: the cheap package (parent + child) goes
+		expect(pool.has(rich.txid())).toBe(true);
+		expect(pool.has(cheap.txid())).toBe(false);
+		expect(pool.has(cheapChild.txid())).toBe(false);
+		expect(removed).toEqual([
+			[cheapChild.txid(), 'size-limit'],
+			[cheap.txid(), 'size-limit'],
+		]);
+		expect(pool.totalBytes).toBeLessThanOrEqual(pool.maxSize);
+		// Full of richer transactions: a newcomer paying less is refused outright, and nothing changes.
+		await pool.add(spend([cb(4)], [new TxOut(40n * COIN, alice.script)]));
+		await rejects(spend([cb(3)], [new TxOut(50n * COIN - 500n, alice.script)]), 'mempool full');
+		expect(pool.has(rich.txid())).toBe(true);
+	});
+
+	it('expires transactions after 72 hours', async () => {
+		const tx = spend([cb(1)], [new TxOut(49n * COIN, alice.script)]);
+		await pool.add(tx);
+		clock += 72 * 3600 + 1;
+		await pool.add(spend([cb(2)], [new TxOut(49n * COIN, alice.script)]));
+		expect(pool.has(tx.txid())).toBe(false);
+		expect(removed).toContainEqual([tx.txid(), 'expiry']);
+	});
+});
+
+describe('following the chain', () => {
+	it('removes mined transactions and those a block conflicts with; no signature is checked twice', async () => {
+		const t1 = spend([cb(1)], [new TxOut(49n * COIN, alice.script)]);
+		const t2 = spend([cb(2)], [new TxOut(49n * COIN, alice.script)]);
+		const t2child = spend([out(t2, 0)], [new TxOut(48n * COIN, bob.script)]);
+		for (const tx of [t1, t2, t2child]) await pool.add(tx);
+		const conflicts: string[] = [];
+		pool.on('conflict', (_tx, existing) => conflicts.push(existing.txid));
+		const rival = spend([cb(2)], [new TxOut(49n * COIN, bob.script)]);
+		const missesBefore = verifier.misses;
+		await env.chain.add(nextBlock(env.chain, env.chain.tip, {txs: [t1, rival], fees: 2n * COIN}));
+		expect(verifier.misses - missesBefore).toBe(1); // only the rival's signature was new
+		expect(pool.size).toBe(0);
+		expect(conflicts).toEqual([t2.txid()]);
+		expect(removed).toEqual(expect.arrayContaining([[t1.txid(), 'block'], [t2.txid(), 'conflict'], [t2child.txid(), 'conflict']]));
+	});
+
+	it('returns the transactions of disconnected blocks after a reorg, and drops what no longer fits', async () => {
+		const fork = env.chain.tip;
+		const t1 = spend([cb(1)], [new TxOut(49n * COIN, alice.script)]);
+		const t2 = spend([cb(2)], [new TxOut(49n * COIN, alice.script)]);
+		await env.chain.add(nextBlock(env.chain, fork, {txs: [t1, t2], fees: 2n * COIN, tag: 1}));
+		const waiting = spend([out(t1, 0)], [new TxOut(48n * COIN, bob.script)]);
+		await pool.add(waiting);
+		expect(pool.size).toBe(1);
+		// A heavier branch without t1 and with a double spend of t2's coin.
+		const rival = spend([cb(2)], [new TxOut(48n * COIN, bob.script)]);
+		const b1 = nextBlock(env.chain, fork, {txs: [rival], fees: 2n * COIN, tag: 2});
+		await env.chain.add(b1);
+		await env.chain.add(nextBlock(env.chain, env.chain.getEntry(b1.hash())!, {tag: 2}));
+		await pool.add(spend([cb(3)], [new TxOut(49n * COIN, alice.script)])); // runs after the re-add
+		expect(pool.has(t1.txid())).toBe(true); // came back from the disconnected block
+		expect(pool.has(waiting.txid())).toBe(true); // its parent is back, so it stays
+		expect(pool.has(t2.txid())).toBe(false); // its coin is spent by the new branch
+		expect(pool.spender(new OutPoint(t1.hash(), 0))?.txid).toBe(waiting.txid());
+	});
+});
