@@ -105,7 +105,7 @@ async function buildFrom(c: Chain, n: number, gap: number, tag: number): Promise
 	let at = c.getEntry(c.network.genesis.hash())!;
 	for (let i = 0; i < n; i++) {
 		const block = nextBlock(c, at, {time: at.time + gap, tag});
-		await c.add(block);
+		await c.add(block, {requested: true});
 		at = c.getEntry(block.hash())!;
 	}
 	return at;
@@ -343,5 +343,66 @@ describe('one queue serialises every change', () => {
 		expect(results[12]!.status).toBe('duplicate');
 		expect(env.chain.height).toBe(12);
 		await expectSameAfterRestart();
+	});
+});
+
+describe('what an unrequested block may cost us', () => {
+	it('keeps only the header of an unrequested block on a branch with less work', async () => {
+		env = await tempChain();
+		const chain = env.chain;
+		await extend(chain, 2);
+		const fork = chain.tip;
+		await extend(chain, 2, {tag: 1});
+		const weak = nextBlock(chain, fork, {tag: 2});
+		const result = await chain.add(weak);
+		expect(result.status).toBe('too-little-work');
+		expect(chain.getEntry(weak.hash())?.hasData).toBe(false);
+		expect(await chain.getBlock(weak.hash())).toBeNull();
+		expect(chain.getTips().find(t => t.hash === weak.hashHex())?.status).toBe('headers-only');
+		// Asked for (by sync), the same block is stored.
+		expect((await chain.add(weak, {requested: true})).status).toBe('side');
+		expect(await chain.getBlock(weak.hash())).not.toBeNull();
+	});
+
+	it('breaks ties by when a branch became complete, not when a block arrived (as Core)', async () => {
+		env = await tempChain();
+		const chain = env.chain;
+		const [m1] = await extend(chain, 1, {tag: 1});
+		const genesis = chain.getEntryByHeight(0)!;
+		// S1's header, then S2's body while S1's body is still missing.
+		const s1 = nextBlock(chain, genesis, {tag: 2});
+		await chain.addHeader(s1.header);
+		const s2 = nextBlock(chain, chain.getEntry(s1.hash())!, {tag: 2});
+		await chain.add(s2, {requested: true});
+		// M2 completes first.
+		const [m2] = await extend(chain, 1, {tag: 1}, chain.getEntry(m1!.hash())!);
+		expect(chain.tip.hashHex).toBe(m2!.hashHex());
+		// S1's body arrives: S2's branch is now complete, with equal work, but later: no reorg.
+		await chain.add(s1, {requested: true});
+		expect(chain.tip.hashHex).toBe(m2!.hashHex());
+		await expectSameAfterRestart();
+		expect(env.chain.tip.hashHex).toBe(m2!.hashHex());
+		// A reindex keeps the same tip among equal-work branches.
+		await env.reopen({reindex: true});
+		expect(env.chain.tip.hashHex).toBe(m2!.hashHex());
+	});
+
+	it('marks every descendant of an invalid block, however long the branch', async () => {
+		env = await tempChain();
+		const chain = env.chain;
+		// Block 1 whose coinbase claims height 2: its header is fine, its body is not.
+		const bad = nextBlock(chain, chain.tip, {coinbaseHeight: 2});
+		await chain.addHeader(bad.header);
+		const branch = [chain.getEntry(bad.hash())!];
+		for (let i = 0; i < 30; i++) {
+			const header = nextBlock(chain, branch[branch.length - 1]!, {tag: 3}).header;
+			branch.push(await chain.addHeader(header));
+		}
+		await expect(chain.add(bad)).rejects.toMatchObject({reason: 'bad-cb-height'});
+		expect(branch.every(e => e.failed)).toBe(true);
+		expect(chain.getTips().find(t => t.entry === branch[30])?.status).toBe('invalid');
+		await expect(chain.addHeader(nextBlock(chain, branch[30]!).header)).rejects.toMatchObject({reason: 'bad-prevblk'});
+		await expectSameAfterRestart();
+		expect(env.chain.getEntry(branch[30]!.hash)?.failed).toBe(true);
 	});
 });

@@ -64,7 +64,7 @@ describe('persistence', () => {
 		const a = await extend(env.chain, 2, {tag: 1});
 		for (const block of a) await reference.chain.add(block);
 		const b = await extend(env.chain, 2, {tag: 2}, fork);
-		for (const block of b) await reference.chain.add(block);
+		for (const block of b) await reference.chain.add(block, {requested: true});
 		const b3 = nextBlock(env.chain, env.chain.getEntry(b[1]!.hash())!, {tag: 2});
 		await reference.chain.add(b3);
 		expect(reference.chain.tip.hashHex).toBe(b3.hashHex());

@@ -76,13 +76,16 @@ export function nextBlock(chain: Chain, prev: ChainEntry, spec: BlockSpec = {}):
 	return assemble(prev, prev.height + 1, spec, chain.network, chain.requiredBits(prev));
 }
 
-/** Mines `n` blocks on top of `prev` (default: the tip), adding each; returns them. */
+/**
+ * Mines `n` blocks on top of `prev` (default: the tip), adding each as a block we asked for (so
+ * a branch with less work than the tip is stored, as sync does); returns them.
+ */
 export async function extend(chain: Chain, n: number, spec: BlockSpec = {}, prev: ChainEntry = chain.tip): Promise<Block[]> {
 	const blocks: Block[] = [];
 	let at = prev;
 	for (let i = 0; i < n; i++) {
 		const block = nextBlock(chain, at, spec);
-		await chain.add(block);
+		await chain.add(block, {requested: true});
 		const entry = chain.getEntry(block.hash());
 		if (!entry) throw new Error(`block ${i} was not stored`);
 		at = entry;

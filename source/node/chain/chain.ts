@@ -44,7 +44,8 @@ export interface ChainOptions {
 	readonly reindex?: boolean;
 }
 
-export type AddStatus = 'connected' | 'side' | 'orphan' | 'duplicate';
+/** `too-little-work`: header kept, body dropped (an unrequested block on a weaker branch). */
+export type AddStatus = 'connected' | 'side' | 'orphan' | 'duplicate' | 'too-little-work';
 
 export interface AddResult {
 	readonly status: AddStatus;
@@ -211,23 +212,26 @@ export class Chain extends EventEmitter<ChainEvents> {
 				throw new DatadirError(`the chain database at ${this.db.path} is corrupt: block ${entry.hashHex} has no parent; run with --reindex`);
 			}
 			entry.prev = prev;
+			prev.children.push(entry);
 			parents.add(prev);
 		}
 		for (const entry of entries) if (!parents.has(entry)) this.leaves.add(entry);
 
 		const reindexing = reindex || (await this.db.get(layout.X)) !== undefined;
+		const tipHash = await this.db.get(layout.R);
+		const tip = tipHash ? this.index.get(hashToHex(tipHash)) : undefined;
 		if (reindexing) {
 			await this.resetState(entries);
 		} else {
-			const tipHash = await this.db.get(layout.R);
-			const tip = tipHash ? this.index.get(hashToHex(tipHash)) : undefined;
 			if (!tip) throw new DatadirError(`the chain database at ${this.db.path} has no valid tip marker; run with --reindex`);
 			this.main = new Array(tip.height + 1);
 			for (let e: ChainEntry | null = tip; e; e = e.prev) this.main[e.height] = e;
 		}
-		// The active chain keeps sequence 0, so it wins ties against side branches after a restart.
-		for (const entry of entries) if (!this.isMain(entry)) entry.sequence = this.nextSequence++;
-		for (const entry of entries) this.linkChainData(entry);
+		// The branch of the last tip keeps sequence 0, so it wins ties against side branches after
+		// a restart or a reindex.
+		const preferred = new Set<ChainEntry>();
+		for (let e: ChainEntry | null = tip ?? null; e; e = e.prev) preferred.add(e);
+		for (const entry of entries) this.linkChainData(entry, preferred);
 		// Carries on a reorganisation cut short by a crash, or rebuilds after a reindex.
 		await this.activateBestChain();
 		if (reindexing) await this.db.write([{type: 'del', key: layout.X}]);
@@ -479,10 +483,13 @@ export class Chain extends EventEmitter<ChainEvents> {
 		});
 	}
 
-	/** Validates a block and adds it: extends or reorganises the active chain, or stores it aside. */
-	add(block: Block): Promise<AddResult> {
+	/**
+	 * Validates a block and adds it: extends or reorganises the active chain, or stores it aside.
+	 * `requested`: we asked for it (sync), so it is stored even on a branch with less work.
+	 */
+	add(block: Block, options: {requested?: boolean} = {}): Promise<AddResult> {
 		return this.lock.run(async () => {
-			const result = await this.acceptBlock(block);
+			const result = await this.acceptBlock(block, options.requested ?? false);
 			if (result.status === 'connected' || result.status === 'side') await this.connectOrphans(block.hashHex());
 			return result;
 		});
@@ -503,11 +510,14 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	private insertEntry(entry: ChainEntry): void {
 		this.index.set(entry.hashHex, entry);
-		if (entry.prev) this.leaves.delete(entry.prev);
+		if (entry.prev) {
+			this.leaves.delete(entry.prev);
+			entry.prev.children.push(entry);
+		}
 		this.leaves.add(entry);
 	}
 
-	private async acceptBlock(block: Block): Promise<AddResult> {
+	private async acceptBlock(block: Block, requested: boolean): Promise<AddResult> {
 		const hex = block.hashHex();
 		const known = this.index.get(hex);
 		if (known?.failed) throw new VerifyError('duplicate-invalid', 100, 'block', 'block known to be invalid');
@@ -532,8 +542,17 @@ export class Chain extends EventEmitter<ChainEvents> {
 			throw error;
 		}
 
+		// Core's AcceptBlock: an unrequested block on a branch with less work than the tip costs a
+		// peer nothing to make (old difficulty, time-warped windows), so its body is not stored.
+		if (entry.chainwork < this.tip.chainwork && !requested) {
+			if (!known) {
+				await this.db.write([{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()}]);
+				this.insertEntry(entry);
+			}
+			return {status: 'too-little-work', entry};
+		}
+
 		entry.status |= Status.HAVE_DATA;
-		entry.sequence = this.nextSequence++;
 		await this.db.write([
 			{type: 'put', key: layout.b(entry.hash), value: block.toRaw()},
 			{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()},
@@ -544,14 +563,17 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 		if (entry.failed) {
 			const failure = this.failures.get(entry);
-			this.failures.delete(entry);
+			this.failures.clear(); // only the caller's own block is reported; the rest are logged by 'invalid'
 			throw failure ?? new VerifyError('bad-prevblk', 100, 'block', 'descends from an invalid block');
 		}
 		return {status: this.isMain(entry) ? 'connected' : 'side', entry};
 	}
 
-	/** Marks `entry` (and any waiting descendants) as having data back to genesis. */
-	private linkChainData(entry: ChainEntry): void {
+	/**
+	 * Marks `entry` (and any waiting descendants) as having data back to genesis, numbering them
+	 * in that order (entries in `preferred` keep 0).
+	 */
+	private linkChainData(entry: ChainEntry, preferred?: ReadonlySet<ChainEntry>): void {
 		if (entry.chainData || !entry.hasData) return;
 		if (entry.prev && !entry.prev.chainData) {
 			const key = entry.prev.hashHex;
@@ -564,6 +586,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 		while (queue.length > 0) {
 			const e = queue.shift()!;
 			e.chainData = true;
+			e.sequence = preferred?.has(e) ? 0 : this.nextSequence++;
 			if (!e.failed) this.candidates.add(e);
 			const children = this.unlinked.get(e.hashHex);
 			if (children) {
@@ -614,7 +637,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 				const block = this.removeOrphan(hex);
 				if (!block) continue;
 				try {
-					const result = await this.acceptBlock(block);
+					const result = await this.acceptBlock(block, false);
 					if (result.status === 'connected' || result.status === 'side') queue.push(hex);
 				} catch (error) {
 					if (!(error instanceof VerifyError)) throw error;
@@ -686,14 +709,17 @@ export class Chain extends EventEmitter<ChainEvents> {
 		this.failures.set(entry, error);
 		this.candidates.delete(entry);
 		const ops: BatchOp[] = [{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()}];
-		for (const other of this.index.values()) {
-			if (other.height <= entry.height || other.failed) continue;
-			if (this.getAncestor(other, entry.height) !== entry) continue;
+		// Descendants, breadth first through the children lists: linear in their number.
+		const queue = [...entry.children];
+		for (let i = 0; i < queue.length; i++) {
+			const other = queue[i]!;
+			queue.push(...other.children);
+			if (other.status & Status.FAILED_CHILD) continue;
 			other.status |= Status.FAILED_CHILD;
 			this.candidates.delete(other);
 			ops.push({type: 'put', key: layout.e(other.hash), value: other.toRaw()});
 		}
-		await this.db.write(ops);
+		for (let i = 0; i < ops.length; i += 1000) await this.db.write(ops.slice(i, i + 1000));
 		this.emit('invalid', entry, error);
 	}
 

@@ -21,8 +21,13 @@ export class ChainEntry {
 	readonly hashHex: string;
 	/** Blocks with data from here back to genesis: a candidate to become the tip. Memory only. */
 	chainData = false;
-	/** Order in which block data arrived; among equal work the earlier wins. Memory only. */
+	/**
+	 * Order in which the branch became complete (data back to genesis), as Core's nSequenceId:
+	 * among equal work the earlier wins. Memory only.
+	 */
 	sequence = 0;
+	/** Known children in the block tree. Memory only. */
+	readonly children: ChainEntry[] = [];
 
 	constructor(
 		readonly header: Header,

@@ -1,0 +1,323 @@
+/**
+ * The CPU miner: hashing in worker threads over disjoint nonce ranges, a new job the moment the
+ * tip moves, template refreshes for new mempool transactions at most every few seconds, extra
+ * nonce and time rolled when the nonce range runs out. After bcoin's mining/cpuminer.js.
+ */
+import {EventEmitter} from 'node:events';
+import {performance} from 'node:perf_hooks';
+import {Worker} from 'node:worker_threads';
+import type {Chain} from '../chain/chain.js';
+import {blockWork, checkProofOfWork, decodeCompact, targetFromBits} from '../consensus/pow.js';
+import type {Mempool} from '../mempool/mempool.js';
+import type {Block} from '../primitives/block.js';
+import {compiledUrl} from '../util/compiled.js';
+import {VerifyError} from '../errors.js';
+import {HeaderScanner} from './sha256-kernel.js';
+import {assembleBlock, createTemplate, withNonce, type BlockTemplate} from './template.js';
+import type {MineJob, WorkerMessage} from './worker.js';
+
+export interface MinerOptions {
+	readonly chain: Chain;
+	readonly mempool?: Mempool;
+	/** Output script the coinbase pays. */
+	readonly payout?: Uint8Array;
+	/** Hashing threads (default 1: on two cores the screen and the network keep one). */
+	readonly threads?: number;
+	/** Nonces per chunk between abort checks (default 50,000: a few tens of ms). */
+	readonly chunk?: number;
+	/** Seconds since the epoch for block times; injected for tests. */
+	readonly now?: () => number;
+	/** Milliseconds between template refreshes for new transactions (default 3 s). */
+	readonly refreshMs?: number;
+	/** Milliseconds between status events (default 1 s). */
+	readonly statusMs?: number;
+	/** One block per target spacing at most (default: on networks that never retarget, regtest). */
+	readonly pace?: boolean;
+}
+
+export interface MinerStatus {
+	readonly running: boolean;
+	readonly threads: number;
+	readonly kernel: 'js';
+	/** Hashes since the miner was created. */
+	readonly hashes: number;
+	/** Hashes per second over the last few seconds. */
+	readonly rate: number;
+	readonly height: number;
+	readonly bits: number;
+	/** Target of the pow limit divided by the job's target: 1 at the easiest. */
+	readonly difficulty: number;
+	readonly blocksFound: number;
+	/** Expected seconds to a block at this rate (Infinity when idle). */
+	readonly expectedSeconds: number;
+}
+
+export interface MinerEvents {
+	status: [status: MinerStatus];
+	block: [block: Block];
+	error: [error: Error];
+}
+
+interface Job {
+	readonly id: number;
+	readonly template: BlockTemplate;
+	readonly block: Block;
+	readonly startedAt: number;
+	pending: number;
+}
+
+const RATE_WINDOW_MS = 5000;
+const NONCE_SPACE = 2 ** 32;
+
+export class Miner extends EventEmitter<MinerEvents> {
+	readonly chain: Chain;
+	private readonly mempool: Mempool | undefined;
+	private payout: Uint8Array | undefined;
+	private threadCount: number;
+	private readonly chunk: number;
+	private readonly now: () => number;
+	private readonly refreshMs: number;
+	private readonly statusMs: number;
+	private readonly pace: boolean;
+
+	private workers: Worker[] = [];
+	/** Int32 [0]: id of the job workers should be scanning; anything else makes them stop. */
+	private readonly control = new Int32Array(new SharedArrayBuffer(4));
+	private jobId = 0;
+	private job: Job | null = null;
+	private extraNonce = 0;
+	private running = false;
+	private totalHashes = 0;
+	private samples: [number, number][] = [];
+	private found = 0;
+	private lastFoundMs = -Infinity;
+	private statusTimer: NodeJS.Timeout | undefined;
+	private refreshTimer: NodeJS.Timeout | undefined;
+	private paceTimer: NodeJS.Timeout | undefined;
+
+	constructor(options: MinerOptions) {
+		super();
+		this.chain = options.chain;
+		this.mempool = options.mempool;
+		this.payout = options.payout;
+		this.threadCount = Miner.checkThreads(options.threads ?? 1);
+		this.chunk = options.chunk ?? 50_000;
+		this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+		this.refreshMs = options.refreshMs ?? 3000;
+		this.statusMs = options.statusMs ?? 1000;
+		this.pace = options.pace ?? this.chain.network.noRetarget;
+		this.chain.on('tip', () => {
+			if (this.running) setImmediate(() => this.newJob());
+		});
+		this.mempool?.on('tx', () => this.onMempoolTx());
+	}
+
+	private static checkThreads(n: number): number {
+		if (!Number.isInteger(n) || n < 1 || n > 64) throw new RangeError('mining threads must be a whole number from 1 to 64');
+		return n;
+	}
+
+	get isRunning(): boolean {
+		return this.running;
+	}
+
+	get threads(): number {
+		return this.threadCount;
+	}
+
+	setPayout(script: Uint8Array): void {
+		this.payout = script;
+	}
+
+	/** Starts mining (no-op if running). Throws if no payout script was given. */
+	start(): void {
+		if (this.running) return;
+		if (!this.payout) throw new Error('no payout address for the miner');
+		this.running = true;
+		this.spawn();
+		this.statusTimer = setInterval(() => this.emit('status', this.getStatus()), this.statusMs);
+		this.statusTimer.unref();
+		this.newJob();
+		this.emit('status', this.getStatus());
+	}
+
+	/** Stops hashing at the next chunk boundary; workers stay for a quick restart. */
+	stop(): void {
+		if (!this.running) return;
+		this.running = false;
+		this.job = null;
+		Atomics.store(this.control, 0, ++this.jobId);
+		clearInterval(this.statusTimer);
+		clearTimeout(this.refreshTimer);
+		clearTimeout(this.paceTimer);
+		this.refreshTimer = undefined;
+		this.emit('status', this.getStatus());
+	}
+
+	/** Changes the number of hashing threads, while running or not. */
+	setThreads(n: number): void {
+		this.threadCount = Miner.checkThreads(n);
+		if (!this.running) {
+			void this.terminate();
+			return;
+		}
+		Atomics.store(this.control, 0, ++this.jobId);
+		void this.terminate().then(() => {
+			if (!this.running) return;
+			this.spawn();
+			this.newJob();
+		});
+	}
+
+	async close(): Promise<void> {
+		this.stop();
+		await this.terminate();
+	}
+
+	getStatus(): MinerStatus {
+		const nowMs = performance.now();
+		this.samples = this.samples.filter(([t]) => t > nowMs - RATE_WINDOW_MS);
+		const first = this.samples[0];
+		const span = first ? Math.max(nowMs - first[0], 1000) : RATE_WINDOW_MS;
+		const rate = this.running ? (this.samples.reduce((sum, [, h]) => sum + h, 0) * 1000) / span : 0;
+		const bits = this.job?.template.bits ?? this.chain.requiredBits(this.chain.tip);
+		const target = decodeCompact(bits).target;
+		return {
+			running: this.running,
+			threads: this.threadCount,
+			kernel: 'js',
+			hashes: this.totalHashes,
+			rate,
+			height: this.job?.template.height ?? this.chain.height + 1,
+			bits,
+			difficulty: target > 0n ? Number((this.chain.network.powLimit * 1000n) / target) / 1000 : 0,
+			blocksFound: this.found,
+			expectedSeconds: rate > 0 ? Number(blockWork(bits)) / rate : Infinity,
+		};
+	}
+
+	private spawn(): void {
+		const url = compiledUrl('node/mining/worker.js');
+		while (this.workers.length < this.threadCount) {
+			const worker = new Worker(url, {workerData: {control: this.control.buffer}});
+			worker.on('message', (msg: WorkerMessage) => this.onWorkerMessage(msg));
+			worker.on('error', error => this.emit('error', error));
+			worker.unref();
+			this.workers.push(worker);
+		}
+	}
+
+	private async terminate(): Promise<void> {
+		const workers = this.workers;
+		this.workers = [];
+		await Promise.all(workers.map(w => w.terminate()));
+	}
+
+	private onMempoolTx(): void {
+		if (!this.running || !this.job || this.refreshTimer) return;
+		const wait = Math.max(0, this.job.startedAt + this.refreshMs - performance.now());
+		this.refreshTimer = setTimeout(() => {
+			this.refreshTimer = undefined;
+			this.newJob();
+		}, wait);
+		this.refreshTimer.unref();
+	}
+
+	/** Builds a template on the current tip and hands each worker its share of the nonces. */
+	private newJob(): void {
+		if (!this.running || this.workers.length === 0) return;
+		clearTimeout(this.paceTimer);
+		const wait = this.pace ? this.lastFoundMs + this.chain.network.targetSpacing * 1000 - performance.now() : 0;
+		if (wait > 0) {
+			this.job = null;
+			Atomics.store(this.control, 0, ++this.jobId);
+			this.paceTimer = setTimeout(() => this.newJob(), wait);
+			this.paceTimer.unref();
+			return;
+		}
+		const template = createTemplate(this.chain, this.mempool, this.payout!);
+		const block = assembleBlock(this.chain, template, ++this.extraNonce, this.now());
+		const target = targetFromBits(template.bits, this.chain.network.powLimit);
+		if (target === null) {
+			this.emit('error', new Error(`bits ${template.bits.toString(16)} give no valid target`));
+			return;
+		}
+		const id = ++this.jobId;
+		Atomics.store(this.control, 0, id);
+		const share = Math.floor(NONCE_SPACE / this.workers.length);
+		this.job = {id, template, block, startedAt: performance.now(), pending: this.workers.length};
+		const header = block.header.toRaw();
+		this.workers.forEach((worker, i) => {
+			const count = i === this.workers.length - 1 ? NONCE_SPACE - share * i : share;
+			const job: MineJob = {id, header, target: target.toString(16), start: share * i, count, chunk: this.chunk};
+			worker.postMessage(job);
+		});
+	}
+
+	private onWorkerMessage(msg: WorkerMessage): void {
+		this.totalHashes += msg.hashes;
+		this.samples.push([performance.now(), msg.hashes]);
+		const job = this.job;
+		if (!job || msg.id !== job.id) return;
+		if (msg.type === 'done') {
+			// This worker's range is used up; when all are, roll the extra nonce and the time.
+			if (--job.pending === 0) this.newJob();
+			return;
+		}
+		if (msg.type !== 'found') return;
+		this.job = null;
+		Atomics.store(this.control, 0, ++this.jobId);
+		const candidate = withNonce(job.block, msg.nonce);
+		// @noble/hashes is the hash of record: the kernel's word is checked before use.
+		if (!checkProofOfWork(candidate.hash(), candidate.header.bits, this.chain.network.powLimit)) {
+			this.emit('error', new Error(`kernel reported nonce ${msg.nonce} that does not meet the target`));
+			this.newJob();
+			return;
+		}
+		void this.submit(candidate);
+	}
+
+	private async submit(block: Block): Promise<void> {
+		try {
+			const result = await this.chain.add(block);
+			if (result.status === 'connected' || result.status === 'side') {
+				this.found++;
+				this.lastFoundMs = performance.now();
+				this.emit('block', block);
+			}
+		} catch (error) {
+			// A block made stale by one arriving meanwhile is no fault; anything else is reported.
+			if (!(error instanceof VerifyError)) this.emit('error', error as Error);
+		}
+		if (this.running && !this.job) this.newJob();
+	}
+
+	/**
+	 * Mines `n` blocks at once in this thread (regtest only: its targets take a couple of hashes)
+	 * and adds them to the chain. Returns them in order.
+	 */
+	async generate(n: number, payout: Uint8Array | undefined = this.payout): Promise<Block[]> {
+		if (!this.chain.network.noRetarget) throw new Error('generate is for regtest; use start() to mine');
+		if (!payout) throw new Error('no payout address for generate');
+		if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new RangeError('generate takes 1 to 10,000 blocks');
+		const blocks: Block[] = [];
+		for (let i = 0; i < n; i++) {
+			const template = createTemplate(this.chain, this.mempool, payout);
+			const target = targetFromBits(template.bits, this.chain.network.powLimit)!;
+			let block: Block | null = null;
+			for (let extra = 0; !block && extra < 1000; extra++) {
+				const draft = assembleBlock(this.chain, template, ++this.extraNonce, this.now());
+				const scanner = new HeaderScanner(draft.header.toRaw(), target);
+				const nonce = scanner.scan(0, 1_000_000);
+				this.totalHashes += nonce >= 0 ? nonce + 1 : 1_000_000;
+				if (nonce >= 0) block = withNonce(draft, nonce);
+			}
+			if (!block) throw new Error('no block found in 10^9 hashes: is this really regtest?');
+			await this.chain.add(block);
+			this.found++;
+			this.emit('block', block);
+			blocks.push(block);
+		}
+		return blocks;
+	}
+}
