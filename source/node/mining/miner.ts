@@ -87,6 +87,8 @@ export class Miner extends EventEmitter<MinerEvents> {
 	private job: Job | null = null;
 	private extraNonce = 0;
 	private running = false;
+	/** A found block is being added: no new job until the chain has it (or refused it). */
+	private submitting = false;
 	private totalHashes = 0;
 	private samples: [number, number][] = [];
 	private found = 0;
@@ -225,7 +227,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 
 	/** Builds a template on the current tip and hands each worker its share of the nonces. */
 	private newJob(): void {
-		if (!this.running || this.workers.length === 0) return;
+		if (!this.running || this.workers.length === 0 || this.submitting) return;
 		clearTimeout(this.paceTimer);
 		const wait = this.pace ? this.lastFoundMs + this.chain.network.targetSpacing * 1000 - performance.now() : 0;
 		if (wait > 0) {
@@ -278,6 +280,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 	}
 
 	private async submit(block: Block): Promise<void> {
+		this.submitting = true;
 		try {
 			const result = await this.chain.add(block);
 			if (result.status === 'connected' || result.status === 'side') {
@@ -288,8 +291,10 @@ export class Miner extends EventEmitter<MinerEvents> {
 		} catch (error) {
 			// A block made stale by one arriving meanwhile is no fault; anything else is reported.
 			if (!(error instanceof VerifyError)) this.emit('error', error as Error);
+		} finally {
+			this.submitting = false;
 		}
-		if (this.running && !this.job) this.newJob();
+		this.newJob();
 	}
 
 	/**
