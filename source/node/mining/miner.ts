@@ -137,6 +137,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 		if (!this.payout) throw new Error('no payout address for the miner');
 		this.running = true;
 		this.spawn();
+		for (const worker of this.workers) worker.ref(); // hashing keeps the process alive
 		this.statusTimer = setInterval(() => this.emit('status', this.getStatus()), this.statusMs);
 		this.statusTimer.unref();
 		this.newJob();
@@ -153,6 +154,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 		clearTimeout(this.refreshTimer);
 		clearTimeout(this.paceTimer);
 		this.refreshTimer = undefined;
+		for (const worker of this.workers) worker.unref();
 		this.emit('status', this.getStatus());
 	}
 
@@ -167,6 +169,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 		void this.terminate().then(() => {
 			if (!this.running) return;
 			this.spawn();
+			for (const worker of this.workers) worker.ref();
 			this.newJob();
 		});
 	}

@@ -25,6 +25,7 @@ export class WorkerVerifier implements SigVerifier {
 			worker.on('message', (msg: {id: number; ok: boolean}) => {
 				const job = this.pending.get(msg.id);
 				this.pending.delete(msg.id);
+				this.refWhileBusy();
 				job?.resolve(msg.ok);
 			});
 			worker.on('error', error => this.failAll(error));
@@ -36,6 +37,16 @@ export class WorkerVerifier implements SigVerifier {
 	private failAll(error: Error): void {
 		for (const job of this.pending.values()) job.reject(error);
 		this.pending.clear();
+		this.refWhileBusy();
+	}
+
+	/** Idle workers must not keep the process alive; busy ones must, or a pending check is lost. */
+	private refWhileBusy(): void {
+		const busy = this.pending.size > 0;
+		for (const worker of this.workers) {
+			if (busy) worker.ref();
+			else worker.unref();
+		}
 	}
 
 	private run(checks: readonly SigCheck[]): Promise<boolean> {
@@ -44,6 +55,7 @@ export class WorkerVerifier implements SigVerifier {
 		const worker = this.workers[this.next++ % this.workers.length]!;
 		return new Promise((resolve, reject) => {
 			this.pending.set(id, {resolve, reject});
+			if (this.pending.size === 1) this.refWhileBusy();
 			worker.postMessage({id, checks});
 		});
 	}
