@@ -1,0 +1,88 @@
+/**
+ * Wires the parts of a node in one place, in a fixed order (after bcoin's FullNode): the chain,
+ * the signature verifier shared by chain and mempool, the mempool, the wallet, the miner.
+ * The network, RPC and screen attach here in later issues.
+ */
+import {join} from 'node:path';
+import {Chain} from './chain/chain.js';
+import type {NetworkParams} from './consensus/networks.js';
+import {decodeAddress} from './crypto/address.js';
+import {Mempool} from './mempool/mempool.js';
+import {Miner} from './mining/miner.js';
+import {p2pkhScript} from './primitives/script.js';
+import {CachingVerifier} from './verify/verifier.js';
+import {WorkerVerifier} from './verify/worker-verifier.js';
+import {Keystore} from './wallet/keystore.js';
+import {Wallet} from './wallet/wallet.js';
+
+export interface NodeOptions {
+	readonly network: NetworkParams;
+	readonly datadir: string;
+	/** Keystore file; default `<datadir>/wallet.json`. One file may serve several nodes. */
+	readonly walletPath?: string;
+	/** Mining threads (default 1). */
+	readonly threads?: number;
+	/** Signature-check threads (default 2). */
+	readonly verifyThreads?: number;
+	/** Address the miner pays; default the wallet's first (created as "mining" if none). */
+	readonly miningAddress?: string;
+	readonly maxMempool?: number;
+	readonly reindex?: boolean;
+	readonly now?: () => number;
+}
+
+export class FullNode {
+	private constructor(
+		readonly options: NodeOptions,
+		readonly chain: Chain,
+		readonly verifier: CachingVerifier,
+		readonly mempool: Mempool,
+		readonly wallet: Wallet,
+		readonly miner: Miner,
+	) {}
+
+	static async open(options: NodeOptions): Promise<FullNode> {
+		const {network, datadir} = options;
+		if (options.miningAddress) decodeAddress(options.miningAddress, network.addressVersion); // fail early, plainly
+		const verifier = new CachingVerifier(new WorkerVerifier(options.verifyThreads ?? 2));
+		let chain: Chain | undefined;
+		try {
+			chain = await Chain.open({network, path: join(datadir, 'chain'), verifier, reindex: options.reindex ?? false, ...(options.now ? {now: options.now} : {})});
+			const mempool = new Mempool({chain, verifier, ...(options.maxMempool ? {maxSize: options.maxMempool} : {}), ...(options.now ? {now: options.now} : {})});
+			const keystore = await Keystore.open(options.walletPath ?? join(datadir, 'wallet.json'), network.name);
+			const wallet = new Wallet(keystore, chain, mempool);
+			const miner = new Miner({chain, mempool, threads: options.threads ?? 1, ...(options.now ? {now: options.now} : {})});
+			const node = new FullNode(options, chain, verifier, mempool, wallet, miner);
+			await wallet.resubmit();
+			return node;
+		} catch (error) {
+			await chain?.close();
+			await verifier.close();
+			throw error;
+		}
+	}
+
+	/** The script the miner pays: the configured address, or the wallet's mining address. */
+	async payoutScript(): Promise<Uint8Array> {
+		const address = this.options.miningAddress ?? (await this.wallet.miningAddress());
+		return p2pkhScript(decodeAddress(address, this.options.network.addressVersion));
+	}
+
+	async startMining(): Promise<void> {
+		this.miner.setPayout(await this.payoutScript());
+		this.miner.start();
+	}
+
+	/** Regtest: mine `n` blocks now, to the configured or the wallet's mining address. */
+	async generate(n: number): Promise<void> {
+		await this.miner.generate(n, await this.payoutScript());
+	}
+
+	/** Stops in the reverse order of opening: miner, wallet, chain, verifier threads. */
+	async close(): Promise<void> {
+		await this.miner.close();
+		await this.wallet.keystore.close();
+		await this.chain.close();
+		await this.verifier.close();
+	}
+}

@@ -1,0 +1,299 @@
+/**
+ * The keystore: one file per node (or shared with --wallet), mode 0600, written atomically
+ * (temp file, fsync, rename). An optional passphrase covers every key: scrypt (random salt)
+ * derives an AES-256-GCM key; a wrong passphrase fails GCM's check and touches nothing.
+ * Node's own crypto does scrypt and AES-GCM, so no dependency is needed for them.
+ */
+import {createCipheriv, createDecipheriv, randomBytes as nodeRandomBytes, scryptSync} from 'node:crypto';
+import {open, readFile, rename, copyFile, chmod, mkdir} from 'node:fs/promises';
+import {dirname} from 'node:path';
+import {fromHex, toHex} from '../encoding/hex.js';
+import {generatePrivateKey, isValidPrivateKey, publicKeyOf, type RandomBytes} from '../crypto/keys.js';
+
+export class WalletError extends Error {
+	override readonly name = 'WalletError';
+}
+
+/** Signing needs the passphrase first. */
+export class WalletLockedError extends WalletError {}
+
+const FORMAT = 'chain-tui-wallet';
+const VERSION = 1;
+const SCRYPT = {N: 1 << 15, r: 8, p: 1};
+
+interface Sealed {
+	readonly iv: string;
+	readonly data: string;
+	readonly tag: string;
+}
+
+interface KeyRecord {
+	readonly label: string;
+	readonly publicKey: string;
+	/** Hex when the keystore is not encrypted, sealed when it is. */
+	privateKey: string | Sealed;
+	readonly created: number;
+}
+
+interface KeystoreFile {
+	format: typeof FORMAT;
+	version: number;
+	network: string;
+	encryption: null | {kdf: 'scrypt'; N: number; r: number; p: number; salt: string; check: Sealed};
+	keys: KeyRecord[];
+	/** The wallet's own unconfirmed transactions (raw hex), announced again after a restart. */
+	pending: string[];
+}
+
+export interface KeyInfo {
+	readonly label: string;
+	readonly publicKey: Uint8Array;
+	readonly created: number;
+}
+
+function seal(key: Buffer, plain: Uint8Array, random: RandomBytes): Sealed {
+	const iv = Buffer.from(random(12));
+	const cipher = createCipheriv('aes-256-gcm', key, iv);
+	const data = Buffer.concat([cipher.update(plain), cipher.final()]);
+	return {iv: iv.toString('hex'), data: data.toString('hex'), tag: cipher.getAuthTag().toString('hex')};
+}
+
+function unseal(key: Buffer, sealed: Sealed): Uint8Array | null {
+	try {
+		const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'hex'));
+		decipher.setAuthTag(Buffer.from(sealed.tag, 'hex'));
+		return new Uint8Array(Buffer.concat([decipher.update(Buffer.from(sealed.data, 'hex')), decipher.final()]));
+	} catch {
+		return null;
+	}
+}
+
+const CHECK = new TextEncoder().encode('chain-tui passphrase check');
+
+function isHex(s: unknown, bytes?: number): s is string {
+	return typeof s === 'string' && /^[0-9a-f]*$/.test(s) && s.length % 2 === 0 && (bytes === undefined || s.length === bytes * 2);
+}
+
+function isSealed(v: unknown): v is Sealed {
+	const s = v as Sealed;
+	return typeof s === 'object' && s !== null && isHex(s.iv, 12) && isHex(s.data) && isHex(s.tag, 16);
+}
+
+/** Checks a parsed file field by field: a hand-edited or damaged file gets a plain error. */
+function validate(raw: unknown, path: string): KeystoreFile {
+	const bad = (what: string) => new WalletError(`wallet file ${path} is damaged: ${what}`);
+	const f = raw as KeystoreFile;
+	if (typeof f !== 'object' || f === null || f.format !== FORMAT) throw bad('not a chain-tui wallet');
+	if (f.version !== VERSION) throw new WalletError(`wallet file ${path} has version ${String(f.version)}; this chain-tui reads version ${VERSION}`);
+	if (typeof f.network !== 'string') throw bad('no network');
+	if (f.encryption !== null) {
+		const e = f.encryption;
+		if (typeof e !== 'object' || e.kdf !== 'scrypt' || !isHex(e.salt, 16) || !isSealed(e.check)) throw bad('encryption header');
+		if (![e.N, e.r, e.p].every(n => Number.isInteger(n) && n > 0) || e.N > 1 << 20) throw bad('scrypt parameters');
+	}
+	if (!Array.isArray(f.keys)) throw bad('no key list');
+	for (const k of f.keys) {
+		if (typeof k !== 'object' || k === null || typeof k.label !== 'string' || !isHex(k.publicKey, 33) || !Number.isInteger(k.created)) throw bad('a key record');
+		if (f.encryption ? !isSealed(k.privateKey) : !isHex(k.privateKey, 32)) throw bad(`the private key of "${k.label}"`);
+	}
+	if (!Array.isArray(f.pending) || !f.pending.every(t => isHex(t))) throw bad('pending transactions');
+	return f;
+}
+
+export class Keystore {
+	private unlocked: Map<string, Uint8Array> | null = null;
+	private lockTimer: NodeJS.Timeout | undefined;
+
+	private constructor(
+		readonly path: string,
+		private file: KeystoreFile,
+		private readonly random: RandomBytes,
+		private readonly now: () => number,
+	) {}
+
+	/** Opens the keystore at `path`, creating an empty unencrypted one if there is none. */
+	static async open(path: string, network: string, options: {random?: RandomBytes; now?: () => number} = {}): Promise<Keystore> {
+		const random = options.random ?? ((n: number) => new Uint8Array(nodeRandomBytes(n)));
+		const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+		let text: string | null = null;
+		try {
+			text = await readFile(path, 'utf8');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new WalletError(`cannot read wallet file ${path}: ${(error as Error).message}`);
+		}
+		if (text === null) {
+			const store = new Keystore(path, {format: FORMAT, version: VERSION, network, encryption: null, keys: [], pending: []}, random, now);
+			await store.save();
+			return store;
+		}
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			throw new WalletError(`wallet file ${path} is damaged: not JSON`);
+		}
+		const file = validate(parsed, path);
+		if (file.network !== network) throw new WalletError(`wallet file ${path} is for the ${file.network} network, not ${network}`);
+		return new Keystore(path, file, random, now);
+	}
+
+	get encrypted(): boolean {
+		return this.file.encryption !== null;
+	}
+
+	get locked(): boolean {
+		return this.encrypted && this.unlocked === null;
+	}
+
+	keys(): KeyInfo[] {
+		return this.file.keys.map(k => ({label: k.label, publicKey: fromHex(k.publicKey), created: k.created}));
+	}
+
+	get pending(): readonly string[] {
+		return this.file.pending;
+	}
+
+	/** Writes the file atomically: a temp file in the same folder, fsync'd, then renamed over. */
+	private async save(): Promise<void> {
+		await mkdir(dirname(this.path), {recursive: true});
+		const temp = `${this.path}.${process.pid}.tmp`;
+		const handle = await open(temp, 'w', 0o600);
+		try {
+			await handle.writeFile(`${JSON.stringify(this.file, null, 1)}\n`);
+			await handle.sync();
+		} finally {
+			await handle.close();
+		}
+		await chmod(temp, 0o600);
+		await rename(temp, this.path);
+	}
+
+	private deriveKey(passphrase: string, e: NonNullable<KeystoreFile['encryption']>): Buffer {
+		return scryptSync(passphrase.normalize('NFKC'), Buffer.from(e.salt, 'hex'), 32, {N: e.N, r: e.r, p: e.p, maxmem: 256 * e.N * e.r});
+	}
+
+	/** Decrypts every key with `passphrase`; a wrong one throws and changes nothing. */
+	private openAll(passphrase: string): Map<string, Uint8Array> {
+		const e = this.file.encryption;
+		if (!e) throw new WalletError('the wallet is not encrypted');
+		const key = this.deriveKey(passphrase, e);
+		if (!unseal(key, e.check)) throw new WalletError('wrong passphrase');
+		const out = new Map<string, Uint8Array>();
+		for (const k of this.file.keys) {
+			const priv = unseal(key, k.privateKey as Sealed);
+			if (!priv || !isValidPrivateKey(priv)) throw new WalletError(`wallet file ${this.path} is damaged: key "${k.label}" does not decrypt`);
+			out.set(k.publicKey, priv);
+		}
+		return out;
+	}
+
+	/** The private key for a public key; throws WalletLockedError while locked. */
+	privateKey(publicKey: Uint8Array): Uint8Array {
+		const hex = toHex(publicKey);
+		const record = this.file.keys.find(k => k.publicKey === hex);
+		if (!record) throw new WalletError('that key is not in this wallet');
+		if (!this.encrypted) return fromHex(record.privateKey as string);
+		const priv = this.unlocked?.get(hex);
+		if (!priv) throw new WalletLockedError('the wallet is locked: enter the passphrase to sign');
+		return priv;
+	}
+
+	/** A new labelled key. An encrypted keystore must be unlocked to add one. */
+	async createKey(label: string): Promise<KeyInfo> {
+		const clean = label.trim();
+		if (clean.length === 0 || clean.length > 64 || /[\u0000-\u001f]/.test(clean)) throw new WalletError('label must be 1-64 printable characters');
+		if (this.locked) throw new WalletLockedError('the wallet is locked: enter the passphrase to create a key');
+		const priv = generatePrivateKey(this.random);
+		const pub = publicKeyOf(priv);
+		let stored: string | Sealed = toHex(priv);
+		if (this.file.encryption) {
+			stored = seal(this.sessionKey!, priv, this.random);
+			this.unlocked!.set(toHex(pub), priv);
+		}
+		const record: KeyRecord = {label: clean, publicKey: toHex(pub), privateKey: stored, created: this.now()};
+		this.file.keys.push(record);
+		await this.save();
+		return {label: clean, publicKey: pub, created: record.created};
+	}
+
+	/** The AES key while unlocked (kept only as long as the decrypted keys are). */
+	private sessionKey: Buffer | null = null;
+
+	/** Encrypts every key under a new passphrase (the wallet must not be encrypted yet). */
+	async encrypt(passphrase: string): Promise<void> {
+		if (this.encrypted) throw new WalletError('the wallet is already encrypted: change the passphrase instead');
+		checkPassphrase(passphrase);
+		const e = {kdf: 'scrypt' as const, ...SCRYPT, salt: toHex(this.random(16)), check: {iv: '', data: '', tag: ''}};
+		const key = this.deriveKey(passphrase, e);
+		e.check = seal(key, CHECK, this.random);
+		const next: KeystoreFile = {...this.file, encryption: e, keys: this.file.keys.map(k => ({...k, privateKey: seal(key, fromHex(k.privateKey as string), this.random)}))};
+		const previous = this.file;
+		this.file = next;
+		try {
+			await this.save();
+		} catch (error) {
+			this.file = previous;
+			throw error;
+		}
+		this.lock();
+	}
+
+	async changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
+		checkPassphrase(newPassphrase);
+		const keys = this.openAll(oldPassphrase);
+		const e = {kdf: 'scrypt' as const, ...SCRYPT, salt: toHex(this.random(16)), check: {iv: '', data: '', tag: ''}};
+		const key = this.deriveKey(newPassphrase, e);
+		e.check = seal(key, CHECK, this.random);
+		const previous = this.file;
+		this.file = {...this.file, encryption: e, keys: this.file.keys.map(k => ({...k, privateKey: seal(key, keys.get(k.publicKey)!, this.random)}))};
+		try {
+			await this.save();
+		} catch (error) {
+			this.file = previous;
+			throw error;
+		}
+		this.lock();
+	}
+
+	/** Holds the decrypted keys for `seconds`, then forgets them. */
+	unlock(passphrase: string, seconds: number): void {
+		if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 100_000_000) throw new WalletError('unlock time must be from 1 second to ~3 years');
+		const keys = this.openAll(passphrase);
+		this.lock();
+		this.unlocked = keys;
+		this.sessionKey = this.deriveKey(passphrase, this.file.encryption!);
+		this.lockTimer = setTimeout(() => this.lock(), seconds * 1000);
+		this.lockTimer.unref();
+	}
+
+	/** Forgets decrypted keys now (overwriting them in memory). */
+	lock(): void {
+		clearTimeout(this.lockTimer);
+		for (const key of this.unlocked?.values() ?? []) key.fill(0);
+		this.sessionKey?.fill(0);
+		this.unlocked = null;
+		this.sessionKey = null;
+	}
+
+	async setPending(pending: readonly string[]): Promise<void> {
+		this.file.pending = [...pending];
+		await this.save();
+	}
+
+	/** A backup is a copy of the file, made 0600 like the original. */
+	async backup(destination: string): Promise<void> {
+		if (destination === this.path) throw new WalletError('backup destination is the wallet file itself');
+		await copyFile(this.path, destination);
+		await chmod(destination, 0o600);
+	}
+
+	/** For tests and a clean shutdown. */
+	async close(): Promise<void> {
+		this.lock();
+	}
+}
+
+function checkPassphrase(passphrase: string): void {
+	if (typeof passphrase !== 'string' || passphrase.length < 1) throw new WalletError('passphrase must not be empty');
+	if (passphrase.length > 1024) throw new WalletError('passphrase is too long (1,024 characters at most)');
+}

@@ -1,0 +1,256 @@
+/**
+ * The wallet: labelled keys and their addresses, balances (confirmed, unconfirmed, immature) and
+ * history from the chain's address index and the mempool, sends with coin selection and change,
+ * BPM readings, and the wallet's own unconfirmed transactions kept across restarts.
+ */
+import type {Chain} from '../chain/chain.js';
+import type {Mempool} from '../mempool/mempool.js';
+import {VerifyError} from '../errors.js';
+import {hash160} from '../crypto/hash.js';
+import {decodeAddress, encodeAddress} from '../crypto/address.js';
+import {equalBytes, fromHex, hashToHex, toHex} from '../encoding/hex.js';
+import {Coin} from '../primitives/coin.js';
+import {OutPoint, Transaction, TxIn, TxOut} from '../primitives/tx.js';
+import {bpmScript, p2pkhHash, p2pkhScript} from '../primitives/script.js';
+import {signTransaction} from '../primitives/sign.js';
+import {DUST_THRESHOLD} from '../mempool/mempool.js';
+import {formatAmount} from './amount.js';
+import {Keystore, WalletError} from './keystore.js';
+
+/** Serialised size of a P2PKH input with a (worst-case 72-byte) DER signature and compressed key. */
+const INPUT_SIZE = 149;
+const OUTPUT_SIZE = 34;
+const TX_OVERHEAD = 10;
+export const MIN_BPM = 20;
+export const MAX_BPM = 300;
+
+export interface WalletAddress {
+	readonly label: string;
+	readonly address: string;
+	readonly hash: Uint8Array;
+	readonly publicKey: Uint8Array;
+	readonly confirmed: bigint;
+	readonly unconfirmed: bigint;
+	readonly immature: bigint;
+}
+
+export interface HistoryItem {
+	readonly txid: string;
+	/** null while unconfirmed. */
+	readonly height: number | null;
+	readonly kind: 'received' | 'spent';
+	readonly value: bigint;
+}
+
+export interface BpmReading {
+	readonly address: string;
+	readonly bpm: number;
+	readonly height: number;
+	readonly time: number;
+	readonly confirmations: number;
+	readonly txid: string;
+}
+
+interface Spendable {
+	readonly prevout: OutPoint;
+	readonly coin: Coin;
+	readonly publicKey: Uint8Array;
+	readonly confirmed: boolean;
+}
+
+export class Wallet {
+	constructor(
+		readonly keystore: Keystore,
+		readonly chain: Chain,
+		readonly mempool: Mempool,
+	) {}
+
+	private get version(): number {
+		return this.chain.network.addressVersion;
+	}
+
+	/** A new labelled key; returns its address. */
+	async createAddress(label: string): Promise<string> {
+		const key = await this.keystore.createKey(label);
+		return encodeAddress(hash160(key.publicKey), this.version);
+	}
+
+	/** The address the miner pays: the wallet's first, or a new one labelled "mining". */
+	async miningAddress(): Promise<string> {
+		const first = this.keystore.keys()[0];
+		if (first) return encodeAddress(hash160(first.publicKey), this.version);
+		return this.createAddress('mining');
+	}
+
+	private ownKey(hash: Uint8Array): Uint8Array | null {
+		for (const key of this.keystore.keys()) if (equalBytes(hash160(key.publicKey), hash)) return key.publicKey;
+		return null;
+	}
+
+	/** Coins of one key: the chain's unless the pool spends them, plus unspent pool outputs. */
+	private async coinsOf(publicKey: Uint8Array): Promise<Spendable[]> {
+		const hash = hash160(publicKey);
+		const out: Spendable[] = [];
+		for (const {prevout, coin} of await this.chain.getAddressCoins(hash)) {
+			if (!this.mempool.spender(prevout)) out.push({prevout, coin, publicKey, confirmed: true});
+		}
+		for (const entry of this.mempool.all()) {
+			entry.tx.outputs.forEach((output, n) => {
+				const owner = p2pkhHash(output.script);
+				const prevout = new OutPoint(entry.tx.hash(), n);
+				if (owner && equalBytes(owner, hash) && !this.mempool.spender(prevout)) {
+					out.push({prevout, coin: new Coin(output.value, output.script, this.chain.height + 1, false), publicKey, confirmed: false});
+				}
+			});
+		}
+		return out;
+	}
+
+	private isMature(coin: Coin): boolean {
+		return !coin.coinbase || this.chain.height + 1 - coin.height >= this.chain.network.coinbaseMaturity;
+	}
+
+	async addresses(): Promise<WalletAddress[]> {
+		const out: WalletAddress[] = [];
+		for (const key of this.keystore.keys()) {
+			let confirmed = 0n;
+			let unconfirmed = 0n;
+			let immature = 0n;
+			for (const {coin, confirmed: inChain} of await this.coinsOf(key.publicKey)) {
+				if (!inChain) unconfirmed += coin.value;
+				else if (this.isMature(coin)) confirmed += coin.value;
+				else immature += coin.value;
+			}
+			const hash = hash160(key.publicKey);
+			out.push({label: key.label, address: encodeAddress(hash, this.version), hash, publicKey: key.publicKey, confirmed, unconfirmed, immature});
+		}
+		return out;
+	}
+
+	/** What an address received and spent: confirmed (oldest first), then unconfirmed. */
+	async history(address: string): Promise<HistoryItem[]> {
+		const hash = decodeAddress(address, this.version);
+		const items: HistoryItem[] = (await this.chain.getAddressHistory(hash)).map(h => ({txid: h.txid, height: h.height, kind: h.kind, value: h.value}));
+		for (const entry of this.mempool.all()) {
+			for (const input of entry.tx.inputs) {
+				const coin = await this.chain.getCoin(input.prevout);
+				const parent = coin ? null : this.mempool.get(hashToHex(input.prevout.txid));
+				const output = coin ?? parent?.tx.outputs[input.prevout.index];
+				const owner = output ? p2pkhHash(output.script) : null;
+				if (owner && equalBytes(owner, hash)) items.push({txid: entry.txid, height: null, kind: 'spent', value: output!.value});
+			}
+			for (const output of entry.tx.outputs) {
+				const owner = p2pkhHash(output.script);
+				if (owner && equalBytes(owner, hash)) items.push({txid: entry.txid, height: null, kind: 'received', value: output.value});
+			}
+		}
+		return items;
+	}
+
+	/**
+	 * Builds, signs and submits a payment. `from` limits the coins to those addresses; change goes
+	 * to `changeTo` or back to the first input's address. Throws WalletError with a plain reason.
+	 */
+	async send(options: {to: string; amount: bigint; feeRate: bigint; from?: readonly string[]; changeTo?: string}): Promise<Transaction> {
+		const toHash = decodeAddress(options.to, this.version);
+		if (options.amount < DUST_THRESHOLD) throw new WalletError(`amount must be at least ${formatAmount(DUST_THRESHOLD)} (smaller outputs are dust)`);
+		return this.build([new TxOut(options.amount, p2pkhScript(toHash))], options.feeRate, options.from, options.changeTo);
+	}
+
+	/** Records a heart-rate reading on chain from `address` (input 0 is that address's coin). */
+	async recordBpm(options: {address: string; bpm: number; feeRate: bigint}): Promise<Transaction> {
+		const {bpm} = options;
+		if (!Number.isInteger(bpm) || bpm < MIN_BPM || bpm > MAX_BPM) throw new WalletError(`BPM must be a whole number from ${MIN_BPM} to ${MAX_BPM}`);
+		decodeAddress(options.address, this.version);
+		return this.build([new TxOut(0n, bpmScript(bpm))], options.feeRate, [options.address], options.address);
+	}
+
+	private async build(outputs: TxOut[], feeRate: bigint, from?: readonly string[], changeTo?: string): Promise<Transaction> {
+		if (feeRate < this.mempool.minRelayFeeRate) throw new WalletError(`fee rate must be at least ${this.mempool.minRelayFeeRate} units per byte`);
+		const keys = this.keystore.keys().map(k => k.publicKey);
+		let sources = keys;
+		if (from && from.length > 0) {
+			sources = from.map(a => {
+				const key = this.ownKey(decodeAddress(a, this.version));
+				if (!key) throw new WalletError(`${a} is not an address of this wallet`);
+				return key;
+			});
+		}
+		if (sources.length === 0) throw new WalletError('the wallet has no addresses yet: create one first');
+
+		const all: Spendable[] = [];
+		for (const key of sources) all.push(...(await this.coinsOf(key)));
+		const spendable = all.filter(s => this.isMature(s.coin)).sort((a, b) => (a.coin.value === b.coin.value ? 0 : a.coin.value > b.coin.value ? -1 : 1));
+		const immature = all.filter(s => !this.isMature(s.coin)).reduce((sum, s) => sum + s.coin.value, 0n);
+		const want = outputs.reduce((sum, o) => sum + o.value, 0n);
+
+		const chosen: Spendable[] = [];
+		let have = 0n;
+		let fee = 0n;
+		for (const s of spendable) {
+			chosen.push(s);
+			have += s.coin.value;
+			fee = BigInt(TX_OVERHEAD + INPUT_SIZE * chosen.length + OUTPUT_SIZE * (outputs.length + 1)) * feeRate;
+			if (have >= want + fee) break;
+		}
+		if (chosen.length === 0 || have < want + fee) {
+			const total = spendable.reduce((sum, s) => sum + s.coin.value, 0n);
+			const needFee = BigInt(TX_OVERHEAD + INPUT_SIZE * Math.max(1, spendable.length) + OUTPUT_SIZE * (outputs.length + 1)) * feeRate;
+			let message = `insufficient funds: need ${formatAmount(want + needFee)} (${formatAmount(want)} plus fee ${formatAmount(needFee)}), spendable ${formatAmount(total)}`;
+			if (immature > 0n) message += `; ${formatAmount(immature)} more is immature mining reward (spendable after ${this.chain.network.coinbaseMaturity} confirmations)`;
+			throw new WalletError(message);
+		}
+
+		const change = have - want - fee;
+		const changeHash = changeTo ? decodeAddress(changeTo, this.version) : hash160(chosen[0]!.publicKey);
+		const txOutputs = [...outputs];
+		// Change too small to be worth an output goes to the fee instead.
+		if (change >= DUST_THRESHOLD) txOutputs.push(new TxOut(change, p2pkhScript(changeHash)));
+		const unsigned = new Transaction(1, chosen.map(s => new TxIn(s.prevout, new Uint8Array(0))), txOutputs, 0);
+		const privs = chosen.map(s => this.keystore.privateKey(s.publicKey));
+		const tx = signTransaction(unsigned, chosen.map(s => s.coin.script), privs);
+		try {
+			await this.mempool.add(tx);
+		} catch (error) {
+			if (error instanceof VerifyError) throw new WalletError(`the node refused the transaction: ${error.message}`);
+			throw error;
+		}
+		await this.keystore.setPending([...this.keystore.pending, toHex(tx.toRaw())]);
+		return tx;
+	}
+
+	/**
+	 * After a restart: the wallet's unconfirmed transactions go back to the mempool; the ones now
+	 * confirmed or conflicted are forgotten. Returns the ones still pending.
+	 */
+	async resubmit(): Promise<Transaction[]> {
+		const still: Transaction[] = [];
+		for (const hex of this.keystore.pending) {
+			const tx = Transaction.fromRaw(fromHex(hex));
+			if (await this.chain.getTx(tx.hash())) continue;
+			try {
+				await this.mempool.add(tx);
+				still.push(tx);
+			} catch (error) {
+				if (!(error instanceof VerifyError)) throw error;
+				if (error.reason === 'txn-already-in-mempool') still.push(tx);
+			}
+		}
+		await this.keystore.setPending(still.map(tx => toHex(tx.toRaw())));
+		return still;
+	}
+
+	/** BPM readings from the chain (one address's, or every one), oldest first. */
+	async bpmReadings(address?: string): Promise<BpmReading[]> {
+		const hash = address ? decodeAddress(address, this.version) : undefined;
+		const records = await this.chain.getBpmRecords(hash);
+		return records.map(r => ({
+			address: encodeAddress(r.address, this.version),
+			bpm: r.bpm,
+			height: r.height,
+			time: this.chain.getEntryByHeight(r.height)?.time ?? 0,
+			confirmations: this.chain.height - r.height + 1,
+			txid: r.txid,
+		}));
+	}
+}
