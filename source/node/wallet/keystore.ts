@@ -222,27 +222,19 @@ export class Keystore {
 	/** Encrypts every key under a new passphrase (the wallet must not be encrypted yet). */
 	async encrypt(passphrase: string): Promise<void> {
 		if (this.encrypted) throw new WalletError('the wallet is already encrypted: change the passphrase instead');
-		checkPassphrase(passphrase);
-		const e = {kdf: 'scrypt' as const, ...SCRYPT, salt: toHex(this.random(16)), check: {iv: '', data: '', tag: ''}};
-		const key = this.deriveKey(passphrase, e);
-		e.check = seal(key, CHECK, this.random);
-		const next: KeystoreFile = {...this.file, encryption: e, keys: this.file.keys.map(k => ({...k, privateKey: seal(key, fromHex(k.privateKey as string), this.random)}))};
-		const previous = this.file;
-		this.file = next;
-		try {
-			await this.save();
-		} catch (error) {
-			this.file = previous;
-			throw error;
-		}
-		this.lock();
+		await this.reseal(passphrase, new Map(this.file.keys.map(k => [k.publicKey, fromHex(k.privateKey as string)])));
 	}
 
 	async changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
 		checkPassphrase(newPassphrase);
-		const keys = this.openAll(oldPassphrase);
+		await this.reseal(newPassphrase, this.openAll(oldPassphrase));
+	}
+
+	/** Seals `keys` under `passphrase` with a fresh salt and saves; the file is unchanged on failure. */
+	private async reseal(passphrase: string, keys: ReadonlyMap<string, Uint8Array>): Promise<void> {
+		checkPassphrase(passphrase);
 		const e = {kdf: 'scrypt' as const, ...SCRYPT, salt: toHex(this.random(16)), check: {iv: '', data: '', tag: ''}};
-		const key = this.deriveKey(newPassphrase, e);
+		const key = this.deriveKey(passphrase, e);
 		e.check = seal(key, CHECK, this.random);
 		const previous = this.file;
 		this.file = {...this.file, encryption: e, keys: this.file.keys.map(k => ({...k, privateKey: seal(key, keys.get(k.publicKey)!, this.random)}))};
