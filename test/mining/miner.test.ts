@@ -175,3 +175,22 @@ describe('mining in worker threads', () => {
 	});
 });
 
+
+describe('rolling', () => {
+	it('rolls the extra nonce when a job has used its nonces, staying on the same tip (main network difficulty)', async () => {
+		const {main} = await import('../../source/node/consensus/networks.js');
+		const {chain} = await setup(main);
+		const miner = new Miner({chain, payout: payout.script, rollEvery: 20_000, chunk: 5_000});
+		miners.push(miner);
+		const jobs = collect<import('../../source/node/mining/miner.js').MinerJobInfo>(fn => miner.on('job', fn), 4);
+		miner.start();
+		const seen = await jobs;
+		miner.stop();
+		for (let i = 1; i < seen.length; i++) expect(seen[i]!.extraNonce).toBeGreaterThan(seen[i - 1]!.extraNonce);
+		// At ~16.8 M hashes a block, four jobs of 20,000 nonces almost surely share a height; a
+		// lucky block would show as a new height, never as a repeated extra nonce.
+		expect(new Set(seen.map(j => `${j.height}:${j.extraNonce}`)).size).toBe(4);
+		expect(miner.getStatus().hashes).toBeGreaterThanOrEqual(60_000);
+		expect(() => new Miner({chain, rollEvery: 0})).toThrow(/rollEvery/);
+	});
+});

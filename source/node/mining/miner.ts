@@ -33,6 +33,19 @@ export interface MinerOptions {
 	readonly statusMs?: number;
 	/** One block per target spacing at most (default: on networks that never retarget, regtest). */
 	readonly pace?: boolean;
+	/**
+	 * Nonces per job in all before the extra nonce and the time roll (default 2^32). Smaller
+	 * values keep block times fresh on slow machines: 2^32 takes ~45 min at 1.5 M hashes/s.
+	 */
+	readonly rollEvery?: number;
+}
+
+export interface MinerJobInfo {
+	readonly id: number;
+	readonly height: number;
+	readonly extraNonce: number;
+	readonly txs: number;
+	readonly time: number;
 }
 
 export interface MinerStatus {
@@ -54,6 +67,7 @@ export interface MinerStatus {
 
 export interface MinerEvents {
 	status: [status: MinerStatus];
+	job: [job: MinerJobInfo];
 	block: [block: Block];
 	error: [error: Error];
 }
@@ -79,6 +93,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 	private readonly refreshMs: number;
 	private readonly statusMs: number;
 	private readonly pace: boolean;
+	private readonly rollEvery: number;
 
 	private workers: Worker[] = [];
 	/** Int32 [0]: id of the job workers should be scanning; anything else makes them stop. */
@@ -108,6 +123,8 @@ export class Miner extends EventEmitter<MinerEvents> {
 		this.refreshMs = options.refreshMs ?? 3000;
 		this.statusMs = options.statusMs ?? 1000;
 		this.pace = options.pace ?? this.chain.network.noRetarget;
+		this.rollEvery = options.rollEvery ?? NONCE_SPACE;
+		if (!Number.isInteger(this.rollEvery) || this.rollEvery < 1 || this.rollEvery > NONCE_SPACE) throw new RangeError('rollEvery must be 1 to 2^32 nonces');
 		this.chain.on('tip', () => {
 			if (this.running) setImmediate(() => this.newJob());
 		});
@@ -249,11 +266,12 @@ export class Miner extends EventEmitter<MinerEvents> {
 		}
 		const id = ++this.jobId;
 		Atomics.store(this.control, 0, id);
-		const share = Math.floor(NONCE_SPACE / this.workers.length);
+		const share = Math.floor(this.rollEvery / this.workers.length);
 		this.job = {id, template, block, startedAt: performance.now(), pending: this.workers.length};
 		const header = block.header.toRaw();
+		this.emit('job', {id, height: template.height, extraNonce: this.extraNonce, txs: template.txs.length, time: block.header.time});
 		this.workers.forEach((worker, i) => {
-			const count = i === this.workers.length - 1 ? NONCE_SPACE - share * i : share;
+			const count = i === this.workers.length - 1 ? this.rollEvery - share * i : share;
 			const job: MineJob = {id, header, target: target.toString(16), start: share * i, count, chunk: this.chunk};
 			worker.postMessage(job);
 		});
