@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import {join} from 'node:path';
 import meow from 'meow';
-import {Chain} from './node/chain/chain.js';
+import {FullNode} from './node/node.js';
+import {WalletError} from './node/wallet/keystore.js';
+import {formatAmount} from './node/wallet/amount.js';
 import {NETWORKS, networkByName} from './node/consensus/networks.js';
 import {DatadirError} from './node/errors.js';
 import {defaultDatadir} from './node/util/datadir.js';
@@ -17,6 +18,9 @@ const cli = meow(
 	  --network NAME       main (default) or regtest
 	  --datadir DIR        data directory (default: ~/.chain-tui/<network>/<port>)
 	  --reindex            rebuild the chain state from the stored blocks
+	  --wallet FILE        keystore file (default: <datadir>/wallet.json); one file can serve several nodes
+	  --threads N          mining threads (default 1)
+	  --maxmempool MB      mempool size limit in megabytes (default 50)
 	  --help               show this help
 	  --version            show the version
 
@@ -33,6 +37,9 @@ const cli = meow(
 			network: {type: 'string', default: 'main'},
 			datadir: {type: 'string'},
 			reindex: {type: 'boolean', default: false},
+			wallet: {type: 'string'},
+			threads: {type: 'number', default: 1},
+			maxmempool: {type: 'number', default: 50},
 		},
 	},
 );
@@ -50,18 +57,31 @@ for (const peer of cli.flags.peer ?? []) {
 	if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) fail(`--peer must be host:port, got "${peer}"`);
 }
 const datadir = cli.flags.datadir ?? defaultDatadir(networkByName(network.name).name, port);
+const {threads, maxmempool} = cli.flags;
+if (!Number.isInteger(threads) || threads < 1 || threads > 64) fail('--threads must be a whole number from 1 to 64');
+if (!Number.isInteger(maxmempool) || maxmempool < 1 || maxmempool > 100_000) fail('--maxmempool must be a whole number of megabytes from 1 to 100000');
 
-// The screen, the network and the miner arrive with later issues. For now the CLI opens the
-// chain in the datadir and reports what it holds.
+// The screen and the network arrive with later issues. For now the CLI opens the node in the
+// datadir (chain, mempool, wallet) and reports what it holds.
 try {
-	const chain = await Chain.open({network, path: join(datadir, 'chain'), reindex: cli.flags.reindex});
-	const tip = chain.tip;
+	const node = await FullNode.open({
+		network,
+		datadir,
+		threads,
+		maxMempool: maxmempool * 1_000_000,
+		reindex: cli.flags.reindex,
+		...(cli.flags.wallet ? {walletPath: cli.flags.wallet} : {}),
+	});
+	const tip = node.chain.tip;
+	const addresses = await node.wallet.addresses();
+	const balance = addresses.reduce((sum, a) => sum + a.confirmed, 0n);
 	process.stdout.write(
 		`chain-tui ${cli.pkg.version ?? ''} ${network.name}: datadir ${datadir}\n` +
-			`height ${chain.height}, tip ${tip.hashHex}, ${new Date(tip.time * 1000).toISOString()}\n`,
+			`height ${node.chain.height}, tip ${tip.hashHex}, ${new Date(tip.time * 1000).toISOString()}\n` +
+			`wallet ${node.wallet.keystore.path}: ${addresses.length} addresses, ${formatAmount(balance)} confirmed\n`,
 	);
-	await chain.close();
+	await node.close();
 } catch (error) {
-	if (error instanceof DatadirError) fail(error.message);
+	if (error instanceof DatadirError || error instanceof WalletError) fail(error.message);
 	throw error;
 }

@@ -38,6 +38,16 @@ describe('the chain-tui binary', () => {
 		expect(result.stderr).toBe('');
 		expect(result.stdout).toContain(join(home, '.chain-tui', 'regtest', '19112'));
 		expect(result.stdout).toMatch(/height 0, tip 29e6eb0d/);
+		expect(result.stdout).toMatch(/wallet .*wallet\.json: 0 addresses, 0 confirmed/);
+	});
+
+	it('says plainly when the wallet file is damaged, and exits 2', async () => {
+		const {writeFile} = await import('node:fs/promises');
+		const wallet = join(home, 'damaged.json');
+		await writeFile(wallet, '{not json');
+		const result = await cli(['--network', 'regtest', '--datadir', join(home, 'dd'), '--wallet', wallet]);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain(`wallet file ${wallet} is damaged: not JSON`);
 	});
 
 	it.each([
@@ -47,6 +57,8 @@ describe('the chain-tui binary', () => {
 		[['--peer', 'localhost'], /--peer must be host:port, got "localhost"/],
 		[['--peer', '127.0.0.1:99999'], /--peer must be host:port/],
 		[['--frobnicate'], /Unknown flag/],
+		[['--threads', '0'], /--threads must be a whole number from 1 to 64/],
+		[['--maxmempool', '-5'], /--maxmempool must be a whole number/],
 	])('refuses %j with a plain message and exit code 2', async (args, message) => {
 		const result = await cli([...args, '--datadir', join(home, 'unused')]);
 		expect(result.code).toBe(2);
