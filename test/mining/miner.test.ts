@@ -194,3 +194,32 @@ describe('rolling', () => {
 		expect(() => new Miner({chain, rollEvery: 0})).toThrow(/rollEvery/);
 	});
 });
+
+describe('template refresh', () => {
+	it('new mempool transactions refresh the template once per refresh interval, not once per transaction', async () => {
+		const {main} = await import('../../source/node/consensus/networks.js');
+		const {chain, mempool} = await setup(main);
+		// A block found by luck (~3% a try at main's difficulty) would start a job of its own and
+		// void the try; three tries bound it.
+		for (let attempt = 0; attempt < 3; attempt++) {
+			const miner = new Miner({chain, mempool, payout: payout.script, refreshMs: 300});
+			miners.push(miner);
+			const jobs: {at: number; height: number}[] = [];
+			miner.on('job', job => jobs.push({at: performance.now(), height: job.height}));
+			const first = collect(fn => miner.on('job', fn), 1);
+			miner.start();
+			await first;
+			// Five arrivals in a burst (announced as the mempool does; main-network coins are out of
+			// reach in a test) make one refresh, no sooner than the interval after the job began.
+			const refreshed = collect(fn => miner.on('job', fn), 1);
+			for (let i = 0; i < 5; i++) mempool.emit('tx', {} as never);
+			await refreshed;
+			miner.stop();
+			if (jobs.some(j => j.height !== jobs[0]!.height)) continue;
+			expect(jobs).toHaveLength(2);
+			expect(jobs[1]!.at - jobs[0]!.at).toBeGreaterThanOrEqual(290);
+			return;
+		}
+		throw new Error('three lucky blocks in a row: this is not main-network difficulty');
+	});
+});
