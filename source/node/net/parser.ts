@@ -1,0 +1,123 @@
+/**
+ * Turns a byte stream from a socket into whole messages: any split across reads, any number per
+ * read. The declared length is checked before the body is waited for; wrong magic is fatal (the
+ * stream cannot be re-synchronised); a bad checksum drops just that message.
+ */
+import {sha256d} from '../crypto/hash.js';
+import {EncodingError} from '../errors.js';
+import {COMMANDS, decodePayload, type Command, type Message} from './messages.js';
+import {HEADER_SIZE, MAX_PAYLOAD} from './framer.js';
+
+/** A broken protocol: what to tell, and the misbehaviour score it earns. */
+export class ProtocolError extends Error {
+	override readonly name = 'ProtocolError';
+	constructor(
+		message: string,
+		readonly score: number,
+		/** The stream cannot go on: disconnect. */
+		readonly fatal: boolean,
+	) {
+		super(message);
+	}
+}
+
+export type ParseResult =
+	| {readonly kind: 'message'; readonly message: Message; readonly size: number}
+	/** A well-framed message we do not know: ignored, as Core does. */
+	| {readonly kind: 'unknown'; readonly command: string; readonly size: number}
+	| {readonly kind: 'error'; readonly error: ProtocolError; readonly command: string; readonly size: number};
+
+export class Parser {
+	private chunks: Uint8Array[] = [];
+	private buffered = 0;
+
+	constructor(
+		private readonly magic: Uint8Array,
+		private readonly maxPayload = MAX_PAYLOAD,
+	) {}
+
+	get pendingBytes(): number {
+		return this.buffered;
+	}
+
+	/** Copies the first n buffered bytes without consuming them. */
+	private peek(n: number): Uint8Array {
+		const out = new Uint8Array(n);
+		let at = 0;
+		for (const chunk of this.chunks) {
+			const take = Math.min(chunk.length, n - at);
+			out.set(chunk.subarray(0, take), at);
+			at += take;
+			if (at === n) break;
+		}
+		return out;
+	}
+
+	private consume(n: number): void {
+		this.buffered -= n;
+		while (n > 0) {
+			const first = this.chunks[0]!;
+			if (first.length <= n) {
+				n -= first.length;
+				this.chunks.shift();
+			} else {
+				this.chunks[0] = first.subarray(n);
+				n = 0;
+			}
+		}
+	}
+
+	/** Adds bytes; returns every message now complete. Throws a fatal ProtocolError. */
+	feed(data: Uint8Array): ParseResult[] {
+		if (data.length > 0) {
+			this.chunks.push(data);
+			this.buffered += data.length;
+		}
+		const out: ParseResult[] = [];
+		while (this.buffered >= HEADER_SIZE) {
+			const header = this.peek(HEADER_SIZE);
+			for (let i = 0; i < 4; i++) {
+				if (header[i] !== this.magic[i]) throw new ProtocolError('wrong network magic', 10, true);
+			}
+			const command = readCommand(header.subarray(4, 16));
+			const length = new DataView(header.buffer).getUint32(16, true);
+			if (length > this.maxPayload) throw new ProtocolError(`message of ${length} bytes declared, at most ${this.maxPayload}`, 100, true);
+			if (command === null) throw new ProtocolError('malformed command name', 100, true);
+			if (this.buffered < HEADER_SIZE + length) break;
+			const whole = this.peek(HEADER_SIZE + length);
+			this.consume(HEADER_SIZE + length);
+			const payload = whole.subarray(HEADER_SIZE);
+			const check = sha256d(payload);
+			const size = HEADER_SIZE + length;
+			if (check[0] !== header[20] || check[1] !== header[21] || check[2] !== header[22] || check[3] !== header[23]) {
+				out.push({kind: 'error', error: new ProtocolError('bad checksum: message dropped', 0, false), command, size});
+				continue;
+			}
+			if (!(COMMANDS as readonly string[]).includes(command)) {
+				out.push({kind: 'unknown', command, size});
+				continue;
+			}
+			try {
+				out.push({kind: 'message', message: decodePayload(command as Command, payload), size});
+			} catch (error) {
+				if (!(error instanceof EncodingError)) throw error;
+				out.push({kind: 'error', error: new ProtocolError(`malformed ${command}: ${error.message}`, 100, false), command, size});
+			}
+		}
+		return out;
+	}
+}
+
+/** ASCII letters and digits, NUL-padded to 12 bytes; null if malformed. */
+function readCommand(bytes: Uint8Array): string | null {
+	let end = bytes.indexOf(0);
+	if (end < 0) end = 12;
+	for (let i = end; i < 12; i++) if (bytes[i] !== 0) return null;
+	let s = '';
+	for (let i = 0; i < end; i++) {
+		const c = bytes[i]!;
+		if (c < 0x20 || c > 0x7e) return null;
+		s += String.fromCharCode(c);
+	}
+	return s.length > 0 ? s : null;
+}
