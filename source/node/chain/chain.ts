@@ -263,6 +263,15 @@ export class Chain extends EventEmitter<ChainEvents> {
 		return this.main.length - 1;
 	}
 
+	/** The valid header with the most work we know (possibly without its block yet). */
+	get bestHeader(): ChainEntry {
+		let best = this.tip;
+		for (const leaf of this.leaves) {
+			if (!leaf.failed && leaf.chainwork > best.chainwork) best = leaf;
+		}
+		return best;
+	}
+
 	isMain(entry: ChainEntry): boolean {
 		return this.main[entry.height] === entry;
 	}

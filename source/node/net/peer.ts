@@ -1,0 +1,290 @@
+/**
+ * One connection: the version handshake with its timeout, self-connection detection, pings and
+ * latency, statistics per message type, misbehaviour score, and back-pressure on what we send.
+ */
+import {EventEmitter} from 'node:events';
+import type {Socket} from 'node:net';
+import {performance} from 'node:perf_hooks';
+import type {NetworkParams} from '../consensus/networks.js';
+import {encodeMessage} from './framer.js';
+import {PROTOCOL_VERSION, SERVICES, type Message, type NetAddress} from './messages.js';
+import {Parser, ProtocolError} from './parser.js';
+
+export interface PeerTimeouts {
+	/** No version and verack within this: disconnect (10 s). */
+	readonly handshakeMs: number;
+	readonly pingIntervalMs: number;
+	/** No matching pong within this: disconnect (2 min). */
+	readonly pongTimeoutMs: number;
+	/** Congested (over the send limit) and reading nothing for this long: disconnect (2 min). */
+	readonly stuckMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: PeerTimeouts = {handshakeMs: 10_000, pingIntervalMs: 30_000, pongTimeoutMs: 120_000, stuckMs: 120_000};
+
+/** Bytes queued for a peer above which we stop serving its requests. */
+export const SEND_LIMIT = 10_000_000;
+const BAN_SCORE = 100;
+const KNOWN_LIMIT = 50_000;
+
+export interface PeerOptions {
+	readonly socket: Socket;
+	readonly outbound: boolean;
+	readonly network: NetworkParams;
+	/** Our nonce for this connection (a version carrying any of ours means we dialled ourselves). */
+	readonly nonce: bigint;
+	readonly isOurNonce: (nonce: bigint) => boolean;
+	/** The address we listen on, sent as version.from. */
+	readonly listen: NetAddress;
+	readonly agent: string;
+	readonly height: () => number;
+	readonly timeouts?: Partial<PeerTimeouts>;
+	readonly now?: () => number;
+}
+
+export interface PeerEvents {
+	ready: [];
+	message: [msg: Message];
+	/** Score added, reason; the pool bans at 100. */
+	misbehave: [score: number, reason: string];
+	close: [reason: string];
+	/** The send queue emptied: requests held back by congestion can be served. */
+	drain: [];
+}
+
+export interface PeerStats {
+	bytesIn: number;
+	bytesOut: number;
+	readonly messagesIn: Record<string, number>;
+	readonly messagesOut: Record<string, number>;
+}
+
+let nextId = 1;
+
+export class Peer extends EventEmitter<PeerEvents> {
+	readonly id = nextId++;
+	readonly host: string;
+	readonly port: number;
+	readonly outbound: boolean;
+	readonly connectedAt: number;
+	readonly stats: PeerStats = {bytesIn: 0, bytesOut: 0, messagesIn: {}, messagesOut: {}};
+
+	/** From their version message. */
+	version = 0;
+	agent = '';
+	services = 0n;
+	startHeight = 0;
+	relay = true;
+	/** The port they say they listen on (version.from), for an inbound peer. */
+	listenPort = 0;
+	/** How they see our address (version.recv). */
+	theySeeUs: string | null = null;
+	/** Best height we know they have. */
+	bestHeight = 0;
+	/** They sent sendheaders: announce blocks with headers, not inv. */
+	prefersHeaders = false;
+	banScore = 0;
+	/** Last round-trip of a ping, ms. */
+	latencyMs: number | null = null;
+	/** Inventory (display-hex hashes) they have or we told them of: nothing is sent twice. */
+	readonly known = new Set<string>();
+
+	private readonly socket: Socket;
+	private readonly parser: Parser;
+	private readonly options: PeerOptions;
+	private readonly timeouts: PeerTimeouts;
+	private gotVersion = false;
+	private gotVerack = false;
+	private closed = false;
+	private handshakeTimer: NodeJS.Timeout | undefined;
+	private pingTimer: NodeJS.Timeout | undefined;
+	private pendingPing: {nonce: bigint; sentAt: number} | null = null;
+	private lastRead = performance.now();
+	private stuckTimer: NodeJS.Timeout | undefined;
+
+	constructor(options: PeerOptions) {
+		super();
+		this.options = options;
+		this.socket = options.socket;
+		this.outbound = options.outbound;
+		this.host = (options.socket.remoteAddress ?? '0.0.0.0').replace(/^::ffff:/, '');
+		this.port = options.socket.remotePort ?? 0;
+		this.connectedAt = (options.now ?? (() => Math.floor(Date.now() / 1000)))();
+		this.timeouts = {...DEFAULT_TIMEOUTS, ...options.timeouts};
+		this.parser = new Parser(options.network.magic);
+		this.socket.setNoDelay(true);
+		this.socket.on('data', data => this.onData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+		this.socket.on('close', () => this.close('connection closed by peer'));
+		this.socket.on('error', error => this.close(`socket error: ${error.message}`));
+		this.socket.on('drain', () => {
+			clearTimeout(this.stuckTimer);
+			this.stuckTimer = undefined;
+			this.emit('drain');
+		});
+		this.handshakeTimer = setTimeout(() => this.close('no version/verack within the handshake timeout'), this.timeouts.handshakeMs);
+		if (this.outbound) this.sendVersion();
+	}
+
+	get address(): string {
+		return `${this.host}:${this.port}`;
+	}
+
+	get ready(): boolean {
+		return this.gotVersion && this.gotVerack && !this.closed;
+	}
+
+	get isClosed(): boolean {
+		return this.closed;
+	}
+
+	/** Over the send limit: the pool stops serving this peer's requests until it reads. */
+	get congested(): boolean {
+		return this.socket.writableLength > SEND_LIMIT;
+	}
+
+	remember(hash: string): void {
+		if (this.known.size >= KNOWN_LIMIT) this.known.delete(this.known.values().next().value as string);
+		this.known.add(hash);
+	}
+
+	send(msg: Message): void {
+		if (this.closed) return;
+		const bytes = encodeMessage(this.options.network.magic, msg);
+		this.stats.bytesOut += bytes.length;
+		this.stats.messagesOut[msg.type] = (this.stats.messagesOut[msg.type] ?? 0) + 1;
+		this.socket.write(bytes);
+		if (this.congested && !this.stuckTimer) {
+			this.stuckTimer = setTimeout(() => {
+				this.stuckTimer = undefined;
+				if (this.congested && performance.now() - this.lastRead >= this.timeouts.stuckMs) this.close('not reading what we send');
+			}, this.timeouts.stuckMs);
+			this.stuckTimer.unref();
+		}
+	}
+
+	/** Adds to the misbehaviour score; the pool bans and disconnects at 100. */
+	misbehave(score: number, reason: string): void {
+		if (score <= 0 || this.closed) return;
+		this.banScore += score;
+		this.emit('misbehave', score, reason);
+		if (this.banScore >= BAN_SCORE) this.close(`misbehaving (score ${this.banScore}): ${reason}`);
+	}
+
+	close(reason: string): void {
+		if (this.closed) return;
+		this.closed = true;
+		clearTimeout(this.handshakeTimer);
+		clearInterval(this.pingTimer);
+		clearTimeout(this.stuckTimer);
+		if (this.socket.writableLength > 0) {
+			// Let what is queued (a last version or reject) go out, but never wait long.
+			if (!this.socket.writableEnded) this.socket.end();
+			setTimeout(() => this.socket.destroy(), 1000).unref();
+		} else {
+			this.socket.destroy();
+		}
+		this.emit('close', reason);
+	}
+
+	private sendVersion(): void {
+		this.send({
+			type: 'version',
+			version: PROTOCOL_VERSION,
+			services: SERVICES,
+			time: BigInt(Math.floor(Date.now() / 1000)),
+			recv: {services: 0n, host: this.host.includes(':') ? '::' : this.host, port: this.port},
+			from: this.options.listen,
+			nonce: this.options.nonce,
+			agent: this.options.agent,
+			height: this.options.height(),
+			relay: true,
+		});
+	}
+
+	private onData(data: Uint8Array): void {
+		if (this.closed) return;
+		this.lastRead = performance.now();
+		this.stats.bytesIn += data.length;
+		let results;
+		try {
+			results = this.parser.feed(data);
+		} catch (error) {
+			if (!(error instanceof ProtocolError)) throw error;
+			// A dialler on another network learns why: our version, in our magic, before we go.
+			if (!this.outbound && !this.gotVersion) this.sendVersion();
+			this.misbehave(error.score, error.message);
+			this.close(error.message);
+			return;
+		}
+		for (const result of results) {
+			if (this.closed) return;
+			const command = result.kind === 'message' ? result.message.type : result.command;
+			this.stats.messagesIn[command] = (this.stats.messagesIn[command] ?? 0) + 1;
+			if (result.kind === 'error') this.misbehave(result.error.score, result.error.message);
+			else if (result.kind === 'message') this.onMessage(result.message);
+		}
+	}
+
+	private onMessage(msg: Message): void {
+		if (msg.type === 'version') {
+			if (this.gotVersion) return this.misbehave(1, 'duplicate version');
+			if (this.options.isOurNonce(msg.nonce)) return this.close('connected to ourselves');
+			this.gotVersion = true;
+			this.version = msg.version;
+			this.agent = msg.agent.replace(/[^\x20-\x7e]/g, '?');
+			this.services = msg.services;
+			this.startHeight = msg.height;
+			this.bestHeight = Math.max(this.bestHeight, msg.height);
+			this.relay = msg.relay;
+			this.listenPort = msg.from.port;
+			this.theySeeUs = msg.recv.host;
+			if (!this.outbound) this.sendVersion();
+			this.send({type: 'verack'});
+			this.checkReady();
+			return;
+		}
+		if (!this.gotVersion) return this.misbehave(10, `${msg.type} before version`);
+		if (msg.type === 'verack') {
+			this.gotVerack = true;
+			this.checkReady();
+			return;
+		}
+		if (!this.gotVerack) return this.misbehave(10, `${msg.type} before verack`);
+		if (msg.type === 'ping') return this.send({type: 'pong', nonce: msg.nonce});
+		if (msg.type === 'pong') {
+			if (this.pendingPing && msg.nonce === this.pendingPing.nonce) {
+				this.latencyMs = performance.now() - this.pendingPing.sentAt;
+				this.pendingPing = null;
+			}
+			return;
+		}
+		if (msg.type === 'sendheaders') {
+			this.prefersHeaders = true;
+			return;
+		}
+		this.emit('message', msg);
+	}
+
+	private checkReady(): void {
+		if (!this.gotVersion || !this.gotVerack) return;
+		clearTimeout(this.handshakeTimer);
+		this.pingTimer = setInterval(() => this.ping(), this.timeouts.pingIntervalMs);
+		this.pingTimer.unref();
+		this.emit('ready');
+	}
+
+	/** Sends a ping; a ping still unanswered after the pong timeout disconnects. */
+	ping(): void {
+		if (this.pendingPing) {
+			if (performance.now() - this.pendingPing.sentAt >= this.timeouts.pongTimeoutMs) this.close('no pong in time');
+			return;
+		}
+		const nonce = BigInt(Math.floor(Math.random() * 2 ** 52));
+		this.pendingPing = {nonce, sentAt: performance.now()};
+		this.send({type: 'ping', nonce});
+		const check = setTimeout(() => {
+			if (this.pendingPing?.nonce === nonce) this.close('no pong in time');
+		}, this.timeouts.pongTimeoutMs);
+		check.unref();
+	}
+}

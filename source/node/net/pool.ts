@@ -1,0 +1,769 @@
+/**
+ * The peer pool: listening and dialling, headers-first sync with a bounded parallel block
+ * download, block and transaction relay, address gossip, bans, and cloning a chain from a host.
+ * After bcoin's net/pool.js and Bitcoin Core's net_processing.
+ */
+import {EventEmitter} from 'node:events';
+import {createServer, connect, type Server, type Socket} from 'node:net';
+import {performance} from 'node:perf_hooks';
+import {randomBytes} from 'node:crypto';
+import type {Chain} from '../chain/chain.js';
+import type {ChainEntry} from '../chain/entry.js';
+import type {NetworkParams} from '../consensus/networks.js';
+import {VerifyError} from '../errors.js';
+import {equalBytes, hashToHex} from '../encoding/hex.js';
+import type {Mempool} from '../mempool/mempool.js';
+import type {Block} from '../primitives/block.js';
+import type {Header} from '../primitives/header.js';
+import type {Transaction} from '../primitives/tx.js';
+import {AddrMan, addressKey} from './addrman.js';
+import {InvType, LIMITS, PROTOCOL_VERSION, SERVICES, type InvItem, type Message} from './messages.js';
+import {Peer, type PeerTimeouts} from './peer.js';
+
+export interface PoolOptions {
+	readonly chain: Chain;
+	readonly mempool?: Mempool;
+	/** Port to listen on (0: any free one, for tests). */
+	readonly port: number;
+	/** Interface to listen on (default all). */
+	readonly host?: string;
+	readonly listen?: boolean;
+	/** host:port peers to keep connected to (--peer). */
+	readonly peers?: readonly string[];
+	/** Where peers.json (addresses and bans) lives; null keeps them in memory. */
+	readonly addrPath?: string | null;
+	readonly maxOutbound?: number;
+	readonly maxInbound?: number;
+	readonly agent?: string;
+	readonly timeouts?: Partial<PeerTimeouts>;
+	/** Milliseconds between tries to fill outbound slots (default 1 s). */
+	readonly connectIntervalMs?: number;
+	/** A requested block not delivered in this long is asked of another peer (default 10 s). */
+	readonly stallMs?: number;
+	readonly banSeconds?: number;
+	readonly now?: () => number;
+}
+
+export interface SyncStatus {
+	readonly headers: number;
+	readonly blocks: number;
+	/** Blocks connected per second over the last few seconds. */
+	readonly rate: number;
+	/** Seconds to catch up at that rate (0 when synced, Infinity when unknown). */
+	readonly eta: number;
+	readonly synced: boolean;
+}
+
+export interface PeerInfo {
+	readonly id: number;
+	readonly address: string;
+	readonly direction: 'inbound' | 'outbound';
+	readonly agent: string;
+	readonly version: number;
+	readonly height: number;
+	readonly pingMs: number | null;
+	readonly bytesIn: number;
+	readonly bytesOut: number;
+	readonly messagesIn: Readonly<Record<string, number>>;
+	readonly messagesOut: Readonly<Record<string, number>>;
+	readonly connectedAt: number;
+	readonly banScore: number;
+	readonly inflight: number;
+}
+
+export type CloneOutcome = 'adopted' | 'already-have' | 'less-work' | 'unreachable' | 'other-network' | 'invalid' | 'stalled';
+
+export interface CloneResult {
+	readonly outcome: CloneOutcome;
+	readonly message: string;
+	readonly height: number;
+	readonly tip: string;
+}
+
+export interface PoolEvents {
+	listening: [port: number];
+	peer: [peer: Peer];
+	'peer-close': [peer: Peer, reason: string];
+	ban: [address: string, reason: string];
+	sync: [status: SyncStatus];
+	log: [line: string];
+}
+
+interface PeerState {
+	/** The best header we know this peer has. */
+	best: ChainEntry | null;
+	readonly inflight: Set<string>;
+	unconnecting: number;
+	answeredGetaddr: boolean;
+	/** Requests held back while the peer was not reading. */
+	readonly backlog: InvItem[];
+	stalls: number;
+	/** Its last headers reply was short: it has no more to give. */
+	headersDone: boolean;
+}
+
+const MAX_INFLIGHT_PER_PEER = 16;
+const DOWNLOAD_WINDOW = 1024;
+const MAX_UNCONNECTING = 10;
+const RATE_WINDOW_MS = 10_000;
+
+export function parseHostPort(text: string): {host: string; port: number} {
+	const m = /^\[([0-9a-fA-F:.]+)\]:(\d{1,5})$|^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(text.trim());
+	const port = Number(m?.[2] ?? m?.[4]);
+	if (!m || !(port >= 1 && port <= 65535)) throw new Error(`"${text}" is not host:port`);
+	return {host: (m[1] ?? m[3])!, port};
+}
+
+export class Pool extends EventEmitter<PoolEvents> {
+	readonly chain: Chain;
+	readonly network: NetworkParams;
+	private readonly mempool: Mempool | undefined;
+	private readonly options: PoolOptions;
+	private readonly maxOutbound: number;
+	private readonly maxInbound: number;
+	private readonly agent: string;
+	private readonly stallMs: number;
+	private readonly banSeconds: number;
+	private readonly now: () => number;
+
+	addrman!: AddrMan;
+	private server: Server | null = null;
+	private listenPort = 0;
+	private readonly peers = new Map<number, Peer>();
+	private readonly state = new Map<Peer, PeerState>();
+	private readonly dialing = new Set<string>();
+	private readonly nonces = new Set<bigint>();
+	/** Addresses that turned out to be this node. */
+	private readonly selfAddresses = new Set<string>();
+	/** Block hash -> who we asked and when. */
+	private readonly inflight = new Map<string, {peer: Peer; since: number}>();
+	private readonly requestedTx = new Set<string>();
+	private connectTimer: NodeJS.Timeout | undefined;
+	private stallTimer: NodeJS.Timeout | undefined;
+	private connectedTimes: number[] = [];
+	private stopped = false;
+	/** Where to download from: the path from the fork to the best header, cached. */
+	private path: {target: ChainEntry; entries: ChainEntry[]} | null = null;
+	/** Peer that clone() prefers for downloads. */
+	private preferred: Peer | null = null;
+
+	constructor(options: PoolOptions) {
+		super();
+		this.options = options;
+		this.chain = options.chain;
+		this.network = options.chain.network;
+		this.mempool = options.mempool;
+		this.maxOutbound = options.maxOutbound ?? 8;
+		this.maxInbound = options.maxInbound ?? 32;
+		this.agent = options.agent ?? '/chain-tui:0.1.0/';
+		this.stallMs = options.stallMs ?? 10_000;
+		this.banSeconds = options.banSeconds ?? 24 * 3600;
+		this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+		this.chain.on('connect', (entry, block) => this.onConnect(entry, block));
+		this.mempool?.on('tx', entry => this.announceTx(entry.tx));
+	}
+
+	get port(): number {
+		return this.listenPort;
+	}
+
+	async start(): Promise<void> {
+		this.addrman = await AddrMan.open(this.options.addrPath ?? null, this.now);
+		for (const text of this.options.peers ?? []) {
+			const {host, port} = parseHostPort(text);
+			this.addrman.add(host, port, {manual: true});
+		}
+		if (this.options.listen ?? true) await this.listen();
+		this.connectTimer = setInterval(() => this.fillOutbound(), this.options.connectIntervalMs ?? 1000);
+		this.stallTimer = setInterval(() => this.checkStalls(), Math.max(250, Math.floor(this.stallMs / 4)));
+		this.stallTimer.unref();
+		this.fillOutbound();
+	}
+
+	private listen(): Promise<void> {
+		return new Promise((resolve, reject) => {
+			const server = createServer(socket => this.onInbound(socket));
+			server.once('error', error => {
+				const code = (error as NodeJS.ErrnoException).code;
+				reject(new Error(code === 'EADDRINUSE' ? `port ${this.options.port} is already in use (another node on this port?)` : `cannot listen on port ${this.options.port}: ${error.message}`));
+			});
+			server.listen(this.options.port, this.options.host ?? '0.0.0.0', () => {
+				server.removeAllListeners('error');
+				server.on('error', error => this.emit('log', `listener error: ${error.message}`));
+				this.server = server;
+				const address = server.address();
+				this.listenPort = typeof address === 'object' && address ? address.port : this.options.port;
+				this.selfAddresses.add(addressKey('127.0.0.1', this.listenPort));
+				this.emit('listening', this.listenPort);
+				resolve();
+			});
+		});
+	}
+
+	async stop(): Promise<void> {
+		this.stopped = true;
+		clearInterval(this.connectTimer);
+		clearInterval(this.stallTimer);
+		for (const peer of this.peers.values()) peer.close('shutting down');
+		await new Promise<void>(resolve => (this.server ? this.server.close(() => resolve()) : resolve()));
+		await this.addrman?.flush();
+	}
+
+	// ---------------------------------------------------------------- connections
+
+	private counts(): {inbound: number; outbound: number} {
+		let inbound = 0;
+		let outbound = 0;
+		for (const peer of this.peers.values()) {
+			if (peer.outbound) outbound++;
+			else inbound++;
+		}
+		return {inbound, outbound};
+	}
+
+	private isConnectedTo(host: string, port: number): boolean {
+		const key = addressKey(host, port);
+		if (this.dialing.has(key) || this.selfAddresses.has(key)) return true;
+		for (const peer of this.peers.values()) {
+			if (peer.outbound && peer.host === host && peer.port === port) return true;
+			if (!peer.outbound && peer.host === host && peer.listenPort === port) return true;
+		}
+		return false;
+	}
+
+	private fillOutbound(): void {
+		if (this.stopped) return;
+		let {outbound} = this.counts();
+		outbound += this.dialing.size;
+		for (let tries = 0; outbound < this.maxOutbound && tries < 16; tries++) {
+			const next = this.addrman.select(a => this.isConnectedTo(a.host, a.port));
+			if (!next) break;
+			void this.dial(next.host, next.port);
+			outbound++;
+		}
+	}
+
+	/** Opens an outbound connection; resolves with the peer once it is ready, or rejects. */
+	dial(host: string, port: number): Promise<Peer> {
+		const key = addressKey(host, port);
+		this.addrman.attempt(host, port);
+		this.dialing.add(key);
+		return new Promise((resolve, reject) => {
+			const socket = connect({host, port});
+			const fail = (message: string) => {
+				this.dialing.delete(key);
+				socket.destroy();
+				reject(new Error(message));
+			};
+			socket.setTimeout(5000, () => fail(`no answer from ${key} within 5 s`));
+			socket.once('error', error => fail(`cannot connect to ${key}: ${(error as NodeJS.ErrnoException).code ?? error.message}`));
+			socket.once('connect', () => {
+				socket.setTimeout(0);
+				socket.removeAllListeners('error');
+				this.dialing.delete(key);
+				const peer = this.attach(socket, true);
+				peer.once('ready', () => resolve(peer));
+				peer.once('close', reason => reject(new Error(reason)));
+			});
+		});
+	}
+
+	private onInbound(socket: Socket): void {
+		const host = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+		if (this.stopped || this.addrman.isBanned(host, socket.remotePort ?? 0) || this.counts().inbound >= this.maxInbound) {
+			socket.destroy();
+			return;
+		}
+		this.attach(socket, false);
+	}
+
+	private attach(socket: Socket, outbound: boolean): Peer {
+		const nonce = randomBytes(8).readBigUInt64LE();
+		this.nonces.add(nonce);
+		const peer = new Peer({
+			socket,
+			outbound,
+			network: this.network,
+			nonce,
+			isOurNonce: n => this.nonces.has(n),
+			listen: {services: SERVICES, host: '0.0.0.0', port: this.listenPort},
+			agent: this.agent,
+			height: () => this.chain.height,
+			...(this.options.timeouts ? {timeouts: this.options.timeouts} : {}),
+			now: this.now,
+		});
+		this.peers.set(peer.id, peer);
+		this.state.set(peer, {best: null, inflight: new Set(), unconnecting: 0, answeredGetaddr: false, backlog: [], stalls: 0, headersDone: false});
+		peer.on('ready', () => this.onReady(peer));
+		peer.on('message', msg => void this.onMessage(peer, msg).catch(error => this.emit('log', `error handling ${msg.type} from ${peer.address}: ${(error as Error).message}`)));
+		peer.on('misbehave', (score, reason) => {
+			if (peer.banScore >= 100) {
+				const port = peer.outbound ? peer.port : peer.listenPort || peer.port;
+				this.addrman.ban(peer.host, port, this.banSeconds);
+				this.emit('ban', addressKey(peer.host, port), reason);
+			}
+			this.emit('log', `peer ${peer.address} misbehaving (+${score}, now ${peer.banScore}): ${reason}`);
+		});
+		peer.on('drain', () => this.serveBacklog(peer));
+		peer.on('close', reason => this.onClose(peer, nonce, reason));
+		return peer;
+	}
+
+	private onClose(peer: Peer, nonce: bigint, reason: string): void {
+		this.nonces.delete(nonce);
+		this.peers.delete(peer.id);
+		const st = this.state.get(peer);
+		this.state.delete(peer);
+		if (reason === 'connected to ourselves' && peer.outbound) this.selfAddresses.add(addressKey(peer.host, peer.port));
+		for (const hex of st?.inflight ?? []) this.inflight.delete(hex);
+		if (this.preferred === peer) this.preferred = null;
+		this.emit('peer-close', peer, reason);
+		if (!this.stopped) this.scheduleDownloads();
+	}
+
+	private onReady(peer: Peer): void {
+		peer.bestHeight = Math.max(peer.bestHeight, peer.startHeight);
+		if (peer.outbound) {
+			this.addrman.good(peer.host, peer.port);
+			peer.send({type: 'getaddr'});
+			// Tell it where we listen: the IP it sees us at, and our listening port.
+			if (this.server && peer.theySeeUs && peer.theySeeUs !== '0.0.0.0' && peer.theySeeUs !== '0:0:0:0:0:0:0:0') {
+				peer.send({type: 'addr', addrs: [{time: this.now(), services: SERVICES, host: peer.theySeeUs, port: this.listenPort}]});
+			}
+		} else if (peer.listenPort > 0) {
+			// An inbound peer's listening address: its IP and the port it says it listens on.
+			this.addrman.add(peer.host, peer.listenPort, {services: peer.services});
+		}
+		peer.send({type: 'sendheaders'});
+		peer.send({type: 'getheaders', version: PROTOCOL_VERSION, locator: this.chain.getLocator(this.chain.bestHeader), stop: new Uint8Array(32)});
+		if (this.mempool && peer.outbound) peer.send({type: 'mempool'});
+		this.emit('peer', peer);
+	}
+
+	// ---------------------------------------------------------------- messages
+
+	private async onMessage(peer: Peer, msg: Message): Promise<void> {
+		switch (msg.type) {
+			case 'headers':
+				return this.onHeaders(peer, msg.headers);
+			case 'getheaders': {
+				const headers = this.chain.getHeadersAfter(msg.locator, equalBytes(msg.stop, new Uint8Array(32)) ? undefined : msg.stop, LIMITS.headers);
+				peer.send({type: 'headers', headers});
+				return;
+			}
+			case 'inv':
+				return this.onInv(peer, msg.items);
+			case 'getdata':
+				return this.onGetdata(peer, msg.items);
+			case 'block':
+				return this.onBlock(peer, msg.block);
+			case 'tx':
+				return this.onTx(peer, msg.tx);
+			case 'notfound':
+				for (const item of msg.items) {
+					const hex = hashToHex(item.hash);
+					this.requestedTx.delete(hex);
+					if (this.inflight.get(hex)?.peer === peer) this.cancelInflight(hex);
+				}
+				this.scheduleDownloads();
+				return;
+			case 'mempool': {
+				const ids = (this.mempool?.all() ?? []).map(e => e.tx.hash());
+				for (let i = 0; i < ids.length; i += LIMITS.inv) {
+					peer.send({type: 'inv', items: ids.slice(i, i + LIMITS.inv).map(hash => ({type: InvType.TX, hash}))});
+				}
+				for (const id of ids) peer.remember(hashToHex(id));
+				return;
+			}
+			case 'getaddr': {
+				const st = this.state.get(peer);
+				if (!st || st.answeredGetaddr) return;
+				st.answeredGetaddr = true;
+				const addrs = this.addrman.sample(LIMITS.addr).map(a => ({time: a.lastSeen, services: a.services, host: a.host, port: a.port}));
+				peer.send({type: 'addr', addrs});
+				return;
+			}
+			case 'addr':
+				return this.onAddr(peer, msg.addrs);
+			default:
+				return;
+		}
+	}
+
+	private sendGetheaders(peer: Peer, from: ChainEntry, stop?: Uint8Array): void {
+		peer.send({type: 'getheaders', version: PROTOCOL_VERSION, locator: this.chain.getLocator(from), stop: stop ?? new Uint8Array(32)});
+	}
+
+	private async onHeaders(peer: Peer, headers: readonly Header[]): Promise<void> {
+		const st = this.state.get(peer);
+		if (!st) return;
+		st.headersDone = headers.length < LIMITS.headers;
+		if (headers.length === 0) return;
+		if (!this.chain.getEntry(headers[0]!.prevHash)) {
+			// Perhaps it is simply ahead of us: ask again from what we have; punish only a habit.
+			if (++st.unconnecting > MAX_UNCONNECTING) peer.misbehave(20, `${st.unconnecting} headers messages that do not connect`);
+			this.sendGetheaders(peer, this.chain.bestHeader);
+			return;
+		}
+		for (let i = 1; i < headers.length; i++) {
+			if (!equalBytes(headers[i]!.prevHash, headers[i - 1]!.hash())) return peer.misbehave(20, 'non-continuous headers');
+		}
+		st.unconnecting = 0;
+		let last: ChainEntry | null = null;
+		for (const header of headers) {
+			try {
+				last = await this.chain.addHeader(header);
+			} catch (error) {
+				if (!(error instanceof VerifyError)) throw error;
+				peer.misbehave(error.score, `header ${header.hashHex()}: ${error.message}`);
+				break;
+			}
+		}
+		if (last) {
+			if (!st.best || last.chainwork > st.best.chainwork) st.best = last;
+			peer.bestHeight = Math.max(peer.bestHeight, last.height);
+			if (headers.length === LIMITS.headers) this.sendGetheaders(peer, last);
+		}
+		this.emitSync();
+		this.scheduleDownloads();
+	}
+
+	private onInv(peer: Peer, items: readonly InvItem[]): void {
+		const wantTx: InvItem[] = [];
+		let unknownBlock: Uint8Array | null = null;
+		for (const item of items) {
+			const hex = hashToHex(item.hash);
+			peer.remember(hex);
+			if (item.type === InvType.BLOCK) {
+				const entry = this.chain.getEntry(item.hash);
+				const st = this.state.get(peer);
+				if (entry && st && (!st.best || entry.chainwork > st.best.chainwork)) st.best = entry;
+				if (!entry) unknownBlock = item.hash;
+			} else if (item.type === InvType.TX && this.mempool) {
+				if (!this.mempool.has(hex) && !this.requestedTx.has(hex) && this.requestedTx.size < 50_000) {
+					this.requestedTx.add(hex);
+					wantTx.push(item);
+				}
+			}
+		}
+		// Unknown blocks: fetch their headers first (headers-first even for announcements).
+		if (unknownBlock) this.sendGetheaders(peer, this.chain.bestHeader, unknownBlock);
+		if (wantTx.length > 0) peer.send({type: 'getdata', items: wantTx});
+		this.scheduleDownloads();
+	}
+
+	private async onGetdata(peer: Peer, items: readonly InvItem[]): Promise<void> {
+		const st = this.state.get(peer);
+		if (!st) return;
+		st.backlog.push(...items);
+		if (st.backlog.length > LIMITS.inv * 2) {
+			st.backlog.length = 0;
+			return peer.misbehave(50, 'asks for far more than it reads');
+		}
+		await this.serveBacklog(peer);
+	}
+
+	/** Serves held requests while the peer keeps reading (back-pressure at 10 MB queued). */
+	private async serveBacklog(peer: Peer): Promise<void> {
+		const st = this.state.get(peer);
+		if (!st) return;
+		const missing: InvItem[] = [];
+		while (st.backlog.length > 0 && !peer.congested && !peer.isClosed) {
+			const item = st.backlog.shift()!;
+			if (item.type === InvType.BLOCK) {
+				const block = await this.chain.getBlock(item.hash);
+				if (block) {
+					peer.send({type: 'block', block});
+					peer.remember(block.hashHex());
+				} else missing.push(item);
+			} else if (item.type === InvType.TX) {
+				const entry = this.mempool?.get(hashToHex(item.hash));
+				if (entry) peer.send({type: 'tx', tx: entry.tx});
+				else missing.push(item);
+			}
+		}
+		if (missing.length > 0) peer.send({type: 'notfound', items: missing});
+	}
+
+	private async onBlock(peer: Peer, block: Block): Promise<void> {
+		const hex = block.hashHex();
+		const requested = this.inflight.get(hex)?.peer === peer;
+		peer.remember(hex);
+		try {
+			const result = await this.chain.add(block, {requested});
+			const entry = result.entry ?? this.chain.getEntry(hex);
+			const st = this.state.get(peer);
+			if (entry && st && (!st.best || entry.chainwork > st.best.chainwork)) st.best = entry;
+			if (entry) peer.bestHeight = Math.max(peer.bestHeight, entry.height);
+		} catch (error) {
+			if (!(error instanceof VerifyError)) throw error;
+			peer.misbehave(error.score, `block ${hex}: ${error.message}`);
+		} finally {
+			// Only now: until the chain has it, it must not look like a block nobody fetches.
+			if (requested) this.cancelInflight(hex);
+		}
+		this.scheduleDownloads();
+	}
+
+	private async onTx(peer: Peer, tx: Transaction): Promise<void> {
+		const txid = tx.txid();
+		this.requestedTx.delete(txid);
+		peer.remember(txid);
+		if (!this.mempool) return;
+		try {
+			const result = await this.mempool.add(tx);
+			if (result.status === 'orphan') {
+				const parents = result.missing.filter(p => !this.requestedTx.has(p));
+				for (const p of parents) this.requestedTx.add(p);
+				if (parents.length > 0) peer.send({type: 'getdata', items: parents.map(p => ({type: InvType.TX, hash: Uint8Array.from(Buffer.from(p, 'hex').reverse())}))});
+			}
+		} catch (error) {
+			if (!(error instanceof VerifyError)) throw error;
+			peer.misbehave(error.score, `tx ${txid}: ${error.message}`);
+		}
+	}
+
+	private onAddr(peer: Peer, addrs: readonly {time: number; services: bigint; host: string; port: number}[]): void {
+		const fresh: typeof addrs[number][] = [];
+		const now = this.now();
+		for (const a of addrs) {
+			if (this.addrman.add(a.host, a.port, {services: a.services, time: a.time}) && a.time > now - 600) fresh.push(a);
+		}
+		// Pass a few fresh ones on to two other peers, so a new node becomes known.
+		if (fresh.length > 0 && addrs.length <= 10) {
+			const others = [...this.peers.values()].filter(p => p !== peer && p.ready).sort(() => Math.random() - 0.5).slice(0, 2);
+			for (const other of others) other.send({type: 'addr', addrs: fresh});
+		}
+	}
+
+	// ---------------------------------------------------------------- download
+
+	private downloadPath(): ChainEntry[] {
+		const target = this.chain.bestHeader;
+		const tip = this.chain.tip;
+		if (target.chainwork <= tip.chainwork) return []; // never download a chain with no more work
+		if (this.path && this.path.target === target && this.path.entries.length > 0 && this.chain.isMain(this.path.entries[0]!.prev!)) {
+			return this.path.entries;
+		}
+		const fork = this.chain.findFork(tip, target);
+		const entries: ChainEntry[] = [];
+		for (let e: ChainEntry | null = target; e && e !== fork; e = e.prev) entries.push(e);
+		entries.reverse();
+		this.path = {target, entries};
+		return entries;
+	}
+
+	private peerHas(peer: Peer, entry: ChainEntry): boolean {
+		const best = this.state.get(peer)?.best;
+		if (!best || best.height < entry.height) return false;
+		return this.chain.getAncestor(best, entry.height) === entry;
+	}
+
+	/** Asks peers for the next blocks on the best header chain, 16 in flight per peer. */
+	private scheduleDownloads(): void {
+		if (this.stopped) return;
+		const path = this.downloadPath();
+		if (path.length === 0) return;
+		// Skip what is already stored (the chain may be waiting on one missing block).
+		let start = 0;
+		while (start < path.length && path[start]!.hasData) start++;
+		const window = path.slice(start, start + DOWNLOAD_WINDOW);
+		const ready = [...this.peers.values()].filter(p => p.ready && (this.state.get(p)?.inflight.size ?? 0) < MAX_INFLIGHT_PER_PEER);
+		if (this.preferred && ready.includes(this.preferred)) ready.unshift(...ready.splice(ready.indexOf(this.preferred), 1));
+		const requests = new Map<Peer, InvItem[]>();
+		for (const entry of window) {
+			if (entry.hasData || this.inflight.has(entry.hashHex)) continue;
+			const peer = ready.find(p => this.state.get(p)!.inflight.size < MAX_INFLIGHT_PER_PEER && this.peerHas(p, entry));
+			if (!peer) continue;
+			this.inflight.set(entry.hashHex, {peer, since: performance.now()});
+			this.state.get(peer)!.inflight.add(entry.hashHex);
+			const list = requests.get(peer) ?? [];
+			list.push({type: InvType.BLOCK, hash: entry.hash});
+			requests.set(peer, list);
+		}
+		for (const [peer, items] of requests) peer.send({type: 'getdata', items});
+	}
+
+	private cancelInflight(hex: string): void {
+		const flight = this.inflight.get(hex);
+		if (!flight) return;
+		this.inflight.delete(hex);
+		this.state.get(flight.peer)?.inflight.delete(hex);
+	}
+
+	/** A block asked for too long ago goes to another peer; a peer that keeps stalling goes. */
+	private checkStalls(): void {
+		const now = performance.now();
+		let changed = false;
+		for (const [hex, flight] of this.inflight) {
+			if (now - flight.since < this.stallMs) continue;
+			this.cancelInflight(hex);
+			changed = true;
+			const st = this.state.get(flight.peer);
+			if (st && ++st.stalls >= 3) flight.peer.close('stalled the block download');
+			else this.emit('log', `block ${hex} from ${flight.peer.address} stalled; asking elsewhere`);
+		}
+		if (changed) this.scheduleDownloads();
+	}
+
+	// ---------------------------------------------------------------- relay
+
+	private onConnect(entry: ChainEntry, block: Block): void {
+		this.connectedTimes.push(performance.now());
+		this.emitSync();
+		// While catching up, announcing every block would only echo the past.
+		if (this.chain.bestHeader.height - entry.height > 1) return;
+		for (const peer of this.peers.values()) {
+			if (!peer.ready || peer.known.has(entry.hashHex)) continue;
+			peer.remember(entry.hashHex);
+			if (peer.prefersHeaders) peer.send({type: 'headers', headers: [block.header]});
+			else peer.send({type: 'inv', items: [{type: InvType.BLOCK, hash: entry.hash}]});
+		}
+	}
+
+	private announceTx(tx: Transaction): void {
+		const txid = tx.txid();
+		for (const peer of this.peers.values()) {
+			if (!peer.ready || !peer.relay || peer.known.has(txid)) continue;
+			peer.remember(txid);
+			peer.send({type: 'inv', items: [{type: InvType.TX, hash: tx.hash()}]});
+		}
+	}
+
+	// ---------------------------------------------------------------- status
+
+	syncStatus(): SyncStatus {
+		const nowMs = performance.now();
+		this.connectedTimes = this.connectedTimes.filter(t => t > nowMs - RATE_WINDOW_MS);
+		const first = this.connectedTimes[0];
+		const rate = first === undefined ? 0 : (this.connectedTimes.length * 1000) / Math.max(nowMs - first, 1000);
+		const headers = this.chain.bestHeader.height;
+		const blocks = this.chain.height;
+		const left = Math.max(0, headers - blocks);
+		return {headers, blocks, rate, eta: left === 0 ? 0 : rate > 0 ? left / rate : Infinity, synced: left === 0};
+	}
+
+	private emitSync(): void {
+		this.emit('sync', this.syncStatus());
+	}
+
+	peerInfo(): PeerInfo[] {
+		return [...this.peers.values()]
+			.filter(p => p.ready)
+			.map(p => ({
+				id: p.id,
+				address: p.outbound || !p.listenPort ? p.address : `${p.address} (listens on ${p.listenPort})`,
+				direction: p.outbound ? 'outbound' : 'inbound',
+				agent: p.agent,
+				version: p.version,
+				height: p.bestHeight,
+				pingMs: p.latencyMs,
+				bytesIn: p.stats.bytesIn,
+				bytesOut: p.stats.bytesOut,
+				messagesIn: {...p.stats.messagesIn},
+				messagesOut: {...p.stats.messagesOut},
+				connectedAt: p.connectedAt,
+				banScore: p.banScore,
+				inflight: this.state.get(p)?.inflight.size ?? 0,
+			}));
+	}
+
+	get connectedPeers(): Peer[] {
+		return [...this.peers.values()].filter(p => p.ready);
+	}
+
+	/** Connects to an address now (addnode); it is kept as a manual peer. */
+	async addPeer(text: string): Promise<Peer> {
+		const {host, port} = parseHostPort(text);
+		this.addrman.add(host, port, {manual: true});
+		return this.dial(host, port);
+	}
+
+	// ---------------------------------------------------------------- clone
+
+	/**
+	 * Downloads the chain of `host:port` headers-first, validating everything, and adopts it if it
+	 * has more work (reorganising if needed). Resolves with the outcome; never throws for a
+	 * peer's failings. `onProgress` gets sync status while it runs.
+	 */
+	async clone(text: string, options: {timeoutMs?: number; onProgress?: (s: SyncStatus) => void} = {}): Promise<CloneResult> {
+		const result = (outcome: CloneOutcome, message: string): CloneResult => ({outcome, message, height: this.chain.height, tip: this.chain.tip.hashHex});
+		let host: string;
+		let port: number;
+		try {
+			({host, port} = parseHostPort(text));
+		} catch (error) {
+			return result('unreachable', (error as Error).message);
+		}
+		let peer: Peer;
+		try {
+			peer = [...this.peers.values()].find(p => p.ready && p.outbound && p.host === host && p.port === port) ?? (await this.dial(host, port));
+		} catch (error) {
+			const reason = (error as Error).message;
+			if (/magic/.test(reason)) return result('other-network', `${host}:${port} is on another network (its messages carry another network magic)`);
+			return result('unreachable', `${host}:${port} is unreachable: ${reason}`);
+		}
+		this.preferred = peer;
+		const genesis = this.network.genesis.hash();
+		const first = await this.request(peer, 'headers', () => peer.send({type: 'getheaders', version: PROTOCOL_VERSION, locator: [genesis], stop: new Uint8Array(32)}), 10_000);
+		if (first === 'closed') return result('unreachable', `${host}:${port} closed the connection`);
+		if (first !== 'timeout' && first.type === 'headers' && first.headers.length > 0 && !equalBytes(first.headers[0]!.prevHash, genesis)) {
+			peer.close('another genesis block');
+			return result('other-network', `${host}:${port} has another genesis block: another network`);
+		}
+		// From here the normal machinery syncs (the reply above was processed as usual); we watch
+		// until the peer's chain is ours, or shown not to be better.
+		const stallMs = Math.min(options.timeoutMs ?? 60_000, 60_000);
+		const startTip = this.chain.tip;
+		let lastProgress = performance.now();
+		let mark = '';
+		for (;;) {
+			await new Promise(resolve => setTimeout(resolve, 100));
+			options.onProgress?.(this.syncStatus());
+			if (peer.isClosed) return result('unreachable', `${host}:${port} went away during the clone`);
+			const st = this.state.get(peer);
+			const theirs = st?.best ?? this.chain.getEntry(genesis)!;
+			if (theirs.failed) return result('invalid', `${host}:${port} sent a chain that breaks the rules; nothing adopted from it`);
+			const headersDone = st?.headersDone ?? false;
+			if (this.chain.isMain(theirs) && headersDone) {
+				if (theirs.chainwork > startTip.chainwork) return result('adopted', `adopted ${host}:${port}'s chain: height ${this.chain.height}`);
+				return result('already-have', `already had ${host}:${port}'s chain (height ${theirs.height})`);
+			}
+			if (headersDone && theirs.chainwork <= this.chain.tip.chainwork) {
+				return result('less-work', `${host}:${port}'s chain (height ${theirs.height}) has less work than ours: nothing replaced`);
+			}
+			const now = `${this.chain.height}:${theirs.height}:${this.inflightFor(peer)}`;
+			if (now !== mark) {
+				mark = now;
+				lastProgress = performance.now();
+			} else if (performance.now() - lastProgress > stallMs) {
+				return result('stalled', `${host}:${port} stopped sending; kept everything validated so far`);
+			}
+		}
+	}
+
+	private inflightFor(peer: Peer): number {
+		return this.state.get(peer)?.inflight.size ?? 0;
+	}
+
+	/** Sends via `send` and waits for the next message of `type` from `peer`. */
+	private request<T extends Message['type']>(peer: Peer, type: T, send: () => void, ms: number): Promise<Extract<Message, {type: T}> | 'timeout' | 'closed'> {
+		return new Promise(resolve => {
+			const onMessage = (msg: Message) => {
+				if (msg.type !== type) return;
+				done(msg as Extract<Message, {type: T}>);
+			};
+			const onClose = () => done('closed');
+			const timer = setTimeout(() => done('timeout'), ms);
+			const done = (value: Extract<Message, {type: T}> | 'timeout' | 'closed') => {
+				clearTimeout(timer);
+				peer.off('message', onMessage);
+				peer.off('close', onClose);
+				resolve(value);
+			};
+			peer.on('message', onMessage);
+			peer.on('close', onClose);
+			send();
+		});
+	}
+}
