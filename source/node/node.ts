@@ -3,6 +3,7 @@
  * the signature verifier shared by chain and mempool, the mempool, the wallet, the miner.
  * The network, RPC and screen attach here in later issues.
  */
+import {EventEmitter} from 'node:events';
 import {join} from 'node:path';
 import {Chain} from './chain/chain.js';
 import type {NetworkParams} from './consensus/networks.js';
@@ -31,7 +32,8 @@ export interface NodeOptions {
 	readonly now?: () => number;
 }
 
-export class FullNode {
+/** Emits 'log' lines (the screen and debug.log take them in later issues). */
+export class FullNode extends EventEmitter<{log: [line: string]}> {
 	private constructor(
 		readonly options: NodeOptions,
 		readonly chain: Chain,
@@ -39,7 +41,11 @@ export class FullNode {
 		readonly mempool: Mempool,
 		readonly wallet: Wallet,
 		readonly miner: Miner,
-	) {}
+	) {
+		super();
+		// Nothing a part reports may take the process down: it is logged.
+		miner.on('error', error => this.emit('log', `miner: ${error.message}`));
+	}
 
 	static async open(options: NodeOptions): Promise<FullNode> {
 		const {network, datadir} = options;

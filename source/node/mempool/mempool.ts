@@ -7,7 +7,6 @@
 import {EventEmitter} from 'node:events';
 import {VerifyError} from '../errors.js';
 import type {Chain} from '../chain/chain.js';
-import type {ChainEntry} from '../chain/entry.js';
 import {checkTransaction, checkTxInputs, isFinalTx} from '../consensus/rules.js';
 import {Coin} from '../primitives/coin.js';
 import type {Block} from '../primitives/block.js';
@@ -111,7 +110,10 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 		this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
 		this.chain.on('connect', (_entry, block) => this.onConnect(block));
 		this.chain.on('disconnect', (_entry, block) => this.disconnected.push(block.txs.filter(tx => !tx.isCoinbase())));
-		this.chain.on('tip', tip => this.onTip(tip));
+		// A reorg that fails part-way may end on the same tip: the returning transactions still
+		// need re-adding, so both events schedule it.
+		this.chain.on('tip', () => this.afterReorg());
+		this.chain.on('reorganize', () => this.afterReorg());
 	}
 
 	// ---------------------------------------------------------------- queries
@@ -213,7 +215,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 		const height = this.chain.height + 1;
 		if (!isFinalTx(tx, height, this.chain.medianTimePast(this.chain.tip))) throw new VerifyError('non-final', 0, 'tx');
 		if (this.entries.has(txid)) throw new VerifyError('txn-already-in-mempool', 0, 'tx');
-		if (this.orphans.has(txid)) return {status: 'orphan', missing: this.orphans.get(txid)!.parents};
+		this.removeOrphan(txid); // checked afresh: its parents may have arrived or been mined
 		if (await this.chain.getTx(tx.hash())) throw new VerifyError('txn-already-known', 0, 'tx', 'already in the chain');
 
 		for (const input of tx.inputs) {
@@ -243,7 +245,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 			// Hold it while a parent may still arrive; a parent already in the chain means the coin
 			// it wants is spent.
 			for (const parentTxid of missing) {
-				if (await this.chain.getTx(parentTxid)) {
+				if (this.entries.has(parentTxid) || (await this.chain.getTx(parentTxid))) {
 					throw new VerifyError('bad-txns-inputs-missingorspent', 0, 'tx', `an output of ${parentTxid} it spends is already spent`);
 				}
 			}
@@ -380,7 +382,9 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 	// ---------------------------------------------------------------- the chain moves
 
 	private onConnect(block: Block): void {
+		const minedTxids: string[] = [];
 		for (const tx of block.txs) {
+			minedTxids.push(tx.txid());
 			if (tx.isCoinbase()) continue;
 			const mined = this.entries.get(tx.txid());
 			if (mined) this.removeEntry(mined, 'block');
@@ -393,13 +397,19 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 				}
 			}
 		}
+		// Orphans waiting on a transaction that was mined (never seen loose) can enter now.
+		if (minedTxids.some(id => this.orphansByParent.has(id))) {
+			void this.chain.exclusive(async () => {
+				for (const id of minedTxids) await this.acceptOrphansOf(id);
+			});
+		}
 	}
 
 	/**
 	 * After a reorg: the disconnected blocks' transactions come back, then everything the pool
 	 * held is checked again against the new chain (signatures come from the cache).
 	 */
-	private onTip(_tip: ChainEntry): void {
+	private afterReorg(): void {
 		if (this.disconnected.length === 0) return;
 		const returning = this.disconnected.reverse().flat();
 		this.disconnected = [];

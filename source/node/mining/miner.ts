@@ -12,6 +12,7 @@ import type {Mempool} from '../mempool/mempool.js';
 import type {Block} from '../primitives/block.js';
 import {compiledUrl} from '../util/compiled.js';
 import {VerifyError} from '../errors.js';
+import {equalBytes} from '../encoding/hex.js';
 import {HeaderScanner} from './sha256-kernel.js';
 import {assembleBlock, createTemplate, withNonce, type BlockTemplate} from './template.js';
 import type {MineJob, WorkerMessage} from './worker.js';
@@ -126,7 +127,11 @@ export class Miner extends EventEmitter<MinerEvents> {
 		this.rollEvery = options.rollEvery ?? NONCE_SPACE;
 		if (!Number.isInteger(this.rollEvery) || this.rollEvery < 1 || this.rollEvery > NONCE_SPACE) throw new RangeError('rollEvery must be 1 to 2^32 nonces');
 		this.chain.on('tip', () => {
-			if (this.running) setImmediate(() => this.newJob());
+			if (!this.running) return;
+			// Stop the workers now; the new template is built right after.
+			Atomics.store(this.control, 0, ++this.jobId);
+			this.job = null;
+			setImmediate(() => this.newJob());
 		});
 		this.mempool?.on('tx', () => this.onMempoolTx());
 	}
@@ -291,6 +296,10 @@ export class Miner extends EventEmitter<MinerEvents> {
 		this.job = null;
 		Atomics.store(this.control, 0, ++this.jobId);
 		const candidate = withNonce(job.block, msg.nonce);
+		if (!equalBytes(candidate.header.prevHash, this.chain.tip.hash)) {
+			this.newJob(); // stale: the tip moved while this nonce was found
+			return;
+		}
 		// @noble/hashes is the hash of record: the kernel's word is checked before use.
 		if (!checkProofOfWork(candidate.hash(), candidate.header.bits, this.chain.network.powLimit)) {
 			this.emit('error', new Error(`kernel reported nonce ${msg.nonce} that does not meet the target`));
@@ -304,7 +313,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 		this.submitting = true;
 		try {
 			const result = await this.chain.add(block);
-			if (result.status === 'connected' || result.status === 'side') {
+			if (result.status === 'connected') {
 				this.found++;
 				this.lastFoundMs = performance.now();
 				this.emit('block', block);

@@ -19,19 +19,27 @@ export class WorkerVerifier implements SigVerifier {
 
 	constructor(readonly threads: number) {
 		if (!Number.isInteger(threads) || threads < 1) throw new RangeError('verifier threads must be a whole number >= 1');
-		const url = compiledUrl('node/verify/verify-worker.js');
-		for (let i = 0; i < threads; i++) {
-			const worker = new Worker(url);
-			worker.on('message', (msg: {id: number; ok: boolean}) => {
-				const job = this.pending.get(msg.id);
-				this.pending.delete(msg.id);
-				this.refWhileBusy();
-				job?.resolve(msg.ok);
-			});
-			worker.on('error', error => this.failAll(error));
-			worker.unref();
-			this.workers.push(worker);
-		}
+		for (let i = 0; i < threads; i++) this.workers.push(this.spawn());
+	}
+
+	private spawn(): Worker {
+		const worker = new Worker(compiledUrl('node/verify/verify-worker.js'));
+		worker.on('message', (msg: {id: number; ok: boolean}) => {
+			const job = this.pending.get(msg.id);
+			this.pending.delete(msg.id);
+			this.refWhileBusy();
+			job?.resolve(msg.ok);
+		});
+		worker.on('error', error => this.failAll(error));
+		// A worker that dies is replaced, so later checks do not wait on it forever.
+		worker.on('exit', () => {
+			const at = this.workers.indexOf(worker);
+			if (at < 0 || this.closed) return;
+			this.failAll(new Error('a signature-check thread stopped'));
+			this.workers[at] = this.spawn();
+		});
+		worker.unref();
+		return worker;
 	}
 
 	private failAll(error: Error): void {
@@ -72,6 +80,7 @@ export class WorkerVerifier implements SigVerifier {
 	async close(): Promise<void> {
 		this.closed = true;
 		this.failAll(new Error('verifier closed'));
-		await Promise.all(this.workers.map(w => w.terminate()));
+		const workers = this.workers.splice(0);
+		await Promise.all(workers.map(w => w.terminate()));
 	}
 }

@@ -254,7 +254,13 @@ export class Keystore {
 		this.lock();
 		this.unlocked = keys;
 		this.sessionKey = this.deriveKey(passphrase, this.file.encryption!);
-		this.lockTimer = setTimeout(() => this.lock(), seconds * 1000);
+		this.armLock(Date.now() + seconds * 1000);
+	}
+
+	/** setTimeout holds at most ~24.8 days, so long unlocks re-arm in steps. */
+	private armLock(deadline: number): void {
+		const wait = Math.min(deadline - Date.now(), 2 ** 31 - 1);
+		this.lockTimer = setTimeout(() => (Date.now() >= deadline ? this.lock() : this.armLock(deadline)), Math.max(0, wait));
 		this.lockTimer.unref();
 	}
 

@@ -233,7 +233,9 @@ export class Wallet {
 				still.push(tx);
 			} catch (error) {
 				if (!(error instanceof VerifyError)) throw error;
-				if (error.reason === 'txn-already-in-mempool') still.push(tx);
+				// Forget it only if it can never enter: spent inputs, a conflict, a broken rule.
+				const hopeless = error.score > 0 || ['bad-txns-inputs-missingorspent', 'txn-mempool-conflict', 'txn-already-known'].includes(error.reason);
+				if (!hopeless) still.push(tx);
 			}
 		}
 		await this.keystore.setPending(still.map(tx => toHex(tx.toRaw())));
