@@ -207,3 +207,54 @@ describe('wallet on a chain', () => {
 	});
 });
 
+
+describe('one wallet file, several writers', () => {
+	it('two nodes sharing a file both keep their keys and pending transactions', async () => {
+		const path = join(dir, 'shared.json');
+		const a = await Keystore.open(path, 'test');
+		const b = await Keystore.open(path, 'test');
+		await a.createKey('from a');
+		await b.addPending('00aa');
+		await b.createKey('from b');
+		await a.addPending('00bb');
+		const c = await Keystore.open(path, 'test');
+		expect(c.keys().map(k => k.label)).toEqual(['from a', 'from b']);
+		expect(c.pending).toEqual(['00aa', '00bb']);
+		await a.refresh();
+		expect(a.keys()).toHaveLength(2);
+	});
+
+	it('changes racing within one process neither fail nor corrupt the file', async () => {
+		const path = join(dir, 'busy.json');
+		const store = await Keystore.open(path, 'test');
+		await store.createKey('a');
+		await store.encrypt('old');
+		store.unlock('old', 60);
+		const results = await Promise.allSettled([store.createKey('b'), store.changePassphrase('old', 'new'), store.createKey('c'), store.addPending('0011')]);
+		// Key "c" was asked for after the passphrase change locked the wallet: refused, plainly.
+		expect(results.map(r => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+		expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(WalletLockedError);
+		const reopened = await Keystore.open(path, 'test');
+		reopened.unlock('new', 60); // every key decrypts under the new passphrase
+		expect(reopened.keys().map(k => k.label)).toEqual(['a', 'b']);
+		for (const k of reopened.keys()) expect(reopened.privateKey(k.publicKey)).toHaveLength(32);
+		expect(reopened.pending).toEqual(['0011']);
+		reopened.lock();
+	});
+
+	it('a stale lock file left by a crash is taken over, a fresh one is waited for', async () => {
+		const path = join(dir, 'locked.json');
+		const store = await Keystore.open(path, 'test');
+		const {utimes} = await import('node:fs/promises');
+		await writeFile(`${path}.lock`, '');
+		const old = new Date(Date.now() - 60_000);
+		await utimes(`${path}.lock`, old, old);
+		await store.createKey('after a crash');
+		expect(store.keys()).toHaveLength(1);
+		await writeFile(`${path}.lock`, '');
+		const waiting = store.createKey('waits');
+		setTimeout(() => void rm(`${path}.lock`, {force: true}), 100);
+		await waiting;
+		expect(store.keys().map(k => k.label)).toEqual(['after a crash', 'waits']);
+	});
+});

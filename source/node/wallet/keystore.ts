@@ -5,7 +5,8 @@
  * Node's own crypto does scrypt and AES-GCM, so no dependency is needed for them.
  */
 import {createCipheriv, createDecipheriv, randomBytes as nodeRandomBytes, scryptSync} from 'node:crypto';
-import {open, readFile, rename, copyFile, chmod, mkdir} from 'node:fs/promises';
+import {open, readFile, rename, copyFile, chmod, mkdir, stat, unlink} from 'node:fs/promises';
+import {SerialQueue} from '../util/lock.js';
 import {dirname} from 'node:path';
 import {fromHex, toHex} from '../encoding/hex.js';
 import {generatePrivateKey, isValidPrivateKey, publicKeyOf, type RandomBytes} from '../crypto/keys.js';
@@ -101,6 +102,7 @@ function validate(raw: unknown, path: string): KeystoreFile {
 }
 
 export class Keystore {
+	private readonly queue = new SerialQueue();
 	private unlocked: Map<string, Uint8Array> | null = null;
 	private lockTimer: NodeJS.Timeout | undefined;
 
@@ -115,26 +117,47 @@ export class Keystore {
 	static async open(path: string, network: string, options: {random?: RandomBytes; now?: () => number} = {}): Promise<Keystore> {
 		const random = options.random ?? ((n: number) => new Uint8Array(nodeRandomBytes(n)));
 		const now = options.now ?? (() => Math.floor(Date.now() / 1000));
-		let text: string | null = null;
-		try {
-			text = await readFile(path, 'utf8');
-		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new WalletError(`cannot read wallet file ${path}: ${(error as Error).message}`);
-		}
-		if (text === null) {
-			const store = new Keystore(path, {format: FORMAT, version: VERSION, network, encryption: null, keys: [], pending: []}, random, now);
-			await store.save();
-			return store;
-		}
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(text);
-		} catch {
-			throw new WalletError(`wallet file ${path} is damaged: not JSON`);
-		}
-		const file = validate(parsed, path);
-		if (file.network !== network) throw new WalletError(`wallet file ${path} is for the ${file.network} network, not ${network}`);
-		return new Keystore(path, file, random, now);
+		const empty: KeystoreFile = {format: FORMAT, version: VERSION, network, encryption: null, keys: [], pending: []};
+		const store = new Keystore(path, (await readKeystore(path, network)) ?? empty, random, now);
+		// Creates the file if there was none (under the lock, in case another node does too).
+		await store.mutate(() => undefined);
+		return store;
+	}
+
+	/**
+	 * Every change: under the file lock (several nodes may share one wallet file), read the file
+	 * afresh, apply `change`, write it atomically. One change at a time within this process too.
+	 */
+	private mutate<T>(change: () => T | Promise<T>): Promise<T> {
+		return this.queue.run(() =>
+			withFileLock(`${this.path}.lock`, async () => {
+				const disk = await readKeystore(this.path, this.file.network);
+				if (disk) {
+					// Another node re-encrypted it: keys unlocked under the old passphrase are stale.
+					if (disk.encryption?.salt !== this.file.encryption?.salt) this.lock();
+					this.file = disk;
+				}
+				const previous = structuredClone(this.file);
+				try {
+					const result = await change();
+					await this.write();
+					return result;
+				} catch (error) {
+					this.file = previous;
+					throw error;
+				}
+			}),
+		);
+	}
+
+	/** Re-reads the file, for keys another node sharing it has added. */
+	async refresh(): Promise<void> {
+		await this.queue.run(async () => {
+			const disk = await readKeystore(this.path, this.file.network);
+			if (!disk) return;
+			if (disk.encryption?.salt !== this.file.encryption?.salt) this.lock();
+			this.file = disk;
+		});
 	}
 
 	get encrypted(): boolean {
@@ -154,9 +177,9 @@ export class Keystore {
 	}
 
 	/** Writes the file atomically: a temp file in the same folder, fsync'd, then renamed over. */
-	private async save(): Promise<void> {
+	private async write(): Promise<void> {
 		await mkdir(dirname(this.path), {recursive: true});
-		const temp = `${this.path}.${process.pid}.tmp`;
+		const temp = `${this.path}.${process.pid}.${toHex(this.random(6))}.tmp`;
 		const handle = await open(temp, 'w', 0o600);
 		try {
 			await handle.writeFile(`${JSON.stringify(this.file, null, 1)}\n`);
@@ -202,18 +225,19 @@ export class Keystore {
 	async createKey(label: string): Promise<KeyInfo> {
 		const clean = label.trim();
 		if (clean.length === 0 || clean.length > 64 || /[\u0000-\u001f]/.test(clean)) throw new WalletError('label must be 1-64 printable characters');
-		if (this.locked) throw new WalletLockedError('the wallet is locked: enter the passphrase to create a key');
-		const priv = generatePrivateKey(this.random);
-		const pub = publicKeyOf(priv);
-		let stored: string | Sealed = toHex(priv);
-		if (this.file.encryption) {
-			stored = seal(this.sessionKey!, priv, this.random);
-			this.unlocked!.set(toHex(pub), priv);
-		}
-		const record: KeyRecord = {label: clean, publicKey: toHex(pub), privateKey: stored, created: this.now()};
-		this.file.keys.push(record);
-		await this.save();
-		return {label: clean, publicKey: pub, created: record.created};
+		return this.mutate(() => {
+			if (this.locked) throw new WalletLockedError('the wallet is locked: enter the passphrase to create a key');
+			const priv = generatePrivateKey(this.random);
+			const pub = publicKeyOf(priv);
+			let stored: string | Sealed = toHex(priv);
+			if (this.file.encryption) {
+				stored = seal(this.sessionKey!, priv, this.random);
+				this.unlocked!.set(toHex(pub), priv);
+			}
+			const record: KeyRecord = {label: clean, publicKey: toHex(pub), privateKey: stored, created: this.now()};
+			this.file.keys.push(record);
+			return {label: clean, publicKey: pub, created: record.created};
+		});
 	}
 
 	/** The AES key while unlocked (kept only as long as the decrypted keys are). */
@@ -221,30 +245,26 @@ export class Keystore {
 
 	/** Encrypts every key under a new passphrase (the wallet must not be encrypted yet). */
 	async encrypt(passphrase: string): Promise<void> {
-		if (this.encrypted) throw new WalletError('the wallet is already encrypted: change the passphrase instead');
-		await this.reseal(passphrase, new Map(this.file.keys.map(k => [k.publicKey, fromHex(k.privateKey as string)])));
+		checkPassphrase(passphrase);
+		await this.mutate(() => {
+			if (this.encrypted) throw new WalletError('the wallet is already encrypted: change the passphrase instead');
+			this.reseal(passphrase, new Map(this.file.keys.map(k => [k.publicKey, fromHex(k.privateKey as string)])));
+		});
+		this.lock();
 	}
 
 	async changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
 		checkPassphrase(newPassphrase);
-		await this.reseal(newPassphrase, this.openAll(oldPassphrase));
+		await this.mutate(() => this.reseal(newPassphrase, this.openAll(oldPassphrase)));
+		this.lock();
 	}
 
-	/** Seals `keys` under `passphrase` with a fresh salt and saves; the file is unchanged on failure. */
-	private async reseal(passphrase: string, keys: ReadonlyMap<string, Uint8Array>): Promise<void> {
-		checkPassphrase(passphrase);
+	/** Seals `keys` under `passphrase` with a fresh salt (the caller writes the file). */
+	private reseal(passphrase: string, keys: ReadonlyMap<string, Uint8Array>): void {
 		const e = {kdf: 'scrypt' as const, ...SCRYPT, salt: toHex(this.random(16)), check: {iv: '', data: '', tag: ''}};
 		const key = this.deriveKey(passphrase, e);
 		e.check = seal(key, CHECK, this.random);
-		const previous = this.file;
 		this.file = {...this.file, encryption: e, keys: this.file.keys.map(k => ({...k, privateKey: seal(key, keys.get(k.publicKey)!, this.random)}))};
-		try {
-			await this.save();
-		} catch (error) {
-			this.file = previous;
-			throw error;
-		}
-		this.lock();
 	}
 
 	/** Holds the decrypted keys for `seconds`, then forgets them. */
@@ -273,9 +293,20 @@ export class Keystore {
 		this.sessionKey = null;
 	}
 
-	async setPending(pending: readonly string[]): Promise<void> {
-		this.file.pending = [...pending];
-		await this.save();
+	/** Remembers one of the wallet's unconfirmed transactions (raw hex). */
+	async addPending(hex: string): Promise<void> {
+		await this.mutate(() => {
+			if (!this.file.pending.includes(hex)) this.file.pending.push(hex);
+		});
+	}
+
+	/** Forgets transactions that were mined or can never be. */
+	async removePending(hexes: readonly string[]): Promise<void> {
+		if (hexes.length === 0) return;
+		const drop = new Set(hexes);
+		await this.mutate(() => {
+			this.file.pending = this.file.pending.filter(h => !drop.has(h));
+		});
 	}
 
 	/** A backup is a copy of the file, made 0600 like the original. */
@@ -288,6 +319,51 @@ export class Keystore {
 	/** For tests and a clean shutdown. */
 	async close(): Promise<void> {
 		this.lock();
+	}
+}
+
+/** The file, validated, or null if there is none. */
+async function readKeystore(path: string, network: string): Promise<KeystoreFile | null> {
+	let text: string;
+	try {
+		text = await readFile(path, 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+		throw new WalletError(`cannot read wallet file ${path}: ${(error as Error).message}`);
+	}
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		throw new WalletError(`wallet file ${path} is damaged: not JSON`);
+	}
+	const file = validate(parsed, path);
+	if (file.network !== network) throw new WalletError(`wallet file ${path} is for the ${file.network} network, not ${network}`);
+	return file;
+}
+
+/** A lock file beside the wallet: held only while one change is written (milliseconds). */
+async function withFileLock<T>(lockPath: string, job: () => Promise<T>): Promise<T> {
+	await mkdir(dirname(lockPath), {recursive: true});
+	const deadline = Date.now() + 10_000;
+	for (;;) {
+		try {
+			const handle = await open(lockPath, 'wx', 0o600);
+			await handle.close();
+			break;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			// A lock older than 30 s was left by a process that died mid-write.
+			const age = await stat(lockPath).then(s => Date.now() - s.mtimeMs, () => 0);
+			if (age > 30_000) await unlink(lockPath).catch(() => undefined);
+			else if (Date.now() > deadline) throw new WalletError(`wallet file is locked by another process (${lockPath})`);
+			else await new Promise(resolve => setTimeout(resolve, 20));
+		}
+	}
+	try {
+		return await job();
+	} finally {
+		await unlink(lockPath).catch(() => undefined);
 	}
 }
 

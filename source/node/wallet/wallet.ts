@@ -111,6 +111,7 @@ export class Wallet {
 	}
 
 	async addresses(): Promise<WalletAddress[]> {
+		await this.keystore.refresh(); // another node sharing the file may have added keys
 		const out: WalletAddress[] = [];
 		for (const key of this.keystore.keys()) {
 			let confirmed = 0n;
@@ -215,7 +216,7 @@ export class Wallet {
 			if (error instanceof VerifyError) throw new WalletError(`the node refused the transaction: ${error.message}`);
 			throw error;
 		}
-		await this.keystore.setPending([...this.keystore.pending, toHex(tx.toRaw())]);
+		await this.keystore.addPending(toHex(tx.toRaw()));
 		return tx;
 	}
 
@@ -225,9 +226,13 @@ export class Wallet {
 	 */
 	async resubmit(): Promise<Transaction[]> {
 		const still: Transaction[] = [];
+		const gone: string[] = [];
 		for (const hex of this.keystore.pending) {
 			const tx = Transaction.fromRaw(fromHex(hex));
-			if (await this.chain.getTx(tx.hash())) continue;
+			if (await this.chain.getTx(tx.hash())) {
+				gone.push(hex);
+				continue;
+			}
 			try {
 				await this.mempool.add(tx);
 				still.push(tx);
@@ -235,10 +240,11 @@ export class Wallet {
 				if (!(error instanceof VerifyError)) throw error;
 				// Forget it only if it can never enter: spent inputs, a conflict, a broken rule.
 				const hopeless = error.score > 0 || ['bad-txns-inputs-missingorspent', 'txn-mempool-conflict', 'txn-already-known'].includes(error.reason);
-				if (!hopeless) still.push(tx);
+				if (hopeless) gone.push(hex);
+				else still.push(tx);
 			}
 		}
-		await this.keystore.setPending(still.map(tx => toHex(tx.toRaw())));
+		await this.keystore.removePending(gone);
 		return still;
 	}
 
