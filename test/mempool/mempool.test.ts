@@ -142,10 +142,18 @@ describe('limits', () => {
 			[cheap.txid(), 'size-limit'],
 		]);
 		expect(pool.totalBytes).toBeLessThanOrEqual(pool.maxSize);
-		// Full of richer transactions: a newcomer paying less is refused outright, and nothing changes.
-		await pool.add(spend([cb(4)], [new TxOut(40n * COIN, alice.script)]));
-		await rejects(spend([cb(3)], [new TxOut(50n * COIN - 500n, alice.script)]), 'mempool full');
+		// While full, a newcomer must beat the fee rate of what was evicted: refused cheaply.
+		await rejects(spend([cb(3)], [new TxOut(50n * COIN - 500n, alice.script)]), 'mempool min fee not met');
 		expect(pool.has(rich.txid())).toBe(true);
+	});
+
+	it('refuses a newcomer that would itself be the package to evict', async () => {
+		const size = spend([cb(1)], [new TxOut(49n * COIN, alice.script)]).getSize();
+		pool = new Mempool({chain: env.chain, verifier, now: () => clock, maxSize: size * 2 + 10});
+		await pool.add(spend([cb(1)], [new TxOut(40n * COIN, alice.script)]));
+		await pool.add(spend([cb(2)], [new TxOut(40n * COIN, alice.script)]));
+		await rejects(spend([cb(3)], [new TxOut(50n * COIN - 500n, alice.script)]), 'mempool full');
+		expect(pool.size).toBe(2);
 	});
 
 	it('expires transactions after 72 hours', async () => {
@@ -193,5 +201,19 @@ describe('following the chain', () => {
 		expect(pool.has(waiting.txid())).toBe(true); // its parent is back, so it stays
 		expect(pool.has(t2.txid())).toBe(false); // its coin is spent by the new branch
 		expect(pool.spender(new OutPoint(t1.hash(), 0))?.txid).toBe(waiting.txid());
+	});
+});
+
+describe('package limits', () => {
+	it('refuses a 26th transaction in a chain of unconfirmed spends', async () => {
+		let prev = spend([cb(1)], [new TxOut(49n * COIN, alice.script)]);
+		await pool.add(prev);
+		for (let i = 1; i < 25; i++) {
+			const next = spend([out(prev, 0)], [new TxOut(prev.outputs[0]!.value - 10_000n, alice.script)]);
+			await pool.add(next);
+			prev = next;
+		}
+		expect(pool.size).toBe(25);
+		await rejects(spend([out(prev, 0)], [new TxOut(prev.outputs[0]!.value - 10_000n, alice.script)]), 'too-long-mempool-chain');
 	});
 });

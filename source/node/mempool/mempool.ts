@@ -18,12 +18,21 @@ import {inlineVerifier, type SigVerifier} from '../verify/verifier.js';
 
 /** Outputs below this many units are dust (Bitcoin Core's figure for P2PKH at its default rate). */
 export const DUST_THRESHOLD = 546n;
+/** Bitcoin Core's package limits: at most 25 transactions and 101 kB in a chain of unconfirmed ones. */
+export const MAX_PACKAGE_COUNT = 25;
+export const MAX_PACKAGE_SIZE = 101_000;
 
 export type RemoveReason = 'block' | 'conflict' | 'expiry' | 'size-limit' | 'reorg';
+
+let nextOrder = 0;
 
 export class MempoolEntry {
 	readonly txid: string;
 	readonly size: number;
+	/** Arrival order: parents always precede their children. */
+	readonly order = nextOrder++;
+	/** A 'tx' event was sent for it, so its removal is news too. */
+	announced = false;
 	/** Unconfirmed parents and children inside the pool. */
 	readonly parents = new Set<MempoolEntry>();
 	readonly children = new Set<MempoolEntry>();
@@ -93,6 +102,8 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 	/** Outpoint key -> the pool entry spending it. */
 	private readonly spent = new Map<string, MempoolEntry>();
 	private bytes = 0;
+	/** Fee rate of the last package evicted for space; newcomers must beat it while the pool is full. */
+	private floor = 0;
 	private readonly orphans = new Map<string, Orphan>();
 	private readonly orphansByParent = new Map<string, Set<string>>();
 	/** Transactions of blocks a reorg took away, newest block first, until the reorg ends. */
@@ -253,9 +264,29 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 			return {status: 'orphan', missing: [...missing]};
 		}
 
+		// Chains of unconfirmed transactions stay short, so every walk over them stays cheap.
+		const ancestors = new Set<MempoolEntry>();
+		for (const parent of parents) {
+			ancestors.add(parent);
+			for (const a of this.ancestors(parent)) ancestors.add(a);
+		}
+		let packageSize = tx.getSize();
+		for (const a of ancestors) packageSize += a.size;
+		if (ancestors.size + 1 > MAX_PACKAGE_COUNT || packageSize > MAX_PACKAGE_SIZE) {
+			throw new VerifyError('too-long-mempool-chain', 0, 'tx', `${ancestors.size + 1} unconfirmed ancestors (incl. itself) or ${packageSize} bytes; at most ${MAX_PACKAGE_COUNT} and ${MAX_PACKAGE_SIZE}`);
+		}
+		for (const a of ancestors) {
+			if (this.descendants(a).size + 2 > MAX_PACKAGE_COUNT) {
+				throw new VerifyError('too-long-mempool-chain', 0, 'tx', `ancestor ${a.txid} would have more than ${MAX_PACKAGE_COUNT - 1} descendants`);
+			}
+		}
+
 		const fee = checkTxInputs(tx, coins, height, net);
 		const minFee = BigInt(tx.getSize()) * this.minRelayFeeRate;
 		if (fee < minFee) throw new VerifyError('min relay fee not met', 0, 'tx', `fee ${fee} < ${minFee} (${this.minRelayFeeRate} per byte)`);
+		if (this.floor > 0 && Number(fee) / tx.getSize() <= this.floor) {
+			throw new VerifyError('mempool min fee not met', 0, 'tx', `the pool is full: it now needs more than ${this.floor.toFixed(2)} units per byte`);
+		}
 
 		const checks: SigCheck[] = [];
 		for (let i = 0; i < tx.inputs.length; i++) {
@@ -270,6 +301,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 		this.insert(entry, parents);
 		this.trimToSize();
 		if (!this.entries.has(txid)) throw new VerifyError('mempool full', 0, 'tx', 'fee rate too low to displace what the pool holds');
+		entry.announced = true;
 		if (!quiet) this.emit('tx', entry);
 		return {status: 'accepted', entry};
 	}
@@ -293,7 +325,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 		}
 		for (const parent of entry.parents) parent.children.delete(entry);
 		for (const child of entry.children) child.parents.delete(entry);
-		this.emit('remove', entry, reason);
+		if (entry.announced) this.emit('remove', entry, reason);
 	}
 
 	private removeWithDescendants(entry: MempoolEntry, reason: RemoveReason): void {
@@ -302,25 +334,32 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 		for (const e of doomed.reverse()) this.removeEntry(e, reason);
 	}
 
-	/** Evicts the lowest fee-rate packages (an entry with its descendants) while over the limit. */
+	/**
+	 * Over the limit: evicts the lowest fee-rate packages (an entry with its descendants) until 2%
+	 * under it, scoring every entry once per trim (package limits keep each score cheap), and
+	 * raises the floor newcomers must beat. The floor goes once the pool is 90% full or less.
+	 */
 	private trimToSize(): void {
-		while (this.bytes > this.maxSize && this.entries.size > 0) {
-			let worst: MempoolEntry | null = null;
-			let worstRate = Infinity;
-			for (const entry of this.entries.values()) {
-				let fee = entry.fee;
-				let size = entry.size;
-				for (const d of this.descendants(entry)) {
-					fee += d.fee;
-					size += d.size;
-				}
-				const rate = Number(fee) / size;
-				if (rate < worstRate) {
-					worst = entry;
-					worstRate = rate;
-				}
+		if (this.bytes <= this.maxSize) {
+			if (this.bytes <= this.maxSize * 0.9) this.floor = 0;
+			return;
+		}
+		const scored = [...this.entries.values()].map(entry => {
+			let fee = entry.fee;
+			let size = entry.size;
+			for (const d of this.descendants(entry)) {
+				fee += d.fee;
+				size += d.size;
 			}
-			this.removeWithDescendants(worst!, 'size-limit');
+			return {entry, rate: Number(fee) / size};
+		});
+		scored.sort((a, b) => a.rate - b.rate);
+		const goal = this.maxSize * 0.98;
+		for (const {entry, rate} of scored) {
+			if (this.bytes <= goal) break;
+			if (!this.entries.has(entry.txid)) continue;
+			this.removeWithDescendants(entry, 'size-limit');
+			this.floor = Math.max(this.floor, rate);
 		}
 	}
 
