@@ -132,7 +132,8 @@ export class Pool extends EventEmitter<PoolEvents> {
 	private readonly peers = new Map<number, Peer>();
 	private readonly state = new Map<Peer, PeerState>();
 	private readonly dialing = new Set<string>();
-	private readonly nonces = new Set<bigint>();
+	/** Our version nonces, and the connection each was sent on. */
+	private readonly nonces = new Map<bigint, Peer>();
 	/** Addresses that turned out to be this node. */
 	private readonly selfAddresses = new Set<string>();
 	/** Block hash -> who we asked and when. */
@@ -279,19 +280,26 @@ export class Pool extends EventEmitter<PoolEvents> {
 
 	private attach(socket: Socket, outbound: boolean): Peer {
 		const nonce = randomBytes(8).readBigUInt64LE();
-		this.nonces.add(nonce);
-		const peer = new Peer({
+		const peer: Peer = new Peer({
 			socket,
 			outbound,
 			network: this.network,
 			nonce,
-			isOurNonce: n => this.nonces.has(n),
+			isOurNonce: n => {
+				const dialler = this.nonces.get(n);
+				if (!dialler) return false;
+				// We dialled ourselves: both ends go, and that address is never dialled again.
+				this.selfAddresses.add(addressKey(dialler.host, dialler.port));
+				dialler.close('connected to ourselves');
+				return true;
+			},
 			listen: {services: SERVICES, host: '0.0.0.0', port: this.listenPort},
 			agent: this.agent,
 			height: () => this.chain.height,
 			...(this.options.timeouts ? {timeouts: this.options.timeouts} : {}),
 			now: this.now,
 		});
+		this.nonces.set(nonce, peer);
 		this.peers.set(peer.id, peer);
 		this.state.set(peer, {best: null, inflight: new Set(), unconnecting: 0, answeredGetaddr: false, backlog: [], stalls: 0, headersDone: false});
 		peer.on('ready', () => this.onReady(peer));
@@ -314,7 +322,6 @@ export class Pool extends EventEmitter<PoolEvents> {
 		this.peers.delete(peer.id);
 		const st = this.state.get(peer);
 		this.state.delete(peer);
-		if (reason === 'connected to ourselves' && peer.outbound) this.selfAddresses.add(addressKey(peer.host, peer.port));
 		for (const hex of st?.inflight ?? []) this.inflight.delete(hex);
 		if (this.preferred === peer) this.preferred = null;
 		this.emit('peer-close', peer, reason);
