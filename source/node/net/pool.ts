@@ -239,7 +239,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 		for (let tries = 0; outbound < this.maxOutbound && tries < 16; tries++) {
 			const next = this.addrman.select(a => this.isConnectedTo(a.host, a.port));
 			if (!next) break;
-			void this.dial(next.host, next.port);
+			this.dial(next.host, next.port).catch((error: Error) => this.emit('log', error.message));
 			outbound++;
 		}
 	}
