@@ -1,7 +1,7 @@
 /**
  * Wires the parts of a node in one place, in a fixed order (after bcoin's FullNode): the chain,
- * the signature verifier shared by chain and mempool, the mempool, the wallet, the miner.
- * The network, RPC and screen attach here in later issues.
+ * the signature verifier shared by chain and mempool, the mempool, the wallet, the miner, the
+ * peer pool. The RPC server and the screen attach here in later issues.
  */
 import {EventEmitter} from 'node:events';
 import {join} from 'node:path';
@@ -9,6 +9,7 @@ import {Chain} from './chain/chain.js';
 import type {NetworkParams} from './consensus/networks.js';
 import {decodeAddress} from './crypto/address.js';
 import {Mempool} from './mempool/mempool.js';
+import {Pool} from './net/pool.js';
 import {Miner} from './mining/miner.js';
 import {p2pkhScript} from './primitives/script.js';
 import {CachingVerifier} from './verify/verifier.js';
@@ -30,6 +31,12 @@ export interface NodeOptions {
 	readonly maxMempool?: number;
 	readonly reindex?: boolean;
 	readonly now?: () => number;
+	/** P2P port to listen on; without it the node has no network (tests, offline tools). */
+	readonly port?: number;
+	/** Interface to listen on (default all). */
+	readonly host?: string;
+	/** host:port peers to keep connected (--peer). */
+	readonly peers?: readonly string[];
 }
 
 /** Emits 'log' lines (the screen and debug.log take them in later issues). */
@@ -41,10 +48,12 @@ export class FullNode extends EventEmitter<{log: [line: string]}> {
 		readonly mempool: Mempool,
 		readonly wallet: Wallet,
 		readonly miner: Miner,
+		readonly pool: Pool | null,
 	) {
 		super();
 		// Nothing a part reports may take the process down: it is logged.
 		miner.on('error', error => this.emit('log', `miner: ${error.message}`));
+		pool?.on('log', line => this.emit('log', line));
 	}
 
 	static async open(options: NodeOptions): Promise<FullNode> {
@@ -58,8 +67,18 @@ export class FullNode extends EventEmitter<{log: [line: string]}> {
 			const keystore = await Keystore.open(options.walletPath ?? join(datadir, 'wallet.json'), network.name);
 			const wallet = new Wallet(keystore, chain, mempool);
 			const miner = new Miner({chain, mempool, threads: options.threads ?? 1, ...(options.now ? {now: options.now} : {})});
-			const node = new FullNode(options, chain, verifier, mempool, wallet, miner);
+			const pool =
+				options.port === undefined
+					? null
+					: new Pool({chain, mempool, port: options.port, ...(options.host ? {host: options.host} : {}), peers: options.peers ?? [], addrPath: join(datadir, 'peers.json'), ...(options.now ? {now: options.now} : {})});
+			const node = new FullNode(options, chain, verifier, mempool, wallet, miner, pool);
 			await wallet.resubmit();
+			try {
+				await pool?.start();
+			} catch (error) {
+				await node.close();
+				throw error;
+			}
 			return node;
 		} catch (error) {
 			await chain?.close();
@@ -84,8 +103,9 @@ export class FullNode extends EventEmitter<{log: [line: string]}> {
 		await this.miner.generate(n, await this.payoutScript());
 	}
 
-	/** Stops in the reverse order of opening: miner, wallet, chain, verifier threads. */
+	/** Stops in the reverse order of opening: peers (told), miner, wallet, chain, verifier threads. */
 	async close(): Promise<void> {
+		await this.pool?.stop();
 		await this.miner.close();
 		await this.wallet.keystore.close();
 		await this.chain.close();

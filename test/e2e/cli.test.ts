@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {Proc, freePort} from '../helpers/proc.js';
 
 const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
@@ -33,12 +34,47 @@ describe('the chain-tui binary', () => {
 		expect(help.stdout).toMatch(/--peer host:port/);
 	});
 
-	it('opens the default datadir ~/.chain-tui/<network>/<port> and reports the chain', async () => {
-		const result = await cli(['--network', 'regtest', '--port', '19112'], {HOME: home});
-		expect(result.stderr).toBe('');
-		expect(result.stdout).toContain(join(home, '.chain-tui', 'regtest', '19112'));
-		expect(result.stdout).toMatch(/height 0, tip 29e6eb0d/);
-		expect(result.stdout).toMatch(/wallet .*wallet\.json: 0 addresses, 0 confirmed/);
+	it('runs a node in the default datadir ~/.chain-tui/<network>/<port> until SIGTERM, then stops cleanly', async () => {
+		const port = await freePort();
+		const proc = new Proc(['--network', 'regtest', '--port', String(port)], {HOME: home});
+		await proc.waitFor(/listening on port \d+/);
+		expect(proc.stdout).toContain(join(home, '.chain-tui', 'regtest', String(port)));
+		expect(proc.stdout).toMatch(/height 0, tip 29e6eb0d/);
+		expect(proc.stdout).toMatch(/wallet .*wallet\.json: 0 addresses, 0 confirmed/);
+		expect(await proc.stop()).toBe(0);
+		expect(proc.stdout).toMatch(/SIGTERM: shutting down\nstopped cleanly/);
+		expect(proc.stderr).toBe('');
+		const {readFile} = await import('node:fs/promises');
+		expect(await readFile(join(home, '.chain-tui', 'regtest', String(port), 'debug.log'), 'utf8')).toMatch(/stopped cleanly/);
+	});
+
+	it('two real processes: one mines, the other finds it, syncs and follows', async () => {
+		const [p1, p2] = [await freePort(), await freePort()];
+		const a = new Proc(['--network', 'regtest', '--port', String(p1), '--datadir', join(home, 'a'), '--mine']);
+		const b = new Proc(['--network', 'regtest', '--port', String(p2), '--datadir', join(home, 'b'), '--peer', `127.0.0.1:${p1}`]);
+		try {
+			const [, hash] = await a.waitFor(/mined block ([0-9a-f]{16})/);
+			await b.waitFor(new RegExp(`block 1 ${hash}`));
+			await b.waitFor(/peer 127\.0\.0\.1:\d+ connected \(outbound/);
+			await a.waitFor(/peer 127\.0\.0\.1:\d+ connected \(inbound/);
+		} finally {
+			expect(await a.stop('SIGINT')).toBe(0);
+			expect(await b.stop()).toBe(0);
+		}
+	});
+
+	it('a port already in use is said plainly', async () => {
+		const {createServer} = await import('node:net');
+		const server = createServer().listen(0, '0.0.0.0');
+		await new Promise(resolve => server.once('listening', resolve));
+		const port = (server.address() as {port: number}).port;
+		try {
+			const result = await cli(['--network', 'regtest', '--port', String(port), '--datadir', join(home, 'busy')]);
+			expect(result.code).toBe(2);
+			expect(result.stderr).toMatch(new RegExp(`port ${port} is already in use`));
+		} finally {
+			server.close();
+		}
 	});
 
 	it('says plainly when the wallet file is damaged, and exits 2', async () => {

@@ -1,0 +1,65 @@
+/**
+ * The node's log: one human-readable line per event, appended to <datadir>/debug.log (rotated
+ * at about 10 MB to debug.log.1) and, when headless, printed to stdout. Never over the screen.
+ */
+import {appendFileSync, mkdirSync, renameSync, statSync} from 'node:fs';
+import {dirname} from 'node:path';
+import type {FullNode} from './node.js';
+import {formatAmount} from './wallet/amount.js';
+
+const ROTATE_BYTES = 10_000_000;
+
+export class DebugLog {
+	private size: number;
+
+	constructor(
+		readonly path: string,
+		private readonly echo?: (line: string) => void,
+	) {
+		mkdirSync(dirname(path), {recursive: true});
+		try {
+			this.size = statSync(path).size;
+		} catch {
+			this.size = 0;
+		}
+	}
+
+	write(line: string): void {
+		const text = `${new Date().toISOString()} ${line}\n`;
+		this.echo?.(line);
+		if (this.size + text.length > ROTATE_BYTES) {
+			try {
+				renameSync(this.path, `${this.path}.1`);
+			} catch {
+				// nothing to rotate yet
+			}
+			this.size = 0;
+		}
+		appendFileSync(this.path, text);
+		this.size += text.length;
+	}
+}
+
+/** Turns the node's events into log lines. Returns a function that detaches nothing (the node lives as long as the process). */
+export function logNodeEvents(node: FullNode, log: (line: string) => void): void {
+	const short = (hash: string) => `${hash.slice(0, 16)}…`;
+	node.on('log', log);
+	node.chain.on('connect', (entry, block) => log(`block ${entry.height} ${short(entry.hashHex)} ${block.txs.length} tx ${block.getSize()} bytes`));
+	node.chain.on('reorganize', info => log(`reorganize: ${info.depth} block(s) replaced at height ${info.fork.height}; new tip ${info.newTip.height} ${short(info.newTip.hashHex)}`));
+	node.chain.on('invalid', (entry, error) => log(`invalid block ${entry.height} ${short(entry.hashHex)}: ${error.message}`));
+	node.mempool.on('tx', entry => log(`tx ${short(entry.txid)} accepted: ${entry.size} bytes, fee ${formatAmount(entry.fee)} (${entry.feeRate.toFixed(1)}/byte)`));
+	node.miner.on('block', block => log(`mined block ${short(block.hashHex())}`));
+	const pool = node.pool;
+	if (!pool) return;
+	pool.on('listening', port => log(`listening on port ${port}`));
+	pool.on('peer', peer => log(`peer ${peer.address} connected (${peer.outbound ? 'outbound' : 'inbound'}, ${peer.agent}, height ${peer.bestHeight})`));
+	pool.on('peer-close', (peer, reason) => log(`peer ${peer.address} disconnected: ${reason}`));
+	pool.on('ban', (address, reason) => log(`banned ${address} for 24 h: ${reason}`));
+	let lastSync = 0;
+	pool.on('sync', status => {
+		if (status.synced || Date.now() - lastSync < 1000) return;
+		lastSync = Date.now();
+		const eta = Number.isFinite(status.eta) ? `, about ${Math.ceil(status.eta)} s left` : '';
+		log(`sync: ${status.blocks} of ${status.headers} blocks (${status.rate.toFixed(1)} blocks/s${eta})`);
+	});
+}

@@ -1,0 +1,48 @@
+/** The real binary as a child process, its output collected, stopped by a signal. */
+import {spawn, type ChildProcess} from 'node:child_process';
+import {createServer} from 'node:net';
+import {fileURLToPath} from 'node:url';
+
+export const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+export class Proc {
+	stdout = '';
+	stderr = '';
+	code: number | null = null;
+	private readonly child: ChildProcess;
+	readonly exited: Promise<number | null>;
+
+	constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+		this.child = spawn(process.execPath, [cliPath, ...args], {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+		this.child.stdout!.on('data', d => (this.stdout += String(d)));
+		this.child.stderr!.on('data', d => (this.stderr += String(d)));
+		this.exited = new Promise(resolve => this.child.on('exit', code => resolve((this.code = code))));
+	}
+
+	async waitFor(pattern: RegExp, ms = 20_000): Promise<RegExpMatchArray> {
+		const deadline = Date.now() + ms;
+		while (Date.now() < deadline) {
+			const m = pattern.exec(this.stdout);
+			if (m) return m;
+			if (this.code !== null) break;
+			await new Promise(resolve => setTimeout(resolve, 20));
+		}
+		throw new Error(`no ${pattern} in output (exit ${this.code}):\n${this.stdout}\n${this.stderr}`);
+	}
+
+	async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+		if (this.code === null) this.child.kill(signal);
+		return this.exited;
+	}
+}
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+		});
+	});
+}
