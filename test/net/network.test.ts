@@ -26,6 +26,11 @@ describe('a network of nodes', () => {
 		await first.mempool.add(tx);
 		await waitFor(() => last.mempool.has(tx.txid()), 'the transaction reaches the far end', 30_000);
 		expect(line.every(n => n.mempool.has(tx.txid()))).toBe(true);
+		// Announced by inv, fetched once: no node received the transaction itself twice.
+		for (const n of line) {
+			const received = n.pool.peerInfo().reduce((sum, p) => sum + (p.messagesIn.tx ?? 0), 0);
+			expect(received).toBeLessThanOrEqual(1);
+		}
 
 		const [mined] = await last.miner.generate(1);
 		expect(mined!.txs.map(t => t.txid())).toContain(tx.txid());

@@ -1,0 +1,107 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {Header} from '../../source/node/primitives/header.js';
+import {quickNet} from '../helpers/chain-env.js';
+import {RawPeer} from '../helpers/raw-peer.js';
+import {freePort} from '../helpers/proc.js';
+import {startNode, waitFor, type TestNode} from '../helpers/net-env.js';
+import {nextBlock} from '../helpers/builder.js';
+
+const nodes: TestNode[] = [];
+const raws: RawPeer[] = [];
+afterEach(async () => {
+	for (const r of raws.splice(0)) r.close();
+	for (const n of nodes.splice(0)) await n.close();
+});
+async function node(...args: Parameters<typeof startNode>): Promise<TestNode> {
+	const n = await startNode(...args);
+	nodes.push(n);
+	return n;
+}
+async function raw(n: TestNode): Promise<RawPeer> {
+	const r = await RawPeer.connect(n.pool.port, quickNet);
+	raws.push(r);
+	return r;
+}
+
+describe('peer upkeep', () => {
+	it('pings, measures latency, and drops a peer that never answers', async () => {
+		const a = await node({label: 'a', pool: {timeouts: {pingIntervalMs: 100, pongTimeoutMs: 400}}});
+		const b = await node({label: 'b', peers: [a.address]});
+		await waitFor(() => a.pool.peerInfo()[0]?.pingMs != null, 'a measures its ping to b');
+		expect(a.pool.peerInfo()[0]!.pingMs).toBeGreaterThanOrEqual(0);
+		const reasons: string[] = [];
+		a.pool.on('peer-close', (_p, reason) => reasons.push(reason));
+		const silent = await raw(a);
+		await silent.handshake({nonce: 77n});
+		silent.socket.pause(); // reads nothing, so never answers a ping
+		// Its socket is paused, so watch from the node's side.
+		await waitFor(() => reasons.includes('no pong in time'), 'the node drops the silent peer', 5000);
+		expect(b.pool.connectedPeers).toHaveLength(1);
+	});
+
+	it('takes at most maxInbound inbound peers', async () => {
+		const a = await node({label: 'a', pool: {maxInbound: 2}});
+		const first = await raw(a);
+		await first.handshake({nonce: 1n});
+		const second = await raw(a);
+		await second.handshake({nonce: 2n});
+		const third = await raw(a);
+		await third.waitClosed();
+		expect(first.closed || second.closed).toBe(false);
+	});
+
+	it('answers headers that do not connect with getheaders, and punishes only a habit of it', async () => {
+		const a = await node({label: 'a'});
+		await a.miner.generate(2);
+		const peer = await raw(a);
+		await peer.handshake({nonce: 5n});
+		const stray = new Header(1, new Uint8Array(32).fill(7), new Uint8Array(32), a.chain.tip.time + 1, 0x207fffff, 0);
+		const getheadersBefore = () => peer.received.filter(m => m.type === 'getheaders').length;
+		const base = getheadersBefore();
+		peer.send({type: 'headers', headers: [stray]});
+		await peer.waitFor(() => getheadersBefore() > base, 'a getheaders in answer');
+		expect(peer.closed).toBe(false);
+		for (let i = 0; i < 15; i++) peer.send({type: 'headers', headers: [stray]});
+		await peer.waitClosed();
+	});
+
+	it('reconnects with backoff to a --peer that was down when the node started', async () => {
+		const port = await freePort();
+		const b = await node({label: 'b', peers: [`127.0.0.1:${port}`]});
+		await waitFor(() => (b.pool.addrman.get('127.0.0.1', port)?.attempts ?? 0) >= 1, 'a first failed attempt');
+		const a = await node({label: 'a', pool: {port}});
+		await a.miner.generate(2);
+		await waitFor(() => b.chain.height === 2, 'b connects once a is up and syncs', 20_000);
+	});
+
+	it('does not download a chain with less work than its own', async () => {
+		const strong = await node({label: 'strong'});
+		await strong.miner.generate(10);
+		const weak = await node({label: 'weak'});
+		await weak.miner.generate(4);
+		const weakTip = weak.chain.tip.hash;
+		await strong.pool.addPeer(weak.address);
+		await waitFor(() => strong.chain.getEntry(weakTip) !== undefined, "strong learns weak's headers");
+		expect(strong.chain.getEntry(weakTip)?.hasData).toBe(false);
+		const fromWeak = strong.pool.peerInfo().find(p => p.direction === 'outbound');
+		expect(fromWeak?.messagesIn.block).toBeUndefined();
+		await waitFor(() => weak.chain.tip.hashHex === strong.chain.tip.hashHex, 'weak adopts strong instead');
+	});
+
+	it('announces a new block once per peer, by headers when the peer asked for that', async () => {
+		const a = await node({label: 'a'});
+		const peer = await raw(a);
+		await peer.handshake({nonce: 11n});
+		peer.send({type: 'sendheaders'});
+		await new Promise(resolve => setImmediate(resolve));
+		const block = nextBlock(a.chain, a.chain.tip);
+		await a.chain.add(block);
+		await peer.waitFor(() => peer.received.some(m => m.type === 'headers' && m.headers.some(h => h.hashHex() === block.hashHex())), 'the block announced by headers');
+		// Told again by the same peer: not announced back.
+		peer.send({type: 'inv', items: [{type: 2, hash: block.hash()}]});
+		await a.miner.generate(1);
+		await peer.waitFor(() => peer.received.filter(m => m.type === 'headers' && m.headers.length === 1).length >= 2, 'the next block');
+		const announcements = peer.received.filter(m => m.type === 'headers' && m.headers.some(h => h.hashHex() === block.hashHex()));
+		expect(announcements).toHaveLength(1);
+	});
+});
