@@ -51,6 +51,23 @@ export interface BpmReading {
 	readonly txid: string;
 }
 
+export interface SendOptions {
+	readonly to: string;
+	readonly amount: bigint;
+	readonly feeRate: bigint;
+	readonly from?: readonly string[];
+	readonly changeTo?: string;
+}
+
+/** A signed transaction not yet sent, with what it pays. */
+export interface PreparedTx {
+	readonly tx: Transaction;
+	readonly amount: bigint;
+	readonly fee: bigint;
+	readonly change: bigint;
+	readonly inputs: number;
+}
+
 interface Spendable {
 	readonly prevout: OutPoint;
 	readonly coin: Coin;
@@ -152,7 +169,12 @@ export class Wallet {
 	 * Builds, signs and submits a payment. `from` limits the coins to those addresses; change goes
 	 * to `changeTo` or back to the first input's address. Throws WalletError with a plain reason.
 	 */
-	async send(options: {to: string; amount: bigint; feeRate: bigint; from?: readonly string[]; changeTo?: string}): Promise<Transaction> {
+	async send(options: SendOptions): Promise<Transaction> {
+		return this.broadcast(await this.prepareSend(options));
+	}
+
+	/** Builds and signs a payment without sending it (for a confirmation step). */
+	async prepareSend(options: SendOptions): Promise<PreparedTx> {
 		const toHash = decodeAddress(options.to, this.version);
 		if (options.amount < DUST_THRESHOLD) throw new WalletError(`amount must be at least ${formatAmount(DUST_THRESHOLD)} (smaller outputs are dust)`);
 		return this.build([new TxOut(options.amount, p2pkhScript(toHash))], options.feeRate, options.from, options.changeTo);
@@ -160,13 +182,30 @@ export class Wallet {
 
 	/** Records a heart-rate reading on chain from `address` (input 0 is that address's coin). */
 	async recordBpm(options: {address: string; bpm: number; feeRate: bigint}): Promise<Transaction> {
+		return this.broadcast(await this.prepareBpm(options));
+	}
+
+	async prepareBpm(options: {address: string; bpm: number; feeRate: bigint}): Promise<PreparedTx> {
 		const {bpm} = options;
 		if (!Number.isInteger(bpm) || bpm < MIN_BPM || bpm > MAX_BPM) throw new WalletError(`BPM must be a whole number from ${MIN_BPM} to ${MAX_BPM}`);
 		decodeAddress(options.address, this.version);
 		return this.build([new TxOut(0n, bpmScript(bpm))], options.feeRate, [options.address], options.address);
 	}
 
-	private async build(outputs: TxOut[], feeRate: bigint, from?: readonly string[], changeTo?: string): Promise<Transaction> {
+	/** Hands a prepared transaction to the mempool (and so to peers) and remembers it. */
+	async broadcast(prepared: PreparedTx): Promise<Transaction> {
+		const {tx} = prepared;
+		try {
+			await this.mempool.add(tx);
+		} catch (error) {
+			if (error instanceof VerifyError) throw new WalletError(`the node refused the transaction: ${error.message}`);
+			throw error;
+		}
+		await this.keystore.addPending(toHex(tx.toRaw()));
+		return tx;
+	}
+
+	private async build(outputs: TxOut[], feeRate: bigint, from?: readonly string[], changeTo?: string): Promise<PreparedTx> {
 		if (feeRate < this.mempool.minRelayFeeRate) throw new WalletError(`fee rate must be at least ${this.mempool.minRelayFeeRate} units per byte`);
 		const keys = this.keystore.keys().map(k => k.publicKey);
 		let sources = keys;
@@ -210,14 +249,8 @@ export class Wallet {
 		const unsigned = new Transaction(1, chosen.map(s => new TxIn(s.prevout, new Uint8Array(0))), txOutputs, 0);
 		const privs = chosen.map(s => this.keystore.privateKey(s.publicKey));
 		const tx = signTransaction(unsigned, chosen.map(s => s.coin.script), privs);
-		try {
-			await this.mempool.add(tx);
-		} catch (error) {
-			if (error instanceof VerifyError) throw new WalletError(`the node refused the transaction: ${error.message}`);
-			throw error;
-		}
-		await this.keystore.addPending(toHex(tx.toRaw()));
-		return tx;
+		const paid = change >= DUST_THRESHOLD ? change : 0n;
+		return {tx, amount: want, fee: have - want - paid, change: paid, inputs: chosen.length};
 	}
 
 	/**

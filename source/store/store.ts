@@ -1,0 +1,211 @@
+/**
+ * Folds the node's events into an immutable Snapshot and tells subscribers at most ~10 times a
+ * second, however busy the node is (the useSyncExternalStore contract: subscribe/getSnapshot).
+ * No React here: the screen reads the store through a hook.
+ */
+import {encodeAddress} from '../node/crypto/address.js';
+import type {FullNode} from '../node/node.js';
+import {p2pkhHash} from '../node/primitives/script.js';
+import type {BlockRow, LogLine, MempoolView, Snapshot} from './snapshot.js';
+
+const RECENT_BLOCKS = 40;
+const LOG_LINES = 200;
+const HISTORY = 60;
+
+export interface StoreOptions {
+	readonly node: FullNode;
+	readonly datadir: string;
+	readonly now?: () => number;
+	/** Minimum milliseconds between notifications (default 100: at most 10 a second). */
+	readonly notifyMs?: number;
+	/** Milliseconds between polls of what changes without events: peers' pings and bytes (1 s). */
+	readonly pollMs?: number;
+}
+
+export class NodeStore {
+	private snapshot: Snapshot;
+	private readonly listeners = new Set<() => void>();
+	private notifyTimer: NodeJS.Timeout | undefined;
+	private pollTimer: NodeJS.Timeout | undefined;
+	private readonly node: FullNode;
+	private readonly now: () => number;
+	private readonly notifyMs: number;
+	private readonly blockCache = new Map<string, BlockRow>();
+	private refreshing = new Set<string>();
+	private again = new Set<string>();
+	private closed = false;
+
+	constructor(options: StoreOptions) {
+		this.node = options.node;
+		this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+		this.notifyMs = options.notifyMs ?? 100;
+		const {chain} = this.node;
+		this.snapshot = {
+			network: chain.network.name,
+			datadir: options.datadir,
+			port: this.node.pool?.port ?? 0,
+			regtest: chain.network.noRetarget,
+			height: chain.height,
+			tip: {hash: chain.tip.hashHex, time: chain.tip.time},
+			sync: this.node.pool?.syncStatus() ?? {headers: chain.height, blocks: chain.height, rate: 0, eta: 0, synced: true},
+			peers: [],
+			blocks: [],
+			tips: [],
+			mempool: this.mempoolView(),
+			miner: {...this.node.miner.getStatus(), history: []},
+			wallet: {addresses: [], encrypted: this.node.wallet.keystore.encrypted, locked: this.node.wallet.keystore.locked, path: this.node.wallet.keystore.path},
+			bpm: [],
+			log: [],
+			now: this.now(),
+		};
+		this.attach();
+		this.refresh('blocks');
+		this.refresh('wallet');
+		this.refresh('bpm');
+		this.set({tips: this.tipRows()});
+		this.pollTimer = setInterval(() => this.poll(), options.pollMs ?? 1000);
+		this.pollTimer.unref();
+	}
+
+	subscribe = (listener: () => void): (() => void) => {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	};
+
+	getSnapshot = (): Snapshot => this.snapshot;
+
+	close(): void {
+		this.closed = true;
+		clearInterval(this.pollTimer);
+		clearTimeout(this.notifyTimer);
+	}
+
+	/** Adds a line to the log pane. */
+	log(text: string): void {
+		const line: LogLine = {time: this.now(), text};
+		this.set({log: [...this.snapshot.log.slice(-(LOG_LINES - 1)), line]});
+	}
+
+	private set(partial: Partial<Snapshot>): void {
+		this.snapshot = {...this.snapshot, ...partial, now: this.now()};
+		if (this.notifyTimer || this.closed) return;
+		this.notifyTimer = setTimeout(() => {
+			this.notifyTimer = undefined;
+			for (const listener of this.listeners) listener();
+		}, this.notifyMs);
+		this.notifyTimer.unref();
+	}
+
+	private attach(): void {
+		const {chain, mempool, miner, pool} = this.node;
+		const chainMoved = () => {
+			this.set({height: chain.height, tip: {hash: chain.tip.hashHex, time: chain.tip.time}, tips: this.tipRows()});
+			this.refresh('blocks');
+			this.refresh('wallet');
+			this.refresh('bpm');
+		};
+		chain.on('tip', chainMoved);
+		chain.on('invalid', () => this.set({tips: this.tipRows()}));
+		chain.on('reorganize', info => this.log(`reorganize: depth ${info.depth}, fork at ${info.fork.height}, new tip ${info.newTip.height}`));
+		mempool.on('tx', () => {
+			this.set({mempool: this.mempoolView()});
+			this.refresh('wallet');
+		});
+		mempool.on('remove', () => this.set({mempool: this.mempoolView()}));
+		miner.on('status', status => {
+			const history = [...this.snapshot.miner.history, status.rate].slice(-HISTORY);
+			this.set({miner: {...status, history}});
+		});
+		miner.on('block', () => this.set({miner: {...miner.getStatus(), history: this.snapshot.miner.history}}));
+		pool?.on('sync', sync => this.set({sync}));
+		pool?.on('peer', () => this.set({peers: pool.peerInfo()}));
+		pool?.on('peer-close', () => this.set({peers: pool.peerInfo()}));
+		pool?.on('listening', port => this.set({port}));
+	}
+
+	private poll(): void {
+		const {pool, miner, chain} = this.node;
+		this.set({
+			tips: this.tipRows(),
+			height: chain.height,
+			...(pool ? {peers: pool.peerInfo(), sync: pool.syncStatus()} : {}),
+			...(miner.isRunning ? {} : {miner: {...miner.getStatus(), history: this.snapshot.miner.history}}),
+		});
+	}
+
+	/** Runs one async refresh of a part at a time; a request while one runs queues one more. */
+	private refresh(part: 'blocks' | 'wallet' | 'bpm'): void {
+		if (this.closed) return;
+		if (this.refreshing.has(part)) {
+			this.again.add(part);
+			return;
+		}
+		this.refreshing.add(part);
+		const job = part === 'blocks' ? this.loadBlocks() : part === 'wallet' ? this.loadWallet() : this.loadBpm();
+		void job
+			.catch(error => this.log(`screen: could not read ${part}: ${(error as Error).message}`))
+			.finally(() => {
+				this.refreshing.delete(part);
+				if (this.again.delete(part)) this.refresh(part);
+			});
+	}
+
+	private async loadBlocks(): Promise<void> {
+		const {chain} = this.node;
+		const rows: BlockRow[] = [];
+		const version = chain.network.addressVersion;
+		for (let h = chain.height; h >= 0 && rows.length < RECENT_BLOCKS; h--) {
+			const entry = chain.getEntryByHeight(h);
+			if (!entry) break;
+			let row = this.blockCache.get(entry.hashHex);
+			if (!row) {
+				const block = await chain.getBlock(entry.hash);
+				if (!block) continue;
+				const payee = block.txs[0] ? p2pkhHash(block.txs[0].outputs[0]?.script ?? new Uint8Array(0)) : null;
+				row = {height: h, hash: entry.hashHex, time: entry.time, txs: block.txs.length, size: block.getSize(), miner: payee ? encodeAddress(payee, version) : ''};
+				this.blockCache.set(entry.hashHex, row);
+				if (this.blockCache.size > RECENT_BLOCKS * 4) this.blockCache.delete(this.blockCache.keys().next().value as string);
+			}
+			rows.push(row);
+		}
+		this.set({blocks: rows});
+	}
+
+	private async loadWallet(): Promise<void> {
+		const {wallet} = this.node;
+		const addresses = await wallet.addresses();
+		this.set({wallet: {addresses, encrypted: wallet.keystore.encrypted, locked: wallet.keystore.locked, path: wallet.keystore.path}});
+	}
+
+	private async loadBpm(): Promise<void> {
+		this.set({bpm: await this.node.wallet.bpmReadings()});
+	}
+
+	/** Asks for a wallet refresh now (after an action). */
+	walletChanged(): void {
+		this.refresh('wallet');
+	}
+
+	private tipRows() {
+		return this.node.chain.getTips().map(t => ({height: t.height, hash: t.hash, branchLength: t.branchLength, status: t.status}));
+	}
+
+	private mempoolView(): MempoolView {
+		const {mempool} = this.node;
+		const entries = mempool.all();
+		const rates = entries.map(e => e.feeRate).sort((a, b) => a - b);
+		return {
+			count: entries.length,
+			bytes: mempool.totalBytes,
+			maxBytes: mempool.maxSize,
+			minRate: rates[0] ?? 0,
+			medianRate: rates[Math.floor(rates.length / 2)] ?? 0,
+			maxRate: rates[rates.length - 1] ?? 0,
+			newest: entries
+				.slice(-20)
+				.reverse()
+				.map(e => ({txid: e.txid, size: e.size, fee: e.fee, feeRate: e.feeRate, time: e.time})),
+		};
+	}
+}
+

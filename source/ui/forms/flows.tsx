@@ -1,0 +1,257 @@
+/**
+ * The forms and their steps: create wallet, send (with a confirmation line), record BPM, clone
+ * (with progress), add peer, search. Each calls one action and shows its outcome.
+ */
+import React, {useState} from 'react';
+import {Box, Text, useInput} from 'ink';
+import type {Actions} from '../../store/actions.js';
+import type {Snapshot} from '../../store/snapshot.js';
+import type {CloneResult, SyncStatus} from '../../node/net/pool.js';
+import type {PreparedTx} from '../../node/wallet/wallet.js';
+import {checkAddress, checkAmount, checkBpm, checkFeeRate, checkHostPort, checkLabel, checkPassphrasePair} from '../../store/validate.js';
+import {ProgressBar} from '../components/progress-bar.js';
+import {coins, shortHash} from '../format.js';
+import {useColor} from '../theme.js';
+import {Form, type Choice} from './form.js';
+
+export interface FlowProps {
+	readonly actions: Actions;
+	readonly snapshot: Snapshot;
+	readonly onDone: () => void;
+	readonly addressVersion: number;
+	readonly maxMoney: bigint;
+}
+
+/** After an action: its outcome, until Enter or Esc. */
+function Outcome({lines, onDone, failed = false}: {readonly lines: readonly string[]; readonly onDone: () => void; readonly failed?: boolean}) {
+	const color = useColor();
+	useInput((_input, key) => {
+		if (key.return || key.escape) onDone();
+	});
+	return (
+		<Box flexDirection="column" borderStyle="round" borderColor={failed ? color('red') : color('green')} paddingX={1}>
+			{lines.map((line, i) => (
+				<Text key={i} color={i === 0 ? (failed ? color('red') : color('green')) : undefined}>
+					{line}
+				</Text>
+			))}
+			<Text dimColor>Enter or Esc to close</Text>
+		</Box>
+	);
+}
+
+const fieldErrors = (r: {ok: false; error: string; field?: string}) => ({[r.field ?? '']: r.error});
+
+function addressChoices(snapshot: Snapshot): Choice[] {
+	return snapshot.wallet.addresses.map(a => ({value: a.address, label: `${a.label} ${shortHash(a.address, 14)} (${coins(a.confirmed + a.unconfirmed)})`}));
+}
+
+export function CreateWalletFlow({actions, onDone}: FlowProps) {
+	const [errors, setErrors] = useState<Record<string, string>>({});
+	const [busy, setBusy] = useState<string | null>(null);
+	const [done, setDone] = useState<string | null>(null);
+	if (done) return <Outcome lines={['New address created', done]} onDone={onDone} />;
+	return (
+		<Form
+			title="Create wallet: a new labelled address"
+			fields={[
+				{name: 'label', label: 'label', validate: checkLabel},
+				{name: 'passphrase', label: 'passphrase', mask: true, placeholder: '(optional)'},
+				{name: 'repeat', label: 'again', mask: true, validate: (v, all) => checkPassphrasePair(all.passphrase ?? '', v)},
+			]}
+			errors={errors}
+			busy={busy}
+			onCancel={onDone}
+			onSubmit={async values => {
+				setBusy('creating…');
+				const r = await actions.createWallet({label: values.label ?? '', passphrase: values.passphrase ?? '', repeat: values.repeat ?? ''});
+				setBusy(null);
+				if (r.ok) setDone(r.value);
+				else setErrors(fieldErrors(r));
+			}}
+		/>
+	);
+}
+
+export function SendFlow({actions, snapshot, onDone, addressVersion, maxMoney}: FlowProps) {
+	const [errors, setErrors] = useState<Record<string, string>>({});
+	const [busy, setBusy] = useState<string | null>(null);
+	const [prepared, setPrepared] = useState<{tx: PreparedTx; to: string} | null>(null);
+	const [result, setResult] = useState<{lines: string[]; failed: boolean} | null>(null);
+	const [values, setValues] = useState<Record<string, string>>({});
+	const color = useColor();
+	const locked = snapshot.wallet.encrypted && snapshot.wallet.locked;
+	useInput(
+		async (_input, key) => {
+			if (!prepared) return;
+			if (key.escape) return setPrepared(null);
+			if (key.return) {
+				setBusy('sending…');
+				const r = await actions.broadcast(prepared.tx);
+				setBusy(null);
+				setPrepared(null);
+				setResult(r.ok ? {lines: ['Sent', `txid ${r.value}`, 'it shows in the mempool pane until mined'], failed: false} : {lines: ['Not sent', r.error], failed: true});
+			}
+		},
+		{isActive: prepared !== null && !busy},
+	);
+	if (result) return <Outcome lines={result.lines} failed={result.failed} onDone={onDone} />;
+	if (prepared) {
+		const p = prepared.tx;
+		return (
+			<Box flexDirection="column" borderStyle="round" borderColor={color('yellow')} paddingX={1}>
+				<Text bold>Confirm</Text>
+				<Text>
+					send <Text bold>{coins(p.amount)}</Text> to {prepared.to}
+				</Text>
+				<Text>
+					fee {coins(p.fee)} · total {coins(p.amount + p.fee)} · change {coins(p.change)} · {p.inputs} input{p.inputs > 1 ? 's' : ''}
+				</Text>
+				<Text dimColor>{busy ?? 'Enter sends · Esc goes back'}</Text>
+			</Box>
+		);
+	}
+	const choices = addressChoices(snapshot);
+	const balanceOf = (address: string) => {
+		const a = snapshot.wallet.addresses.find(x => x.address === address);
+		return a ? a.confirmed + a.unconfirmed : undefined;
+	};
+	return (
+		<Form
+			title="Send coins"
+			initial={{feeRate: '1', ...values}}
+			fields={[
+				{name: 'from', label: 'from', choices},
+				{name: 'to', label: 'to', validate: v => checkAddress(v, addressVersion)},
+				{name: 'amount', label: 'amount', placeholder: 'coins, e.g. 1.5', validate: (v, all) => checkAmount(v, maxMoney, balanceOf(all.from ?? ''))},
+				{name: 'feeRate', label: 'fee rate', validate: checkFeeRate},
+				...(locked ? [{name: 'passphrase', label: 'passphrase', mask: true, validate: (v: string) => (v ? null : 'the wallet is locked: its passphrase is needed')}] : []),
+			]}
+			errors={errors}
+			busy={busy}
+			onCancel={onDone}
+			onSubmit={async form => {
+				setValues(form);
+				if (choices.length === 0) return setErrors({from: 'the wallet has no addresses: press w to create one'});
+				if (locked) {
+					const u = actions.unlock(form.passphrase ?? '');
+					if (!u.ok) return setErrors(fieldErrors(u));
+				}
+				setBusy('preparing…');
+				const r = await actions.prepareSend({from: form.from ?? '', to: form.to ?? '', amount: form.amount ?? '', feeRate: form.feeRate ?? ''});
+				setBusy(null);
+				if (r.ok) setPrepared({tx: r.value, to: (form.to ?? '').trim()});
+				else setErrors(fieldErrors(r));
+			}}
+		/>
+	);
+}
+
+export function BpmFlow({actions, snapshot, onDone}: FlowProps) {
+	const [errors, setErrors] = useState<Record<string, string>>({});
+	const [busy, setBusy] = useState<string | null>(null);
+	const [done, setDone] = useState<string | null>(null);
+	const locked = snapshot.wallet.encrypted && snapshot.wallet.locked;
+	if (done) return <Outcome lines={['BPM reading recorded', `txid ${done}`, 'it shows on the BPM chart once mined']} onDone={onDone} />;
+	return (
+		<Form
+			title="Record a heart-rate (BPM) reading on chain"
+			fields={[
+				{name: 'address', label: 'address', choices: addressChoices(snapshot)},
+				{name: 'bpm', label: 'BPM', placeholder: '20-300', validate: checkBpm},
+				...(locked ? [{name: 'passphrase', label: 'passphrase', mask: true, validate: (v: string) => (v ? null : 'the wallet is locked: its passphrase is needed')}] : []),
+			]}
+			errors={errors}
+			busy={busy}
+			onCancel={onDone}
+			onSubmit={async form => {
+				if (!form.address) return setErrors({address: 'the wallet has no addresses: press w to create one'});
+				if (locked) {
+					const u = actions.unlock(form.passphrase ?? '');
+					if (!u.ok) return setErrors(fieldErrors(u));
+				}
+				setBusy('recording…');
+				const r = await actions.recordBpm({address: form.address, bpm: form.bpm ?? ''});
+				setBusy(null);
+				if (r.ok) setDone(r.value);
+				else setErrors(fieldErrors(r));
+			}}
+		/>
+	);
+}
+
+export function CloneFlow({actions, onDone}: FlowProps) {
+	const [errors, setErrors] = useState<Record<string, string>>({});
+	const [progress, setProgress] = useState<{host: string; status: SyncStatus | null} | null>(null);
+	const [result, setResult] = useState<CloneResult | null>(null);
+	const [failure, setFailure] = useState<string | null>(null);
+	if (result) {
+		const good = result.outcome === 'adopted' || result.outcome === 'already-have';
+		return <Outcome lines={[good ? 'Clone finished' : 'Clone did not replace the chain', result.message, `height ${result.height} · tip ${shortHash(result.tip, 20)}`]} failed={!good && result.outcome !== 'less-work'} onDone={onDone} />;
+	}
+	if (failure) return <Outcome lines={['Clone failed', failure]} failed onDone={onDone} />;
+	if (progress) {
+		const s = progress.status;
+		return (
+			<Box flexDirection="column" borderStyle="round" paddingX={1}>
+				<Text bold>Cloning from {progress.host}</Text>
+				<Text>
+					headers {s?.headers ?? 0} · blocks {s?.blocks ?? 0}
+				</Text>
+				<ProgressBar value={s?.blocks ?? 0} total={Math.max(1, s?.headers ?? 1)} width={40} />
+			</Box>
+		);
+	}
+	return (
+		<Form
+			title="Clone a chain from host:port"
+			fields={[{name: 'host', label: 'host:port', placeholder: '127.0.0.1:1111', validate: checkHostPort}]}
+			errors={errors}
+			onCancel={onDone}
+			onSubmit={async form => {
+				const host = (form.host ?? '').trim();
+				setProgress({host, status: null});
+				const r = await actions.clone(host, status => setProgress({host, status}));
+				setProgress(null);
+				if (r.ok) setResult(r.value);
+				else if (r.field === 'host' && checkHostPort(host)) setErrors(fieldErrors(r));
+				else setFailure(r.error);
+			}}
+		/>
+	);
+}
+
+export function AddPeerFlow({actions, onDone}: FlowProps) {
+	const [errors, setErrors] = useState<Record<string, string>>({});
+	const [busy, setBusy] = useState<string | null>(null);
+	const [done, setDone] = useState<string | null>(null);
+	if (done) return <Outcome lines={['Peer connected', done]} onDone={onDone} />;
+	return (
+		<Form
+			title="Add a peer"
+			fields={[{name: 'host', label: 'host:port', placeholder: '127.0.0.1:1112', validate: checkHostPort}]}
+			errors={errors}
+			busy={busy}
+			onCancel={onDone}
+			onSubmit={async form => {
+				setBusy('connecting…');
+				const r = await actions.addPeer(form.host ?? '');
+				setBusy(null);
+				if (r.ok) setDone(r.value);
+				else setErrors(fieldErrors(r));
+			}}
+		/>
+	);
+}
+
+export function SearchFlow({onSearch, onDone}: {readonly onSearch: (query: string) => void; readonly onDone: () => void}) {
+	return (
+		<Form
+			title="Search"
+			fields={[{name: 'query', label: 'find', placeholder: 'height, block hash, txid or address', validate: v => (v.trim() ? null : 'type what to look for')}]}
+			onCancel={onDone}
+			onSubmit={form => onSearch(form.query ?? '')}
+		/>
+	);
+}
+

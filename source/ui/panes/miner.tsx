@@ -1,0 +1,30 @@
+import React from 'react';
+import {Text} from 'ink';
+import type {MinerView} from '../../store/snapshot.js';
+import {Sparkline} from '../components/sparkline.js';
+import {duration, hashRate} from '../format.js';
+import {useColor} from '../theme.js';
+
+export interface MinerProps {
+	readonly miner: MinerView;
+	readonly width: number;
+	readonly regtest: boolean;
+}
+
+/** Hash rate now and over the last minute, blocks found, difficulty, expected time to a block. */
+export function MinerPane({miner: m, width, regtest}: MinerProps) {
+	const color = useColor();
+	return (
+		<>
+			<Text>
+				{m.running ? <Text color={color('yellow')}>mining</Text> : <Text dimColor>stopped</Text>} · {m.threads} thread{m.threads > 1 ? 's' : ''} · kernel {m.kernel} ·{' '}
+				<Text bold>{hashRate(m.rate)}</Text>
+			</Text>
+			<Sparkline values={m.history} width={Math.max(10, Math.min(60, width - 4))} />
+			<Text>
+				blocks found {m.blocksFound} · difficulty {m.difficulty.toFixed(3)} · next block in ~{m.running ? duration(m.expectedSeconds) : '—'} · height {m.height}
+			</Text>
+			<Text dimColor>m to {m.running ? 'stop' : 'start'}{regtest ? ' · g mines one block now' : ''}</Text>
+		</>
+	);
+}
