@@ -114,10 +114,14 @@ export class AddrMan {
 		return true;
 	}
 
+	/** Drops the longest-known address that is not manual (Map order is insertion order). */
 	private evictOne(): void {
-		let worst: [string, KnownAddress] | null = null;
-		for (const entry of this.addrs) if (!entry[1].manual && (!worst || entry[1].lastSeen < worst[1].lastSeen)) worst = entry;
-		if (worst) this.addrs.delete(worst[0]);
+		for (const [key, a] of this.addrs) {
+			if (!a.manual) {
+				this.addrs.delete(key);
+				return;
+			}
+		}
 	}
 
 	attempt(host: string, port: number): void {
@@ -153,9 +157,22 @@ export class AddrMan {
 		return [...this.addrs.values()].filter(a => !this.isBanned(a.host, a.port)).sort((a, b) => b.lastSeen - a.lastSeen).slice(0, n);
 	}
 
-	ban(host: string, port: number, seconds: number): void {
-		this.bans.set(banKey(host, port), this.now() + seconds);
+	/**
+	 * Bans an address. For an inbound peer on a loopback or private address the port is only the
+	 * one it claimed to listen on, which it could choose to name an honest node: such a ban stops
+	 * inbound peers claiming that port, never our dialling of it.
+	 */
+	ban(host: string, port: number, seconds: number, options: {claimedPort?: boolean} = {}): void {
+		const key = banKey(host, port);
+		this.bans.set(options.claimedPort && key !== host ? `in:${key}` : key, this.now() + seconds);
 		this.scheduleSave();
+	}
+
+	/** Whether an inbound peer at `host` claiming to listen on `port` is banned. */
+	isBannedInbound(host: string, port: number): boolean {
+		if (this.isBanned(host, port)) return true;
+		const until = this.bans.get(`in:${banKey(host, port)}`);
+		return until !== undefined && until > this.now();
 	}
 
 	unban(key: string): boolean {
@@ -183,7 +200,8 @@ export class AddrMan {
 		if (!this.path || this.saveTimer) return;
 		this.saveTimer = setTimeout(() => {
 			this.saveTimer = undefined;
-			void this.flush();
+			// A failed write (disk full) is retried at the next change; it must not end the process.
+			this.flush().catch(() => undefined);
 		}, 1000);
 		this.saveTimer.unref();
 	}
@@ -198,7 +216,7 @@ export class AddrMan {
 			addrs: [...this.addrs.values()].map(a => ({host: a.host, port: a.port, services: a.services.toString(), lastSeen: a.lastSeen, lastSuccess: a.lastSuccess})),
 			bans: Object.fromEntries(this.bans),
 		});
-		this.saving = this.saving.then(async () => {
+		this.saving = this.saving.catch(() => undefined).then(async () => {
 			await mkdir(dirname(path), {recursive: true});
 			const temp = `${path}.tmp`;
 			const handle = await open(temp, 'w', 0o644);

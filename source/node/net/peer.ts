@@ -99,7 +99,6 @@ export class Peer extends EventEmitter<PeerEvents> {
 	private handshakeTimer: NodeJS.Timeout | undefined;
 	private pingTimer: NodeJS.Timeout | undefined;
 	private pendingPing: {nonce: bigint; sentAt: number} | null = null;
-	private lastRead = performance.now();
 	private stuckTimer: NodeJS.Timeout | undefined;
 
 	constructor(options: PeerOptions) {
@@ -119,6 +118,8 @@ export class Peer extends EventEmitter<PeerEvents> {
 		this.socket.on('drain', () => {
 			clearTimeout(this.stuckTimer);
 			this.stuckTimer = undefined;
+			// It reads again: so do we (see send()).
+			if (!this.closed) this.socket.resume();
 			this.emit('drain');
 		});
 		this.handshakeTimer = setTimeout(() => this.close('no version/verack within the handshake timeout'), this.timeouts.handshakeMs);
@@ -154,9 +155,12 @@ export class Peer extends EventEmitter<PeerEvents> {
 		this.stats.messagesOut[msg.type] = (this.stats.messagesOut[msg.type] ?? 0) + 1;
 		this.socket.write(bytes);
 		if (this.congested && !this.stuckTimer) {
+			// Over the limit: read nothing more from it (so it cannot ask for more) until it drains
+			// what we sent; if it never does, it goes.
+			this.socket.pause();
 			this.stuckTimer = setTimeout(() => {
 				this.stuckTimer = undefined;
-				if (this.congested && performance.now() - this.lastRead >= this.timeouts.stuckMs) this.close('not reading what we send');
+				if (this.congested) this.close('not reading what we send');
 			}, this.timeouts.stuckMs);
 			this.stuckTimer.unref();
 		}
@@ -164,7 +168,8 @@ export class Peer extends EventEmitter<PeerEvents> {
 
 	/** Adds to the misbehaviour score; the pool bans and disconnects at 100. */
 	misbehave(score: number, reason: string): void {
-		if (score <= 0 || this.closed) return;
+		// Counted even after it hung up: leaving does not escape a ban.
+		if (score <= 0) return;
 		this.banScore += score;
 		this.emit('misbehave', score, reason);
 		if (this.banScore >= BAN_SCORE) this.close(`misbehaving (score ${this.banScore}): ${reason}`);
@@ -203,7 +208,6 @@ export class Peer extends EventEmitter<PeerEvents> {
 
 	private onData(data: Uint8Array): void {
 		if (this.closed) return;
-		this.lastRead = performance.now();
 		this.stats.bytesIn += data.length;
 		let results;
 		try {
@@ -218,7 +222,8 @@ export class Peer extends EventEmitter<PeerEvents> {
 		}
 		for (const result of results) {
 			if (this.closed) return;
-			const command = result.kind === 'message' ? result.message.type : result.command;
+			// Unknown names share one counter, so a peer cannot grow the table.
+			const command = result.kind === 'message' ? result.message.type : result.kind === 'unknown' ? 'unknown' : result.command.replace(/[^a-z]/g, '').slice(0, 12) || 'unknown';
 			this.stats.messagesIn[command] = (this.stats.messagesIn[command] ?? 0) + 1;
 			if (result.kind === 'error') this.misbehave(result.error.score, result.error.message);
 			else if (result.kind === 'message') this.onMessage(result.message);
@@ -245,6 +250,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 		}
 		if (!this.gotVersion) return this.misbehave(10, `${msg.type} before version`);
 		if (msg.type === 'verack') {
+			if (this.gotVerack) return this.misbehave(1, 'duplicate verack');
 			this.gotVerack = true;
 			this.checkReady();
 			return;

@@ -41,6 +41,8 @@ export interface PoolOptions {
 	/** A requested block not delivered in this long is asked of another peer (default 10 s). */
 	readonly stallMs?: number;
 	readonly banSeconds?: number;
+	/** A transaction asked for and not delivered in this long is asked of another peer (60 s). */
+	readonly txRequestMs?: number;
 	readonly now?: () => number;
 }
 
@@ -100,9 +102,16 @@ interface PeerState {
 	stalls: number;
 	/** Its last headers reply was short: it has no more to give. */
 	headersDone: boolean;
+	/** Blocks it said it does not have, or stalled on: never asked of it again. */
+	readonly refused: Set<string>;
+	/** Transactions asked of it and not yet delivered. */
+	txRequests: number;
 }
 
 const MAX_INFLIGHT_PER_PEER = 16;
+/** Transactions asked of one peer at once, and how long it has to deliver one. */
+const MAX_TX_REQUESTS_PER_PEER = 5000;
+const TX_REQUEST_TIMEOUT_MS = 60_000;
 const DOWNLOAD_WINDOW = 1024;
 const MAX_UNCONNECTING = 10;
 const RATE_WINDOW_MS = 10_000;
@@ -138,13 +147,18 @@ export class Pool extends EventEmitter<PoolEvents> {
 	private readonly selfAddresses = new Set<string>();
 	/** Block hash -> who we asked and when. */
 	private readonly inflight = new Map<string, {peer: Peer; since: number}>();
-	private readonly requestedTx = new Set<string>();
+	/** Transactions asked for: of whom and when (forgotten on delivery, notfound, close or timeout). */
+	private readonly requestedTx = new Map<string, {peer: Peer; since: number; others: Peer[]}>();
+	/** Sockets being dialled, so stop() can end them too. */
+	private readonly dialSockets = new Set<Socket>();
 	private connectTimer: NodeJS.Timeout | undefined;
 	private stallTimer: NodeJS.Timeout | undefined;
 	private connectedTimes: number[] = [];
 	private stopped = false;
 	/** Where to download from: the path from the fork to the best header, cached. */
 	private path: {target: ChainEntry; entries: ChainEntry[]} | null = null;
+	/** The best header each closed peer had shown (clone() reads it after a hang-up). */
+	private readonly lastBest = new WeakMap<Peer, ChainEntry | null>();
 	/** Peer that clone() prefers for downloads. */
 	private preferred: Peer | null = null;
 
@@ -206,6 +220,8 @@ export class Pool extends EventEmitter<PoolEvents> {
 		clearInterval(this.connectTimer);
 		clearInterval(this.stallTimer);
 		for (const peer of this.peers.values()) peer.close('shutting down');
+		for (const socket of this.dialSockets) socket.destroy();
+		this.dialSockets.clear();
 		await new Promise<void>(resolve => (this.server ? this.server.close(() => resolve()) : resolve()));
 		await this.addrman?.flush();
 	}
@@ -251,17 +267,27 @@ export class Pool extends EventEmitter<PoolEvents> {
 		this.dialing.add(key);
 		return new Promise((resolve, reject) => {
 			const socket = connect({host, port});
+			this.dialSockets.add(socket);
+			let settled = false;
 			const fail = (message: string) => {
+				if (settled) return;
+				settled = true;
 				this.dialing.delete(key);
+				this.dialSockets.delete(socket);
 				socket.destroy();
 				reject(new Error(message));
 			};
 			socket.setTimeout(5000, () => fail(`no answer from ${key} within 5 s`));
 			socket.once('error', error => fail(`cannot connect to ${key}: ${(error as NodeJS.ErrnoException).code ?? error.message}`));
+			const onEarlyClose = () => fail(`connection to ${key} closed before it opened`);
+			socket.once('close', onEarlyClose);
 			socket.once('connect', () => {
 				socket.setTimeout(0);
 				socket.removeAllListeners('error');
+				socket.off('close', onEarlyClose);
 				this.dialing.delete(key);
+				this.dialSockets.delete(socket);
+				if (this.stopped) return fail('the node is shutting down');
 				const peer = this.attach(socket, true);
 				peer.once('ready', () => resolve(peer));
 				peer.once('close', reason => reject(new Error(reason)));
@@ -301,18 +327,18 @@ export class Pool extends EventEmitter<PoolEvents> {
 		});
 		this.nonces.set(nonce, peer);
 		this.peers.set(peer.id, peer);
-		this.state.set(peer, {best: null, inflight: new Set(), unconnecting: 0, answeredGetaddr: false, backlog: [], stalls: 0, headersDone: false});
+		this.state.set(peer, {best: null, inflight: new Set(), unconnecting: 0, answeredGetaddr: false, backlog: [], stalls: 0, headersDone: false, refused: new Set(), txRequests: 0});
 		peer.on('ready', () => this.onReady(peer));
 		peer.on('message', msg => void this.onMessage(peer, msg).catch(error => this.emit('log', `error handling ${msg.type} from ${peer.address}: ${(error as Error).message}`)));
 		peer.on('misbehave', (score, reason) => {
-			if (peer.banScore >= 100) {
+			if (peer.banScore >= 100 && peer.banScore - score < 100) {
 				const port = peer.outbound ? peer.port : peer.listenPort || peer.port;
-				this.addrman.ban(peer.host, port, this.banSeconds);
+				this.addrman.ban(peer.host, port, this.banSeconds, {claimedPort: !peer.outbound});
 				this.emit('ban', addressKey(peer.host, port), reason);
 			}
 			this.emit('log', `peer ${peer.address} misbehaving (+${score}, now ${peer.banScore}): ${reason}`);
 		});
-		peer.on('drain', () => this.serveBacklog(peer));
+		peer.on('drain', () => void this.serveBacklog(peer).catch(error => this.emit('log', `serving ${peer.address}: ${(error as Error).message}`)));
 		peer.on('close', reason => this.onClose(peer, nonce, reason));
 		return peer;
 	}
@@ -321,14 +347,22 @@ export class Pool extends EventEmitter<PoolEvents> {
 		this.nonces.delete(nonce);
 		this.peers.delete(peer.id);
 		const st = this.state.get(peer);
+		this.lastBest.set(peer, st?.best ?? null);
 		this.state.delete(peer);
 		for (const hex of st?.inflight ?? []) this.inflight.delete(hex);
+		for (const [txid, request] of this.requestedTx) {
+			if (request.peer === peer) this.forgetTxRequest(txid, true);
+			else request.others = request.others.filter(p => p !== peer);
+		}
 		if (this.preferred === peer) this.preferred = null;
 		this.emit('peer-close', peer, reason);
 		if (!this.stopped) this.scheduleDownloads();
 	}
 
 	private onReady(peer: Peer): void {
+		// On loopback or private addresses a ban names the port the peer says it listens on,
+		// known only now.
+		if (!peer.outbound && this.addrman.isBannedInbound(peer.host, peer.listenPort)) return peer.close('banned');
 		peer.bestHeight = Math.max(peer.bestHeight, peer.startHeight);
 		if (peer.outbound) {
 			this.addrman.good(peer.host, peer.port);
@@ -342,7 +376,10 @@ export class Pool extends EventEmitter<PoolEvents> {
 			this.addrman.add(peer.host, peer.listenPort, {services: peer.services});
 		}
 		peer.send({type: 'sendheaders'});
-		peer.send({type: 'getheaders', version: PROTOCOL_VERSION, locator: this.chain.getLocator(this.chain.bestHeader), stop: new Uint8Array(32)});
+		// From the parent of our best header (as Core): the reply is never empty if the peer has
+		// that header, so we always learn how far it goes.
+		const best = this.chain.bestHeader;
+		this.sendGetheaders(peer, best.prev ?? best);
 		if (this.mempool && peer.outbound) peer.send({type: 'mempool'});
 		this.emit('peer', peer);
 	}
@@ -366,14 +403,19 @@ export class Pool extends EventEmitter<PoolEvents> {
 				return this.onBlock(peer, msg.block);
 			case 'tx':
 				return this.onTx(peer, msg.tx);
-			case 'notfound':
+			case 'notfound': {
+				const st = this.state.get(peer);
 				for (const item of msg.items) {
 					const hex = hashToHex(item.hash);
-					this.requestedTx.delete(hex);
-					if (this.inflight.get(hex)?.peer === peer) this.cancelInflight(hex);
+					if (this.requestedTx.get(hex)?.peer === peer) this.forgetTxRequest(hex, true);
+					if (this.inflight.get(hex)?.peer === peer) {
+						this.cancelInflight(hex);
+						st?.refused.add(hex); // never asked of this peer again
+					}
 				}
 				this.scheduleDownloads();
 				return;
+			}
 			case 'mempool': {
 				const ids = (this.mempool?.all() ?? []).map(e => e.tx.hash());
 				for (let i = 0; i < ids.length; i += LIMITS.inv) {
@@ -404,9 +446,15 @@ export class Pool extends EventEmitter<PoolEvents> {
 	private async onHeaders(peer: Peer, headers: readonly Header[]): Promise<void> {
 		const st = this.state.get(peer);
 		if (!st) return;
-		st.headersDone = headers.length < LIMITS.headers;
-		if (headers.length === 0) return;
-		if (!this.chain.getEntry(headers[0]!.prevHash)) {
+		if (headers.length === 0) {
+			st.headersDone = true;
+			return;
+		}
+		const first = headers[0]!;
+		if (first.prevHash.every(b => b === 0) && !equalBytes(first.hash(), this.network.genesis.hash())) {
+			return peer.close('another genesis block');
+		}
+		if (!this.chain.getEntry(first.prevHash)) {
 			// Perhaps it is simply ahead of us: ask again from what we have; punish only a habit.
 			if (++st.unconnecting > MAX_UNCONNECTING) peer.misbehave(20, `${st.unconnecting} headers messages that do not connect`);
 			this.sendGetheaders(peer, this.chain.bestHeader);
@@ -431,6 +479,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 			peer.bestHeight = Math.max(peer.bestHeight, last.height);
 			if (headers.length === LIMITS.headers) this.sendGetheaders(peer, last);
 		}
+		st.headersDone = headers.length < LIMITS.headers;
 		this.emitSync();
 		this.scheduleDownloads();
 	}
@@ -447,8 +496,13 @@ export class Pool extends EventEmitter<PoolEvents> {
 				if (entry && st && (!st.best || entry.chainwork > st.best.chainwork)) st.best = entry;
 				if (!entry) unknownBlock = item.hash;
 			} else if (item.type === InvType.TX && this.mempool) {
-				if (!this.mempool.has(hex) && !this.requestedTx.has(hex) && this.requestedTx.size < 50_000) {
-					this.requestedTx.add(hex);
+				const st = this.state.get(peer);
+				const pending = this.requestedTx.get(hex);
+				// Asked of someone else already: remember this announcer in case that one fails.
+				if (pending && pending.peer !== peer && pending.others.length < 8 && !pending.others.includes(peer)) pending.others.push(peer);
+				if (st && !this.mempool.has(hex) && !pending && st.txRequests < MAX_TX_REQUESTS_PER_PEER) {
+					this.requestedTx.set(hex, {peer, since: performance.now(), others: []});
+					st.txRequests++;
 					wantTx.push(item);
 				}
 			}
@@ -507,21 +561,42 @@ export class Pool extends EventEmitter<PoolEvents> {
 			peer.misbehave(error.score, `block ${hex}: ${error.message}`);
 		} finally {
 			// Only now: until the chain has it, it must not look like a block nobody fetches.
-			if (requested) this.cancelInflight(hex);
+			if (requested) {
+				this.cancelInflight(hex);
+				const st = this.state.get(peer);
+				if (st) st.stalls = Math.max(0, st.stalls - 1); // delivering earns back a stall
+			}
 		}
 		this.scheduleDownloads();
 	}
 
+	/** Forgets a transaction request; if it failed, asks the next peer that announced it. */
+	private forgetTxRequest(txid: string, failed = false): void {
+		const request = this.requestedTx.get(txid);
+		if (!request) return;
+		this.requestedTx.delete(txid);
+		const st = this.state.get(request.peer);
+		if (st) st.txRequests = Math.max(0, st.txRequests - 1);
+		if (!failed || this.mempool?.has(txid)) return;
+		const next = request.others.find(p => p.ready && (this.state.get(p)?.txRequests ?? Infinity) < MAX_TX_REQUESTS_PER_PEER);
+		if (!next) return;
+		this.requestedTx.set(txid, {peer: next, since: performance.now(), others: request.others.filter(p => p !== next)});
+		this.state.get(next)!.txRequests++;
+		next.send({type: 'getdata', items: [{type: InvType.TX, hash: Uint8Array.from(Buffer.from(txid, 'hex').reverse())}]});
+	}
+
 	private async onTx(peer: Peer, tx: Transaction): Promise<void> {
 		const txid = tx.txid();
-		this.requestedTx.delete(txid);
+		this.forgetTxRequest(txid);
 		peer.remember(txid);
 		if (!this.mempool) return;
 		try {
 			const result = await this.mempool.add(tx);
 			if (result.status === 'orphan') {
-				const parents = result.missing.filter(p => !this.requestedTx.has(p));
-				for (const p of parents) this.requestedTx.add(p);
+				const st = this.state.get(peer);
+				const parents = result.missing.filter(p => !this.requestedTx.has(p)).slice(0, Math.max(0, MAX_TX_REQUESTS_PER_PEER - (st?.txRequests ?? 0)));
+				for (const p of parents) this.requestedTx.set(p, {peer, since: performance.now(), others: []});
+				if (st) st.txRequests += parents.length;
 				if (parents.length > 0) peer.send({type: 'getdata', items: parents.map(p => ({type: InvType.TX, hash: Uint8Array.from(Buffer.from(p, 'hex').reverse())}))});
 			}
 		} catch (error) {
@@ -561,8 +636,9 @@ export class Pool extends EventEmitter<PoolEvents> {
 	}
 
 	private peerHas(peer: Peer, entry: ChainEntry): boolean {
-		const best = this.state.get(peer)?.best;
-		if (!best || best.height < entry.height) return false;
+		const st = this.state.get(peer);
+		const best = st?.best;
+		if (!best || best.height < entry.height || st.refused.has(entry.hashHex)) return false;
 		return this.chain.getAncestor(best, entry.height) === entry;
 	}
 
@@ -607,8 +683,12 @@ export class Pool extends EventEmitter<PoolEvents> {
 			this.cancelInflight(hex);
 			changed = true;
 			const st = this.state.get(flight.peer);
+			st?.refused.add(hex); // someone else gets it
 			if (st && ++st.stalls >= 3) flight.peer.close('stalled the block download');
 			else this.emit('log', `block ${hex} from ${flight.peer.address} stalled; asking elsewhere`);
+		}
+		for (const [txid, request] of this.requestedTx) {
+			if (now - request.since >= (this.options.txRequestMs ?? TX_REQUEST_TIMEOUT_MS)) this.forgetTxRequest(txid, true);
 		}
 		if (changed) this.scheduleDownloads();
 	}
@@ -710,16 +790,13 @@ export class Pool extends EventEmitter<PoolEvents> {
 			if (/magic/.test(reason)) return result('other-network', `${host}:${port} is on another network (its messages carry another network magic)`);
 			return result('unreachable', `${host}:${port} is unreachable: ${reason}`);
 		}
+		let closeReason: string | null = peer.isClosed ? 'closed' : null;
+		peer.once('close', reason => (closeReason = reason));
 		this.preferred = peer;
-		const genesis = this.network.genesis.hash();
-		const first = await this.request(peer, 'headers', () => peer.send({type: 'getheaders', version: PROTOCOL_VERSION, locator: [genesis], stop: new Uint8Array(32)}), 10_000);
-		if (first === 'closed') return result('unreachable', `${host}:${port} closed the connection`);
-		if (first !== 'timeout' && first.type === 'headers' && first.headers.length > 0 && !equalBytes(first.headers[0]!.prevHash, genesis)) {
-			peer.close('another genesis block');
-			return result('other-network', `${host}:${port} has another genesis block: another network`);
-		}
-		// From here the normal machinery syncs (the reply above was processed as usual); we watch
-		// until the peer's chain is ours, or shown not to be better.
+		// Ask afresh from the parent of our best header: the answer shows where the host's chain
+		// leaves ours (or that it is on another genesis: onHeaders hangs up then).
+		const best = this.chain.bestHeader;
+		this.sendGetheaders(peer, best.prev ?? best);
 		const stallMs = Math.min(options.timeoutMs ?? 60_000, 60_000);
 		const startTip = this.chain.tip;
 		let lastProgress = performance.now();
@@ -727,19 +804,26 @@ export class Pool extends EventEmitter<PoolEvents> {
 		for (;;) {
 			await new Promise(resolve => setTimeout(resolve, 100));
 			options.onProgress?.(this.syncStatus());
-			if (peer.isClosed) return result('unreachable', `${host}:${port} went away during the clone`);
 			const st = this.state.get(peer);
-			const theirs = st?.best ?? this.chain.getEntry(genesis)!;
-			if (theirs.failed) return result('invalid', `${host}:${port} sent a chain that breaks the rules; nothing adopted from it`);
+			const theirs = st?.best ?? this.lastBest.get(peer) ?? null;
+			// A broken rule first: the host may have been banned and dropped for it.
+			if (theirs?.failed) return result('invalid', `${host}:${port} sent a chain that breaks the rules; nothing adopted from it`);
+			if (closeReason !== null) {
+				if (/genesis|magic/.test(closeReason)) return result('other-network', `${host}:${port} is on another network (${closeReason})`);
+				return result('unreachable', `${host}:${port} went away during the clone: ${closeReason}`);
+			}
 			const headersDone = st?.headersDone ?? false;
-			if (this.chain.isMain(theirs) && headersDone) {
+			if (headersDone && !theirs) {
+				return result('less-work', `${host}:${port} has no blocks we lack (its height ${peer.bestHeight}, ours ${this.chain.height}): nothing replaced`);
+			}
+			if (theirs && headersDone && this.chain.isMain(theirs)) {
 				if (theirs.chainwork > startTip.chainwork) return result('adopted', `adopted ${host}:${port}'s chain: height ${this.chain.height}`);
 				return result('already-have', `already had ${host}:${port}'s chain (height ${theirs.height})`);
 			}
-			if (headersDone && theirs.chainwork <= this.chain.tip.chainwork) {
+			if (theirs && headersDone && theirs.chainwork <= this.chain.tip.chainwork) {
 				return result('less-work', `${host}:${port}'s chain (height ${theirs.height}) has less work than ours: nothing replaced`);
 			}
-			const now = `${this.chain.height}:${theirs.height}:${this.inflightFor(peer)}`;
+			const now = `${this.chain.height}:${theirs?.height ?? -1}:${this.inflightFor(peer)}`;
 			if (now !== mark) {
 				mark = now;
 				lastProgress = performance.now();
@@ -751,26 +835,5 @@ export class Pool extends EventEmitter<PoolEvents> {
 
 	private inflightFor(peer: Peer): number {
 		return this.state.get(peer)?.inflight.size ?? 0;
-	}
-
-	/** Sends via `send` and waits for the next message of `type` from `peer`. */
-	private request<T extends Message['type']>(peer: Peer, type: T, send: () => void, ms: number): Promise<Extract<Message, {type: T}> | 'timeout' | 'closed'> {
-		return new Promise(resolve => {
-			const onMessage = (msg: Message) => {
-				if (msg.type !== type) return;
-				done(msg as Extract<Message, {type: T}>);
-			};
-			const onClose = () => done('closed');
-			const timer = setTimeout(() => done('timeout'), ms);
-			const done = (value: Extract<Message, {type: T}> | 'timeout' | 'closed') => {
-				clearTimeout(timer);
-				peer.off('message', onMessage);
-				peer.off('close', onClose);
-				resolve(value);
-			};
-			peer.on('message', onMessage);
-			peer.on('close', onClose);
-			send();
-		});
 	}
 }
