@@ -3,6 +3,7 @@ import meow from 'meow';
 import {join} from 'node:path';
 import {FullNode} from './node/node.js';
 import {DebugLog, logNodeEvents} from './node/log.js';
+import {NodeStore} from './store/store.js';
 import {AddressError} from './node/crypto/address.js';
 import {WalletError} from './node/wallet/keystore.js';
 import {formatAmount} from './node/wallet/amount.js';
@@ -26,8 +27,10 @@ const cli = meow(
 	  --maxmempool MB      mempool size limit in megabytes (default 50)
 	  --mine               start mining (to --address, else the wallet's first address)
 	  --address ADDR       address the miner pays
-	  --headless           no screen: one log line per event on stdout (the screen comes later;
-	                       for now every run is headless)
+	  --rpc-port N         JSON-RPC port (default: P2P port + 1000)
+	  --headless           no screen: one log line per event on stdout (and debug.log)
+
+	Keys (on the screen): ? shows them all; q quits.
 	  --help               show this help
 	  --version            show the version
 
@@ -50,6 +53,7 @@ const cli = meow(
 			mine: {type: 'boolean', default: false},
 			address: {type: 'string'},
 			headless: {type: 'boolean', default: false},
+			rpcPort: {type: 'number'},
 		},
 	},
 );
@@ -70,9 +74,13 @@ const datadir = cli.flags.datadir ?? defaultDatadir(networkByName(network.name).
 const {threads, maxmempool} = cli.flags;
 if (!Number.isInteger(threads) || threads < 1 || threads > 64) fail('--threads must be a whole number from 1 to 64');
 if (!Number.isInteger(maxmempool) || maxmempool < 1 || maxmempool > 100_000) fail('--maxmempool must be a whole number of megabytes from 1 to 100000');
+const rpcPort = cli.flags.rpcPort ?? port + 1000;
+if (!Number.isInteger(rpcPort) || rpcPort < 1 || rpcPort > 65535) {
+	fail(cli.flags.rpcPort === undefined ? `the RPC port would be ${rpcPort} (P2P port + 1000): pick a lower --port or give --rpc-port` : '--rpc-port must be a whole number from 1 to 65535');
+}
+if (rpcPort === port) fail(`--rpc-port ${rpcPort} is the P2P port: they must differ`);
+const headless = cli.flags.headless || !process.stdout.isTTY || !process.stdin.isTTY;
 
-// The screen arrives with a later issue: for now the node runs headless, one log line per event
-// on stdout and in <datadir>/debug.log, until SIGINT or SIGTERM.
 let node: FullNode;
 try {
 	node = await FullNode.open({
@@ -91,8 +99,15 @@ try {
 	if (error instanceof Error && /port .* in use|cannot listen/.test(error.message)) fail(error.message);
 	throw error;
 }
-const log = new DebugLog(join(datadir, 'debug.log'), line => process.stdout.write(`${line}\n`));
-logNodeEvents(node, line => log.write(line));
+
+// Headless: one log line per event on stdout and in debug.log. With the screen: debug.log and
+// the log pane only, never over the screen.
+const log = new DebugLog(join(datadir, 'debug.log'), headless ? line => process.stdout.write(`${line}\n`) : undefined);
+const store = headless ? null : new NodeStore({node, datadir});
+logNodeEvents(node, line => {
+	log.write(line);
+	store?.log(line);
+});
 const tip = node.chain.tip;
 const addresses = await node.wallet.addresses();
 const balance = addresses.reduce((sum, a) => sum + a.confirmed, 0n);
@@ -105,14 +120,53 @@ if (cli.flags.mine) {
 	log.write(`mining with ${threads} thread(s)`);
 }
 
+const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
+const ALT_SCREEN_OFF = '\x1b[?1049l';
 let stopping = false;
-async function shutdown(signal: string): Promise<void> {
+let restoreTerminal = () => {};
+
+async function shutdown(reason: string, code = 0): Promise<void> {
 	if (stopping) return;
 	stopping = true;
-	log.write(`${signal}: shutting down`);
-	await node.close();
+	log.write(`${reason}: shutting down`);
+	restoreTerminal();
+	await node.close().catch(error => log.write(`while closing: ${(error as Error).message}`));
+	store?.close();
 	log.write('stopped cleanly');
-	process.exit(0);
+	if (!headless) process.stdout.write(`chain-tui stopped (${reason}). Log: ${join(datadir, 'debug.log')}\n`);
+	process.exit(code);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGHUP', () => void shutdown('SIGHUP'));
+// A crash: the error goes to debug.log, the terminal comes back, no stack trace on screen.
+const crash = (error: unknown) => {
+	log.write(`crash: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+	restoreTerminal();
+	if (!headless) process.stderr.write(`chain-tui hit an unexpected error: ${error instanceof Error ? error.message : String(error)}\nDetails are in ${join(datadir, 'debug.log')}\n`);
+	void shutdown('crash', 1);
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
+
+if (store) {
+	const {render} = await import('ink');
+	const {App} = await import('./app.js');
+	const {ThemeProvider} = await import('./ui/theme.js');
+	const {Actions} = await import('./store/actions.js');
+	process.stdout.write(ALT_SCREEN_ON);
+	let restored = false;
+	restoreTerminal = () => {
+		if (restored) return;
+		restored = true;
+		instance.unmount();
+		process.stdout.write(ALT_SCREEN_OFF);
+	};
+	const actions = new Actions(node, store);
+	const instance = render(
+		<ThemeProvider theme={{color: !process.env.NO_COLOR}}>
+			<App store={store} actions={actions} addressVersion={network.addressVersion} maxMoney={network.maxMoney} onQuit={() => void shutdown('quit')} />
+		</ThemeProvider>,
+		{exitOnCtrlC: false, patchConsole: false},
+	);
+}

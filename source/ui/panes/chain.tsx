@@ -80,13 +80,13 @@ export function ChainPane({blocks, view, selected, rows, now, addressVersion, no
 		heading = (
 			<Text>
 				<Text bold>block {view.height ?? '?'}</Text> {view.hash} · {clock(view.block.header.time)} · {view.block.txs.length} tx · {bytes(view.block.getSize())} ·{' '}
-				{view.confirmations > 0 ? `${view.confirmations} confirmations` : 'not on the active chain'}
+				{view.confirmations > 0 ? `${view.confirmations} confirmation${view.confirmations === 1 ? '' : 's'}` : 'not on the active chain'}
 			</Text>
 		);
 	else if (view.kind === 'tx')
 		heading = (
 			<Text>
-				<Text bold>tx</Text> {view.tx.txid()} · {view.height === null ? <Text color={color('yellow')}>in the mempool</Text> : `block ${view.height}, ${view.confirmations} confirmations`} · {bytes(view.tx.getSize())}
+				<Text bold>tx</Text> {view.tx.txid()} · {view.height === null ? <Text color={color('yellow')}>in the mempool</Text> : `block ${view.height}, ${view.confirmations} confirmation${view.confirmations === 1 ? '' : 's'}`} · {bytes(view.tx.getSize())}
 			</Text>
 		);
 	else
