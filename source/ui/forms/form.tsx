@@ -1,6 +1,6 @@
-import React, {useState} from 'react';
+import React, {useRef, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
-import TextInput from 'ink-text-input';
+import {TextField} from '../components/text-field.js';
 import {useColor} from '../theme.js';
 
 export interface Choice {
@@ -35,16 +35,23 @@ export interface FormProps {
 /** Text fields validated as you type; Tab/↑/↓ move, Enter goes on or submits, Esc cancels. */
 export function Form({title, fields, initial, onSubmit, onCancel, errors = {}, busy = null, hint}: FormProps) {
 	const color = useColor();
-	const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map(f => [f.name, initial?.[f.name] ?? f.choices?.[0]?.value ?? ''])));
+	const [values, setValuesState] = useState<Record<string, string>>(() => Object.fromEntries(fields.map(f => [f.name, initial?.[f.name] ?? f.choices?.[0]?.value ?? ''])));
+	// The newest values, for a submit that comes in the same read as the last keys.
+	const latest = useRef(values);
+	const setValues = (update: (v: Record<string, string>) => Record<string, string>) => {
+		latest.current = update(latest.current);
+		setValuesState(latest.current);
+	};
 	const [focus, setFocus] = useState(0);
 	const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
-	const errorOf = (f: FieldSpec) => f.validate?.(values[f.name] ?? '', values) ?? null;
+	const errorOf = (f: FieldSpec, v: Readonly<Record<string, string>> = values) => f.validate?.(v[f.name] ?? '', v) ?? null;
 
 	const submit = () => {
+		const now = latest.current;
 		setTouched(new Set(fields.map(f => f.name)));
-		const firstBad = fields.findIndex(f => errorOf(f) !== null);
+		const firstBad = fields.findIndex(f => errorOf(f, now) !== null);
 		if (firstBad >= 0) return setFocus(firstBad);
-		onSubmit(values);
+		onSubmit(now);
 	};
 
 	useInput(
@@ -83,12 +90,11 @@ export function Form({title, fields, initial, onSubmit, onCancel, errors = {}, b
 							{f.choices ? (
 								<Text inverse={i === focus}>{f.choices.length === 0 ? '(none)' : `‹ ${choice?.label ?? ''} ›`}</Text>
 							) : (
-								<TextInput
+								<TextField
 									value={values[f.name] ?? ''}
 									focus={i === focus && !busy}
 									{...(f.mask ? {mask: '*'} : {})}
 									{...(f.placeholder ? {placeholder: f.placeholder} : {})}
-									showCursor={i === focus}
 									onChange={value => {
 										setValues(v => ({...v, [f.name]: value}));
 										setTouched(t => new Set(t).add(f.name));
