@@ -171,7 +171,7 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 			case 4:
 				return <MinerPane miner={snapshot.miner} width={width} regtest={snapshot.regtest} />;
 			case 5:
-				return <WalletPane wallet={snapshot.wallet} selected={pane === 5 ? sel : -1} rows={rows} />;
+				return <WalletPane wallet={snapshot.wallet} selected={pane === 5 ? sel : -1} rows={rows} width={width} />;
 			case 6:
 				return <BpmPane readings={snapshot.bpm} address={null} width={width} rows={rows} />;
 			default:

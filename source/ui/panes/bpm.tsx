@@ -33,7 +33,7 @@ export function BpmPane({readings, address, width, rows}: BpmProps) {
 	}
 	return (
 		<>
-			<Text>
+			<Text wrap="truncate-end">
 				{shown.length} reading{shown.length === 1 ? '' : 's'} {title} · min {min} · max {max} · last <Text bold>{values[values.length - 1]}</Text> BPM
 			</Text>
 			{lines.map((line, i) => (

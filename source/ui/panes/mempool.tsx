@@ -14,12 +14,12 @@ export interface MempoolProps {
 export function MempoolPane({mempool: m, selected, rows, now}: MempoolProps) {
 	return (
 		<>
-			<Text>
+			<Text wrap="truncate-end">
 				{m.count} tx · {bytes(m.bytes)} of {bytes(m.maxBytes)} · fee rate min {m.minRate.toFixed(1)} median {m.medianRate.toFixed(1)} max {m.maxRate.toFixed(1)} /byte
 			</Text>
 			{m.count === 0 ? <Text dimColor>empty</Text> : null}
 			{m.newest.slice(0, Math.max(0, rows - 1)).map((t, i) => (
-				<Text key={t.txid} inverse={i === selected}>
+				<Text key={t.txid} inverse={i === selected} wrap="truncate-end">
 					{`${pad(shortHash(t.txid, 20), 21)} ${padLeft(bytes(t.size), 8)} fee ${padLeft(coins(t.fee), 12)} ${padLeft(t.feeRate.toFixed(1), 7)}/B ${padLeft(ago(now - t.time), 8)}`}
 				</Text>
 			))}

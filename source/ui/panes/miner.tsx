@@ -16,12 +16,12 @@ export function MinerPane({miner: m, width, regtest}: MinerProps) {
 	const color = useColor();
 	return (
 		<>
-			<Text>
+			<Text wrap="truncate-end">
 				{m.running ? <Text color={color('yellow')}>mining</Text> : <Text dimColor>stopped</Text>} · {m.threads} thread{m.threads > 1 ? 's' : ''} · kernel {m.kernel} ·{' '}
 				<Text bold>{hashRate(m.rate)}</Text>
 			</Text>
 			<Sparkline values={m.history} width={Math.max(10, Math.min(60, width - 4))} />
-			<Text>
+			<Text wrap="truncate-end">
 				blocks found {m.blocksFound} · difficulty {m.difficulty.toFixed(3)} · next block in ~{m.running ? duration(m.expectedSeconds) : '—'} · height {m.height}
 			</Text>
 			<Text dimColor>m to {m.running ? 'stop' : 'start'}{regtest ? ' · g mines one block now' : ''}</Text>

@@ -14,9 +14,9 @@ export function PeersPane({peers, selected, rows}: PeersProps) {
 	if (peers.length === 0) return <Text dimColor>no peers yet (a to add one)</Text>;
 	return (
 		<>
-			<Text dimColor>{`${pad('address', 22)} ${pad('dir', 4)} ${padLeft('height', 7)} ${padLeft('ping', 7)} ${padLeft('in', 9)} ${padLeft('out', 9)} ${pad('agent', 18)} ban`}</Text>
+			<Text dimColor wrap="truncate-end">{`${pad('address', 22)} ${pad('dir', 4)} ${padLeft('height', 7)} ${padLeft('ping', 7)} ${padLeft('in', 9)} ${padLeft('out', 9)} ${pad('agent', 18)} ban`}</Text>
 			{peers.slice(0, Math.max(1, rows - 1)).map((p, i) => (
-				<Text key={p.id} inverse={i === selected}>
+				<Text key={p.id} inverse={i === selected} wrap="truncate-end">
 					{`${pad(p.address, 22)} ${pad(p.direction === 'inbound' ? 'in' : 'out', 4)} ${padLeft(String(p.height), 7)} ${padLeft(p.pingMs === null ? '—' : `${Math.round(p.pingMs)}ms`, 7)} ${padLeft(bytes(p.bytesIn), 9)} ${padLeft(bytes(p.bytesOut), 9)} ${pad(p.agent, 18)} ${p.banScore}`}
 				</Text>
 			))}

@@ -21,8 +21,8 @@ export function StatusBar({snapshot: s, width}: StatusBarProps) {
 				<Text bold color={color('cyan')}>
 					chain-tui
 				</Text>{' '}
-				{s.network} · height <Text bold>{s.height}</Text> · tip {shortHash(s.tip.hash, 16)} · peers {inbound} in {outbound} out ·{' '}
-				{s.miner.running ? <Text color={color('yellow')}>mining {hashRate(s.miner.rate)}</Text> : <Text dimColor>mining off</Text>}
+				{s.network} · height <Text bold>{s.height}</Text> · peers {inbound} in {outbound} out ·{' '}
+				{s.miner.running ? <Text color={color('yellow')}>mining {hashRate(s.miner.rate)}</Text> : <Text dimColor>mining off</Text>} · tip {shortHash(s.tip.hash, 16)}
 			</Text>
 			<Text wrap="truncate-end">
 				{s.sync.synced ? (

@@ -19,12 +19,12 @@ export function TipsPane({tips, reorgs, rows}: TipsProps) {
 	return (
 		<>
 			{tips.slice(0, tipRows).map(t => (
-				<Text key={t.hash}>
+				<Text key={t.hash} wrap="truncate-end">
 					{padLeft(String(t.height), 7)} {shortHash(t.hash, 16)} branch {padLeft(String(t.branchLength), 3)} <Text color={statusColor(t.status)}>{t.status}</Text>
 				</Text>
 			))}
 			{reorgs.slice(-3).map((r, i) => (
-				<Text key={i} dimColor>
+				<Text key={i} dimColor wrap="truncate-end">
 					{clock(r.time)} {r.text}
 				</Text>
 			))}
