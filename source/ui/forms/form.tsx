@@ -1,6 +1,6 @@
-import React, {useRef, useState} from 'react';
+import React, {useReducer, useRef, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
-import {TextField} from '../components/text-field.js';
+import {TextField, applyKeys, type EditKey} from '../components/text-field.js';
 import {useColor} from '../theme.js';
 
 export interface Choice {
@@ -23,7 +23,7 @@ export interface FormProps {
 	readonly title: string;
 	readonly fields: readonly FieldSpec[];
 	readonly initial?: Readonly<Record<string, string>>;
-	/** Runs on Enter in the last field when every field is valid. Returns errors to show, by field. */
+	/** Runs on Enter in the last field when every field is valid. */
 	readonly onSubmit: (values: Readonly<Record<string, string>>) => void;
 	readonly onCancel: () => void;
 	/** Errors from the node (after submit), by field name; '' for the whole form. */
@@ -32,46 +32,85 @@ export interface FormProps {
 	readonly hint?: string;
 }
 
-/** Text fields validated as you type; Tab/↑/↓ move, Enter goes on or submits, Esc cancels. */
+interface State {
+	values: Record<string, string>;
+	cursors: Record<string, number>;
+	focus: number;
+	touched: Set<string>;
+}
+
+/**
+ * Fields validated as you type; Tab/↑/↓ move, Enter goes on or submits, Esc cancels. One key
+ * handler owns every key and keeps the state in a ref, so keys that arrive faster than the
+ * screen redraws still land in the right field, in order.
+ */
 export function Form({title, fields, initial, onSubmit, onCancel, errors = {}, busy = null, hint}: FormProps) {
 	const color = useColor();
-	const [values, setValuesState] = useState<Record<string, string>>(() => Object.fromEntries(fields.map(f => [f.name, initial?.[f.name] ?? f.choices?.[0]?.value ?? ''])));
-	// The newest values, for a submit that comes in the same read as the last keys.
-	const latest = useRef(values);
-	const setValues = (update: (v: Record<string, string>) => Record<string, string>) => {
-		latest.current = update(latest.current);
-		setValuesState(latest.current);
-	};
-	const [focus, setFocus] = useState(0);
-	const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
-	const errorOf = (f: FieldSpec, v: Readonly<Record<string, string>> = values) => f.validate?.(v[f.name] ?? '', v) ?? null;
+	const [, redraw] = useReducer((n: number) => n + 1, 0);
+	const [initialState] = useState<State>(() => {
+		const values = Object.fromEntries(fields.map(f => [f.name, initial?.[f.name] ?? f.choices?.[0]?.value ?? '']));
+		return {values, cursors: Object.fromEntries(fields.map(f => [f.name, (values[f.name] ?? '').length])), focus: 0, touched: new Set()};
+	});
+	const st = useRef(initialState);
+	const s = st.current;
+	const errorOf = (f: FieldSpec) => f.validate?.(s.values[f.name] ?? '', s.values) ?? null;
 
 	const submit = () => {
-		const now = latest.current;
-		setTouched(new Set(fields.map(f => f.name)));
-		const firstBad = fields.findIndex(f => errorOf(f, now) !== null);
-		if (firstBad >= 0) return setFocus(firstBad);
-		onSubmit(now);
+		s.touched = new Set(fields.map(f => f.name));
+		const firstBad = fields.findIndex(f => errorOf(f) !== null);
+		if (firstBad >= 0) {
+			s.focus = firstBad;
+			return;
+		}
+		onSubmit({...s.values});
 	};
 
 	useInput(
 		(input, key) => {
 			if (key.escape) return onCancel();
-			const field = fields[focus]!;
-			if (key.tab || key.downArrow) return setFocus(f => (key.shift ? (f + fields.length - 1) % fields.length : (f + 1) % fields.length));
-			if (key.upArrow) return setFocus(f => (f + fields.length - 1) % fields.length);
-			if (field.choices && field.choices.length > 0) {
-				if (key.leftArrow || key.rightArrow) {
-					const at = field.choices.findIndex(c => c.value === values[field.name]);
-					const next = (at + (key.rightArrow ? 1 : field.choices.length - 1)) % field.choices.length;
-					setValues(v => ({...v, [field.name]: field.choices![next]!.value}));
-					setTouched(t => new Set(t).add(field.name));
-				} else if (key.return) {
-					if (focus === fields.length - 1) submit();
-					else setFocus(focus + 1);
-				}
-				void input;
+			const n = fields.length;
+			if (key.tab || key.downArrow || key.upArrow) {
+				s.focus = key.upArrow || (key.tab && key.shift) ? (s.focus + n - 1) % n : (s.focus + 1) % n;
+				return redraw();
 			}
+			const next = () => (s.focus === n - 1 ? submit() : (s.focus += 1));
+			// One read may hold keys for several fields ("bob\r\r\r"): each Enter moves on and
+			// the rest goes to the next field.
+			let pending = input;
+			let first = true;
+			for (let guard = 0; guard < 64 && (first || pending.length > 0); guard++) {
+				const k: EditKey = first ? key : {};
+				first = false;
+				const field = fields[s.focus]!;
+				if (field.choices) {
+					if (field.choices.length > 0 && (k.leftArrow || k.rightArrow)) {
+						const at = field.choices.findIndex(c => c.value === s.values[field.name]);
+						const to = (at + (k.rightArrow ? 1 : field.choices.length - 1)) % field.choices.length;
+						s.values = {...s.values, [field.name]: field.choices[to]!.value};
+						s.touched.add(field.name);
+						break;
+					}
+					const stop = k.return ? 0 : pending.search(/[\r\n\t]/);
+					if (!k.return && stop < 0) break;
+					const tab = !k.return && pending[stop] === '\t';
+					pending = k.return ? '' : pending.slice(stop + 1);
+					if (tab) s.focus = (s.focus + 1) % n;
+					else next();
+					continue;
+				}
+				const edit = applyKeys(s.values[field.name] ?? '', s.cursors[field.name] ?? 0, pending, k);
+				if (edit.value !== s.values[field.name]) s.touched.add(field.name);
+				s.values = {...s.values, [field.name]: edit.value};
+				s.cursors = {...s.cursors, [field.name]: edit.cursor};
+				pending = edit.rest;
+				if (edit.tabbed) {
+					s.focus = (s.focus + 1) % n;
+					continue;
+				}
+				if (!edit.submitted) break;
+				next();
+			}
+			redraw();
 		},
 		{isActive: !busy},
 	);
@@ -80,26 +119,23 @@ export function Form({title, fields, initial, onSubmit, onCancel, errors = {}, b
 		<Box flexDirection="column" borderStyle="round" borderColor={color('cyan')} paddingX={1}>
 			<Text bold>{title}</Text>
 			{fields.map((f, i) => {
-				const error = touched.has(f.name) ? (errorOf(f) ?? errors[f.name] ?? null) : (errors[f.name] ?? null);
-				const choice = f.choices?.find(c => c.value === values[f.name]);
+				const error = s.touched.has(f.name) ? (errorOf(f) ?? errors[f.name] ?? null) : (errors[f.name] ?? null);
+				const choice = f.choices?.find(c => c.value === s.values[f.name]);
+				const focused = i === s.focus;
 				return (
 					<Box key={f.name} flexDirection="column">
 						<Box>
-							<Text color={i === focus ? color('cyan') : undefined}>{i === focus ? '› ' : '  '}</Text>
+							<Text color={focused ? color('cyan') : undefined}>{focused ? '› ' : '  '}</Text>
 							<Text>{f.label.padEnd(12)} </Text>
 							{f.choices ? (
-								<Text inverse={i === focus}>{f.choices.length === 0 ? '(none)' : `‹ ${choice?.label ?? ''} ›`}</Text>
+								<Text inverse={focused}>{f.choices.length === 0 ? '(none)' : `‹ ${choice?.label ?? ''} ›`}</Text>
 							) : (
 								<TextField
-									value={values[f.name] ?? ''}
-									focus={i === focus && !busy}
+									value={s.values[f.name] ?? ''}
+									cursor={s.cursors[f.name] ?? 0}
+									focus={focused && !busy}
 									{...(f.mask ? {mask: '*'} : {})}
 									{...(f.placeholder ? {placeholder: f.placeholder} : {})}
-									onChange={value => {
-										setValues(v => ({...v, [f.name]: value}));
-										setTouched(t => new Set(t).add(f.name));
-									}}
-									onSubmit={() => (i === fields.length - 1 ? submit() : setFocus(i + 1))}
 								/>
 							)}
 						</Box>
