@@ -2,7 +2,7 @@
  * The screen: status bar, panes, forms and overlays. Panes are pure functions of the store's
  * snapshot; every key goes through the one key table (ui/keymap.ts); forms call actions.
  */
-import React, {useState} from 'react';
+import React, {useReducer, useRef, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
 import type {Actions, ExplorerView} from './store/actions.js';
 import type {Snapshot} from './store/snapshot.js';
@@ -43,44 +43,65 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 	const snapshot = useSnapshot(store);
 	const size = useTerminalSize(fixedSize);
 	const color = useColor();
-	const [pane, setPane] = useState(0);
-	const [selected, setSelected] = useState<number[]>(() => PANE_NAMES.map(() => 0));
-	const [stack, setStack] = useState<ExplorerView[]>([]);
-	const [explorerSel, setExplorerSel] = useState<number[]>([0]);
+	// Navigation lives in a ref, read and changed by the key handler directly: keys that arrive
+	// faster than the screen redraws (a quick typist, tmux, a held key) each act on the newest
+	// state, never on the one the last frame was drawn from.
+	const nav = useRef({
+		pane: 0,
+		selected: PANE_NAMES.map(() => 0),
+		stack: [] as ExplorerView[],
+		explorerSel: [0],
+		overlay: null as Overlay,
+	});
+	const [, redraw] = useReducer((n: number) => n + 1, 0);
 	const [notice, setNotice] = useState<string | null>(null);
-	const [overlay, setOverlay] = useState<Overlay>(null);
 	const [message, setMessage] = useState<string | null>(null);
+	const {pane, overlay} = nav.current;
+	const setOverlay = (o: Overlay) => {
+		nav.current.overlay = o;
+		redraw();
+	};
 
-	const view = stack[stack.length - 1] ?? null;
+	const view = nav.current.stack[nav.current.stack.length - 1] ?? null;
 	const items = explorerItems(view, snapshot.blocks, addressVersion, snapshot.now);
-	const listLength = [items.length, snapshot.peers.length, snapshot.tips.length, snapshot.mempool.newest.length, 0, snapshot.wallet.addresses.length, 0, 0][pane] ?? 0;
-	const sel = pane === 0 ? (explorerSel[explorerSel.length - 1] ?? 0) : (selected[pane] ?? 0);
+	const lengthOf = (p: number) => [items.length, snapshot.peers.length, snapshot.tips.length, snapshot.mempool.newest.length, 0, snapshot.wallet.addresses.length, 0, 0][p] ?? 0;
+	const selOf = (n = nav.current) => (n.pane === 0 ? (n.explorerSel[n.explorerSel.length - 1] ?? 0) : (n.selected[n.pane] ?? 0));
+	const sel = selOf();
 
 	const setSel = (value: number) => {
-		const clamped = Math.max(0, Math.min(value, Math.max(0, listLength - 1)));
-		if (pane === 0) setExplorerSel(s => [...s.slice(0, -1), clamped]);
-		else setSelected(s => s.map((v, i) => (i === pane ? clamped : v)));
+		const n = nav.current;
+		const clamped = Math.max(0, Math.min(value, Math.max(0, lengthOf(n.pane) - 1)));
+		if (n.pane === 0) n.explorerSel = [...n.explorerSel.slice(0, -1), clamped];
+		else n.selected = n.selected.map((v, i) => (i === n.pane ? clamped : v));
+		redraw();
+	};
+
+	const push = (value: ExplorerView) => {
+		const n = nav.current;
+		n.pane = 0;
+		n.stack = [...n.stack, value];
+		n.explorerSel = [...n.explorerSel, 0];
+		setNotice(null);
+		redraw();
 	};
 
 	const open = async (target: ExplorerTarget) => {
 		const r = target.kind === 'block' ? await actions.block(target.id) : target.kind === 'tx' ? await actions.tx(target.txid) : await actions.address(target.address);
-		setPane(0);
-		if (r.ok) {
-			setStack(s => [...s, r.value]);
-			setExplorerSel(s => [...s, 0]);
-			setNotice(null);
-		} else setNotice(r.error);
+		if (r.ok) push(r.value);
+		else {
+			nav.current.pane = 0;
+			setNotice(r.error);
+		}
 	};
 
 	const search = async (query: string) => {
 		setOverlay(null);
 		const r = await actions.search(query);
-		setPane(0);
-		if (r.ok) {
-			setStack(s => [...s, r.value]);
-			setExplorerSel(s => [...s, 0]);
-			setNotice(null);
-		} else setNotice(r.error);
+		if (r.ok) push(r.value);
+		else {
+			nav.current.pane = 0;
+			setNotice(r.error);
+		}
 	};
 
 	const quit = () => {
@@ -91,11 +112,14 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 	useInput(
 		(input, key) => {
 			if (key.ctrl && input === 'c') return onQuit();
-			if (overlay === 'help') {
+			const n = nav.current;
+			// A form just opened and not drawn yet: its keys must never act as commands here.
+			if (n.overlay !== null && n.overlay !== 'help' && n.overlay !== 'quit') return;
+			if (n.overlay === 'help') {
 				if (key.escape || input === '?' || input === 'q') setOverlay(null);
 				return;
 			}
-			if (overlay === 'quit') {
+			if (n.overlay === 'quit') {
 				if (input === 'y') onQuit();
 				else if (input === 'n' || key.escape) setOverlay(null);
 				return;
@@ -105,30 +129,35 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 			setMessage(null);
 			switch (action) {
 				case 'next-pane':
-					return setPane(p => (p + 1) % PANE_NAMES.length);
+					n.pane = (n.pane + 1) % PANE_NAMES.length;
+					return redraw();
 				case 'prev-pane':
-					return setPane(p => (p + PANE_NAMES.length - 1) % PANE_NAMES.length);
+					n.pane = (n.pane + PANE_NAMES.length - 1) % PANE_NAMES.length;
+					return redraw();
 				case 'up':
-					return setSel(sel - 1);
+					return setSel(selOf() - 1);
 				case 'down':
-					return setSel(sel + 1);
+					return setSel(selOf() + 1);
 				case 'open': {
-					if (pane === 0) {
-						const target = items[sel]?.target;
+					const at = selOf();
+					if (n.pane === 0) {
+						const current = n.stack[n.stack.length - 1] ?? null;
+						const target = explorerItems(current, snapshot.blocks, addressVersion, snapshot.now)[at]?.target;
 						if (target) void open(target);
-					} else if (pane === 3) {
-						const tx = snapshot.mempool.newest[sel];
+					} else if (n.pane === 3) {
+						const tx = snapshot.mempool.newest[at];
 						if (tx) void open({kind: 'tx', txid: tx.txid});
-					} else if (pane === 5) {
-						const a = snapshot.wallet.addresses[sel];
+					} else if (n.pane === 5) {
+						const a = snapshot.wallet.addresses[at];
 						if (a) void open({kind: 'address', address: a.address});
 					}
 					return;
 				}
 				case 'back':
-					if (pane === 0 && stack.length > 0) {
-						setStack(s => s.slice(0, -1));
-						setExplorerSel(s => (s.length > 1 ? s.slice(0, -1) : [0]));
+					if (n.pane === 0 && n.stack.length > 0) {
+						n.stack = n.stack.slice(0, -1);
+						n.explorerSel = n.explorerSel.length > 1 ? n.explorerSel.slice(0, -1) : [0];
+						redraw();
 					}
 					return setNotice(null);
 				case 'help':
@@ -149,7 +178,10 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 				case 'add-peer':
 					return setOverlay(action);
 				default:
-					if (action.startsWith('pane-')) setPane(Number(action.slice(5)) - 1);
+					if (action.startsWith('pane-')) {
+						n.pane = Number(action.slice(5)) - 1;
+						redraw();
+					}
 			}
 		},
 		{isActive: overlay === null || overlay === 'help' || overlay === 'quit'},
