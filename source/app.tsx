@@ -64,7 +64,9 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 
 	const view = nav.current.stack[nav.current.stack.length - 1] ?? null;
 	const items = explorerItems(view, snapshot.blocks, addressVersion, snapshot.now);
-	const lengthOf = (p: number) => [items.length, snapshot.peers.length, snapshot.tips.length, snapshot.mempool.newest.length, 0, snapshot.wallet.addresses.length, 0, 0][p] ?? 0;
+	// The BPM pane picks all readings or one address's with ↑/↓.
+	const bpmChoices: (string | null)[] = [null, ...new Set(snapshot.bpm.map(r => r.address))];
+	const lengthOf = (p: number) => [items.length, snapshot.peers.length, snapshot.tips.length, snapshot.mempool.newest.length, 0, snapshot.wallet.addresses.length, bpmChoices.length, 0][p] ?? 0;
 	const selOf = (n = nav.current) => (n.pane === 0 ? (n.explorerSel[n.explorerSel.length - 1] ?? 0) : (n.selected[n.pane] ?? 0));
 	const sel = selOf();
 
@@ -205,7 +207,7 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 			case 5:
 				return <WalletPane wallet={snapshot.wallet} selected={pane === 5 ? sel : -1} rows={rows} width={width} />;
 			case 6:
-				return <BpmPane readings={snapshot.bpm} address={null} width={width} rows={rows} />;
+				return <BpmPane readings={snapshot.bpm} address={bpmChoices[nav.current.selected[6] ?? 0] ?? null} width={width} rows={rows} />;
 			default:
 				return <LogPane log={snapshot.log} rows={rows} />;
 		}

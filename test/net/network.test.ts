@@ -72,6 +72,7 @@ describe('clone', () => {
 		shorter.chain.on('reorganize', info => reorgs.push(info.depth));
 		const again = await shorter.pool.clone(source.address);
 		expect(again).toMatchObject({outcome: 'adopted', height: 120, tip: source.chain.tip.hashHex});
+		expect(again.message).toMatch(/after a reorganisation 30 blocks deep/);
 		expect(reorgs).toEqual([30]);
 	});
 

@@ -211,3 +211,36 @@ describe('forms', () => {
 		await app.until(f => f.includes('1 chain'), 'form closed');
 	});
 });
+
+describe('a locked wallet', () => {
+	it('asks for the passphrase to send, and a wrong one is said next to the field', async () => {
+		app = await startApp();
+		await funded();
+		await app.node.wallet.keystore.encrypt('right horse');
+		app.store.walletChanged();
+		await app.until(f => f.includes('height 4'), 'mined');
+		await app.press('s');
+		await app.until(f => f.includes('passphrase'), 'a passphrase field');
+		await app.press(KEY.tab);
+		await app.paste(bob);
+		await app.press(KEY.tab);
+		await app.type('1');
+		await app.press(KEY.tab, KEY.tab);
+		await app.type('wrong horse');
+		await app.press(KEY.enter);
+		await app.until(f => f.includes('wrong passphrase'), 'wrong passphrase');
+		expect(app.node.mempool.size).toBe(0);
+	});
+
+	it('the BPM chart shows all readings or one address at a time', async () => {
+		app = await startApp();
+		const mine = await funded();
+		await app.node.wallet.recordBpm({address: mine, bpm: 80, feeRate: 1n});
+		await app.node.generate(1);
+		app.store.walletChanged();
+		await app.press('7');
+		await app.until(f => f.includes('1 reading all addresses'), 'all');
+		await app.press(KEY.down);
+		await app.until(f => f.includes(`1 reading for ${mine.slice(0, 16)}`), 'one address');
+	});
+});

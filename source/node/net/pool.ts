@@ -799,6 +799,27 @@ export class Pool extends EventEmitter<PoolEvents> {
 		this.sendGetheaders(peer, best.prev ?? best);
 		const stallMs = Math.min(options.timeoutMs ?? 60_000, 60_000);
 		const startTip = this.chain.tip;
+		let reorgDepth = 0;
+		const onReorg = (info: {depth: number}) => (reorgDepth = Math.max(reorgDepth, info.depth));
+		this.chain.on('reorganize', onReorg);
+		try {
+			return await this.watchClone(peer, host, port, startTip, stallMs, () => reorgDepth, () => closeReason, options, result);
+		} finally {
+			this.chain.off('reorganize', onReorg);
+		}
+	}
+
+	private async watchClone(
+		peer: Peer,
+		host: string,
+		port: number,
+		startTip: ChainEntry,
+		stallMs: number,
+		reorgDepth: () => number,
+		closed: () => string | null,
+		options: {onProgress?: (s: SyncStatus) => void},
+		result: (outcome: CloneOutcome, message: string) => CloneResult,
+	): Promise<CloneResult> {
 		let lastProgress = performance.now();
 		let mark = '';
 		for (;;) {
@@ -808,6 +829,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 			const theirs = st?.best ?? this.lastBest.get(peer) ?? null;
 			// A broken rule first: the host may have been banned and dropped for it.
 			if (theirs?.failed) return result('invalid', `${host}:${port} sent a chain that breaks the rules; nothing adopted from it`);
+			const closeReason = closed();
 			if (closeReason !== null) {
 				if (/genesis|magic/.test(closeReason)) return result('other-network', `${host}:${port} is on another network (${closeReason})`);
 				return result('unreachable', `${host}:${port} went away during the clone: ${closeReason}`);
@@ -817,7 +839,10 @@ export class Pool extends EventEmitter<PoolEvents> {
 				return result('less-work', `${host}:${port} has no blocks we lack (its height ${peer.bestHeight}, ours ${this.chain.height}): nothing replaced`);
 			}
 			if (theirs && headersDone && this.chain.isMain(theirs)) {
-				if (theirs.chainwork > startTip.chainwork) return result('adopted', `adopted ${host}:${port}'s chain: height ${this.chain.height}`);
+				if (theirs.chainwork > startTip.chainwork) {
+					const depth = reorgDepth();
+					return result('adopted', `adopted ${host}:${port}'s chain: height ${this.chain.height}${depth > 0 ? `, after a reorganisation ${depth} block${depth === 1 ? '' : 's'} deep` : ''}`);
+				}
 				return result('already-have', `already had ${host}:${port}'s chain (height ${theirs.height})`);
 			}
 			if (theirs && headersDone && theirs.chainwork <= this.chain.tip.chainwork) {

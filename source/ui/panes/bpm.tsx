@@ -34,7 +34,7 @@ export function BpmPane({readings, address, width, rows}: BpmProps) {
 	return (
 		<>
 			<Text wrap="truncate-end">
-				{shown.length} reading{shown.length === 1 ? '' : 's'} {title} · min {min} · max {max} · last <Text bold>{values[values.length - 1]}</Text> BPM
+				{shown.length} reading{shown.length === 1 ? '' : 's'} {title} · min {min} · max {max} · last <Text bold>{values[values.length - 1]}</Text> BPM <Text dimColor>(↑/↓: all or one address)</Text>
 			</Text>
 			{lines.map((line, i) => (
 				<Text key={i} color={color('red')}>
