@@ -128,6 +128,8 @@ let restoreTerminal = () => {};
 async function shutdown(reason: string, code = 0): Promise<void> {
 	if (stopping) return;
 	stopping = true;
+	// Whatever hangs, the process goes within 10 s.
+	setTimeout(() => process.exit(code), 10_000).unref();
 	log.write(`${reason}: shutting down`);
 	restoreTerminal();
 	await node.close().catch(error => log.write(`while closing: ${(error as Error).message}`));
@@ -141,6 +143,7 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGHUP', () => void shutdown('SIGHUP'));
 // A crash: the error goes to debug.log, the terminal comes back, no stack trace on screen.
 const crash = (error: unknown) => {
+	if (stopping) return; // errors while going down (a dead terminal) are expected
 	log.write(`crash: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 	restoreTerminal();
 	if (!headless) process.stderr.write(`chain-tui hit an unexpected error: ${error instanceof Error ? error.message : String(error)}\nDetails are in ${join(datadir, 'debug.log')}\n`);
@@ -162,6 +165,9 @@ if (store) {
 		instance.unmount();
 		process.stdout.write(ALT_SCREEN_OFF);
 	};
+	// The terminal went away (window closed, tmux killed): stop, rather than spin on a dead TTY.
+	process.stdin.on('end', () => void shutdown('terminal closed'));
+	process.stdin.on('error', () => void shutdown('terminal closed'));
 	const actions = new Actions(node, store);
 	const instance = render(
 		<ThemeProvider theme={{color: !process.env.NO_COLOR}}>
