@@ -4,6 +4,9 @@ import {join} from 'node:path';
 import {FullNode} from './node/node.js';
 import {DebugLog, logNodeEvents} from './node/log.js';
 import {NodeStore} from './store/store.js';
+import {RpcServer} from './node/rpc/server.js';
+import {PARAM_NAMES, rpcMethods} from './node/rpc/methods.js';
+import {callRpc} from './node/rpc/client.js';
 import {AddressError} from './node/crypto/address.js';
 import {WalletError} from './node/wallet/keystore.js';
 import {formatAmount} from './node/wallet/amount.js';
@@ -15,6 +18,7 @@ const cli = meow(
 	`
 	Usage
 	  $ chain-tui [options]
+	  $ chain-tui rpc <method> [params…]   call a running node's JSON-RPC (finds it by --network/--port/--datadir)
 
 	Options
 	  --port N             P2P port (default: the network's, 1111 on main)
@@ -27,7 +31,9 @@ const cli = meow(
 	  --maxmempool MB      mempool size limit in megabytes (default 50)
 	  --mine               start mining (to --address, else the wallet's first address)
 	  --address ADDR       address the miner pays
-	  --rpc-port N         JSON-RPC port (default: P2P port + 1000)
+	  --rpc-port N         JSON-RPC port (default: P2P port + 1000); --no-rpc turns the server off
+	  --rpc-bind HOST      interface for JSON-RPC (default 127.0.0.1 only)
+	  --rpc-user U, --rpc-password P   credentials instead of the cookie in <datadir>/.cookie
 	  --headless           no screen: one log line per event on stdout (and debug.log)
 
 	Keys (on the screen): ? shows them all; q quits.
@@ -54,6 +60,10 @@ const cli = meow(
 			address: {type: 'string'},
 			headless: {type: 'boolean', default: false},
 			rpcPort: {type: 'number'},
+			rpc: {type: 'boolean', default: true},
+			rpcBind: {type: 'string'},
+			rpcUser: {type: 'string'},
+			rpcPassword: {type: 'string'},
 		},
 	},
 );
@@ -79,6 +89,29 @@ if (!Number.isInteger(rpcPort) || rpcPort < 1 || rpcPort > 65535) {
 	fail(cli.flags.rpcPort === undefined ? `the RPC port would be ${rpcPort} (P2P port + 1000): pick a lower --port or give --rpc-port` : '--rpc-port must be a whole number from 1 to 65535');
 }
 if (rpcPort === port) fail(`--rpc-port ${rpcPort} is the P2P port: they must differ`);
+if ((cli.flags.rpcUser === undefined) !== (cli.flags.rpcPassword === undefined)) fail('--rpc-user and --rpc-password go together');
+
+if (cli.input[0] === 'rpc') {
+	const method = cli.input[1];
+	if (!method) fail('usage: chain-tui rpc <method> [params…] (try: chain-tui rpc help)');
+	try {
+		const out = await callRpc({
+			port: rpcPort,
+			datadir,
+			method,
+			args: cli.input.slice(2),
+			...(cli.flags.rpcUser !== undefined && cli.flags.rpcPassword !== undefined ? {user: cli.flags.rpcUser, password: cli.flags.rpcPassword} : {}),
+		});
+		process.stdout.write(`${out}\n`);
+		process.exit(0);
+	} catch (error) {
+		process.stderr.write(`${(error as Error).message}\n`);
+		process.exit(1);
+	}
+} else if (cli.input.length > 0) {
+	fail(`unknown command "${cli.input[0]}" (the one command is rpc; see --help)`);
+}
+
 const headless = cli.flags.headless || !process.stdout.isTTY || !process.stdin.isTTY;
 
 let node: FullNode;
@@ -114,12 +147,8 @@ const balance = addresses.reduce((sum, a) => sum + a.confirmed, 0n);
 log.write(`chain-tui ${cli.pkg.version ?? ''} ${network.name}: datadir ${datadir}`);
 log.write(`height ${node.chain.height}, tip ${tip.hashHex}, ${new Date(tip.time * 1000).toISOString()}`);
 log.write(`wallet ${node.wallet.keystore.path}: ${addresses.length} addresses, ${formatAmount(balance)} confirmed`);
-log.write(`listening on port ${node.pool?.port ?? port}`);
-if (cli.flags.mine) {
-	await node.startMining();
-	log.write(`mining with ${threads} thread(s)`);
-}
-
+// Signals and crashes are handled from here on, before anything else starts.
+let rpc: RpcServer | null = null;
 const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
 const ALT_SCREEN_OFF = '\x1b[?1049l';
 let stopping = false;
@@ -132,6 +161,7 @@ async function shutdown(reason: string, code = 0): Promise<void> {
 	setTimeout(() => process.exit(code), 10_000).unref();
 	log.write(`${reason}: shutting down`);
 	restoreTerminal();
+	await rpc?.stop().catch(() => undefined);
 	await node.close().catch(error => log.write(`while closing: ${(error as Error).message}`));
 	store?.close();
 	log.write('stopped cleanly');
@@ -151,6 +181,31 @@ const crash = (error: unknown) => {
 };
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
+
+if (cli.flags.rpc) {
+	rpc = new RpcServer({
+		port: rpcPort,
+		...(cli.flags.rpcBind ? {host: cli.flags.rpcBind} : {}),
+		datadir,
+		...(cli.flags.rpcUser !== undefined && cli.flags.rpcPassword !== undefined ? {user: cli.flags.rpcUser, password: cli.flags.rpcPassword} : {}),
+		methods: rpcMethods({node, startedAt: Math.floor(Date.now() / 1000), stop: () => void shutdown('stop (RPC)')}),
+		paramNames: PARAM_NAMES,
+	});
+	try {
+		await rpc.start();
+		log.write(`JSON-RPC on ${cli.flags.rpcBind ?? '127.0.0.1'}:${rpc.port}${cli.flags.rpcUser ? '' : ` (cookie in ${join(datadir, '.cookie')})`}`);
+	} catch (error) {
+		await node.close();
+		fail((error as Error).message);
+	}
+}
+log.write(`listening on port ${node.pool?.port ?? port}`);
+if (cli.flags.mine) {
+	await node.startMining();
+	log.write(`mining with ${threads} thread(s)`);
+}
+
+
 
 if (store) {
 	const {render} = await import('ink');

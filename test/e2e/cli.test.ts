@@ -102,3 +102,38 @@ describe('the chain-tui binary', () => {
 		expect(result.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
 	});
 });
+
+describe('chain-tui rpc', () => {
+	it('two headless nodes: mine on one through RPC, the other follows; errors exit non-zero', async () => {
+		const [p1, p2] = [await freePort(), await freePort()];
+		const [r1, r2] = [await freePort(), await freePort()];
+		const a = new Proc(['--network', 'regtest', '--headless', '--port', String(p1), '--rpc-port', String(r1), '--datadir', join(home, 'ra')]);
+		const b = new Proc(['--network', 'regtest', '--headless', '--port', String(p2), '--rpc-port', String(r2), '--datadir', join(home, 'rb'), '--peer', `127.0.0.1:${p1}`]);
+		const rpc = (dir: string, port: number, ...args: string[]) => cli(['--network', 'regtest', '--rpc-port', String(port), '--datadir', join(home, dir), 'rpc', ...args]);
+		try {
+			await a.waitFor(/JSON-RPC on 127\.0\.0\.1/);
+			await b.waitFor(/peer 127\.0\.0\.1:\d+ connected/);
+			const address = (await rpc('ra', r1, 'getnewaddress', 'miner')).stdout.trim();
+			expect(address).toMatch(/^[mn]/);
+			const mined = await rpc('ra', r1, 'generatetoaddress', '3', address);
+			expect(mined.code).toBe(0);
+			expect(JSON.parse(mined.stdout)).toHaveLength(3);
+			const deadline = Date.now() + 20_000;
+			let height = '';
+			while (Date.now() < deadline && height !== '3') {
+				height = (await rpc('rb', r2, 'getblockcount')).stdout.trim();
+				if (height !== '3') await new Promise(resolve => setTimeout(resolve, 100));
+			}
+			expect(height).toBe('3');
+			const unknown = await rpc('ra', r1, 'nosuchmethod');
+			expect(unknown.code).toBe(1);
+			expect(unknown.stderr).toMatch(/Method not found/);
+			const noNode = await cli(['--network', 'regtest', '--rpc-port', '1', '--datadir', join(home, 'ra'), 'rpc', 'getblockcount']);
+			expect(noNode.code).toBe(1);
+			expect(noNode.stderr).toMatch(/cannot reach the node's RPC/);
+		} finally {
+			expect(await a.stop()).toBe(0);
+			expect(await b.stop()).toBe(0);
+		}
+	});
+});

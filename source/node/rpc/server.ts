@@ -1,0 +1,207 @@
+/**
+ * The JSON-RPC server, in Bitcoin Core's dialect: HTTP POST of JSON-RPC 1.0/2.0 requests or
+ * batches, HTTP Basic auth with a random cookie (<datadir>/.cookie, user __cookie__, mode 0600,
+ * removed on shutdown) or --rpc-user/--rpc-password, bound to 127.0.0.1 unless told otherwise.
+ */
+import {randomBytes, timingSafeEqual} from 'node:crypto';
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import {rm, writeFile, chmod} from 'node:fs/promises';
+import {join} from 'node:path';
+import {JsonNumber, JsonSyntaxError, parseJson, stringifyJson, type JsonValue} from './json.js';
+
+export const RPC_ERRORS = {
+	PARSE_ERROR: -32700,
+	INVALID_REQUEST: -32600,
+	METHOD_NOT_FOUND: -32601,
+	INVALID_PARAMS: -32602,
+	INTERNAL_ERROR: -32603,
+	MISC_ERROR: -1,
+	TYPE_ERROR: -3,
+	INVALID_ADDRESS_OR_KEY: -5,
+	INVALID_PARAMETER: -8,
+	WALLET_ERROR: -4,
+	WALLET_INSUFFICIENT_FUNDS: -6,
+	WALLET_UNLOCK_NEEDED: -13,
+	WALLET_PASSPHRASE_INCORRECT: -14,
+	WALLET_WRONG_ENC_STATE: -15,
+	CLIENT_NOT_CONNECTED: -9,
+	CLIENT_IN_INITIAL_DOWNLOAD: -10,
+	VERIFY_ERROR: -25,
+	VERIFY_REJECTED: -26,
+	VERIFY_ALREADY_IN_CHAIN: -27,
+	IN_WARMUP: -28,
+	CLIENT_NODE_NOT_CONNECTED: -29,
+} as const;
+
+export class RpcError extends Error {
+	override readonly name = 'RpcError';
+	constructor(
+		readonly code: number,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+export type RpcHandler = (params: readonly JsonValue[]) => Promise<unknown> | unknown;
+
+export interface RpcServerOptions {
+	readonly port: number;
+	readonly host?: string;
+	/** Where the cookie goes; without user/password the cookie is the only credential. */
+	readonly datadir: string;
+	readonly user?: string;
+	readonly password?: string;
+	readonly methods: Readonly<Record<string, RpcHandler>>;
+	/** Named parameters, in order, per method (JSON-RPC 2.0 object params). */
+	readonly paramNames?: Readonly<Record<string, readonly string[]>>;
+	/** Milliseconds before a wrong password is answered (slows guessing). */
+	readonly authDelayMs?: number;
+}
+
+const MAX_BODY = 1_000_000;
+
+export class RpcServer {
+	private server: Server | null = null;
+	private readonly credentials: string[] = [];
+	private cookiePath: string | null = null;
+	port = 0;
+
+	constructor(private readonly options: RpcServerOptions) {}
+
+	async start(): Promise<void> {
+		const {options} = this;
+		if (options.user !== undefined && options.password !== undefined) {
+			this.credentials.push(`${options.user}:${options.password}`);
+		} else {
+			const secret = randomBytes(32).toString('hex');
+			this.cookiePath = join(options.datadir, '.cookie');
+			await writeFile(this.cookiePath, `__cookie__:${secret}`, {mode: 0o600});
+			await chmod(this.cookiePath, 0o600);
+			this.credentials.push(`__cookie__:${secret}`);
+		}
+		const server = createServer((req, res) => void this.handle(req, res));
+		server.requestTimeout = 30_000;
+		server.headersTimeout = 10_000;
+		server.keepAliveTimeout = 5_000;
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', error => {
+				const code = (error as NodeJS.ErrnoException).code;
+				reject(new Error(code === 'EADDRINUSE' ? `RPC port ${options.port} is already in use` : `cannot listen for RPC on port ${options.port}: ${error.message}`));
+			});
+			server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+		});
+		this.server = server;
+		const address = server.address();
+		this.port = typeof address === 'object' && address ? address.port : options.port;
+	}
+
+	async stop(): Promise<void> {
+		if (this.server) {
+			this.server.closeAllConnections();
+			await new Promise<void>(resolve => this.server!.close(() => resolve()));
+			this.server = null;
+		}
+		if (this.cookiePath) await rm(this.cookiePath, {force: true});
+	}
+
+	private authorized(req: IncomingMessage): boolean {
+		const header = req.headers.authorization ?? '';
+		const m = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
+		if (!m) return false;
+		const given = Buffer.from(Buffer.from(m[1]!, 'base64').toString('utf8'));
+		return this.credentials.some(c => {
+			const want = Buffer.from(c);
+			return want.length === given.length && timingSafeEqual(want, given);
+		});
+	}
+
+	private send(res: ServerResponse, status: number, body: string): void {
+		res.writeHead(status, {'content-type': 'application/json', 'content-length': Buffer.byteLength(body)});
+		res.end(body);
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		if (!this.authorized(req)) {
+			await new Promise(resolve => setTimeout(resolve, this.options.authDelayMs ?? 250));
+			res.writeHead(401, {'www-authenticate': 'Basic realm="jsonrpc"', 'content-type': 'text/plain'});
+			res.end('401 Unauthorized: wrong or missing RPC credentials (see <datadir>/.cookie)\n');
+			return;
+		}
+		if (req.method !== 'POST') {
+			this.send(res, 405, stringifyJson({result: null, error: {code: RPC_ERRORS.INVALID_REQUEST, message: 'JSON-RPC requests are HTTP POST'}, id: null}));
+			return;
+		}
+		let size = 0;
+		const chunks: Buffer[] = [];
+		let tooBig = false;
+		for await (const chunk of req) {
+			size += (chunk as Buffer).length;
+			if (size > MAX_BODY) {
+				tooBig = true;
+				break;
+			}
+			chunks.push(chunk as Buffer);
+		}
+		if (tooBig) {
+			// Answer, then drop the rest of the body unread and close.
+			res.setHeader('connection', 'close');
+			this.send(res, 413, stringifyJson({result: null, error: {code: RPC_ERRORS.INVALID_REQUEST, message: `request body over ${MAX_BODY} bytes`}, id: null}));
+			req.resume();
+			return;
+		}
+		let body: JsonValue;
+		try {
+			body = parseJson(Buffer.concat(chunks).toString('utf8'));
+		} catch (error) {
+			const message = error instanceof JsonSyntaxError ? `Parse error: ${error.message}` : 'Parse error';
+			this.send(res, 500, stringifyJson({result: null, error: {code: RPC_ERRORS.PARSE_ERROR, message}, id: null}));
+			return;
+		}
+		if (Array.isArray(body)) {
+			if (body.length > 1000) {
+				this.send(res, 500, stringifyJson({result: null, error: {code: RPC_ERRORS.INVALID_REQUEST, message: 'batch of more than 1,000 requests'}, id: null}));
+				return;
+			}
+			const replies = [];
+			for (const one of body) replies.push(await this.call(one));
+			this.send(res, 200, stringifyJson(replies.map(r => r.reply)));
+			return;
+		}
+		const {reply, status} = await this.call(body);
+		this.send(res, status, stringifyJson(reply));
+	}
+
+	/** One request object -> its reply and the HTTP status Core would use. */
+	private async call(request: JsonValue): Promise<{reply: Record<string, unknown>; status: number}> {
+		if (!request || typeof request !== 'object' || Array.isArray(request) || request instanceof JsonNumber) {
+			return {reply: {result: null, error: {code: RPC_ERRORS.INVALID_REQUEST, message: 'Invalid Request object'}, id: null}, status: 400};
+		}
+		const id = request.id ?? null;
+		const v2 = request.jsonrpc === '2.0';
+		const wrap = (result: unknown, error: {code: number; message: string} | null, status: number) => ({
+			reply: v2 ? (error ? {jsonrpc: '2.0', error, id} : {jsonrpc: '2.0', result, id}) : {result: error ? null : result, error, id},
+			status,
+		});
+		const method = request.method;
+		if (typeof method !== 'string') return wrap(null, {code: RPC_ERRORS.INVALID_REQUEST, message: 'Method must be a string'}, 400);
+		const handler = Object.hasOwn(this.options.methods, method) ? this.options.methods[method] : undefined;
+		if (!handler) return wrap(null, {code: RPC_ERRORS.METHOD_NOT_FOUND, message: 'Method not found'}, 404);
+		let params: readonly JsonValue[] = [];
+		const raw = request.params;
+		if (Array.isArray(raw)) params = raw;
+		else if (raw && typeof raw === 'object' && !(raw instanceof JsonNumber)) {
+			const names = this.options.paramNames?.[method] ?? [];
+			const unknown = Object.keys(raw).filter(k => !names.includes(k));
+			if (unknown.length > 0) return wrap(null, {code: RPC_ERRORS.INVALID_PARAMETER, message: `Unknown named parameter ${unknown[0]}`}, 500);
+			params = names.map(n => (raw as Record<string, JsonValue>)[n] ?? null);
+			while (params.length > 0 && params[params.length - 1] === null) params = params.slice(0, -1);
+		} else if (raw !== undefined && raw !== null) return wrap(null, {code: RPC_ERRORS.INVALID_REQUEST, message: 'Params must be an array or object'}, 400);
+		try {
+			return wrap(await handler(params), null, 200);
+		} catch (error) {
+			if (error instanceof RpcError) return wrap(null, {code: error.code, message: error.message}, 500);
+			return wrap(null, {code: RPC_ERRORS.MISC_ERROR, message: (error as Error).message}, 500);
+		}
+	}
+}

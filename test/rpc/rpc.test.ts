@@ -1,0 +1,111 @@
+import {mkdtemp, readFile, rm, stat} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {FullNode} from '../../source/node/node.js';
+import {RpcServer} from '../../source/node/rpc/server.js';
+import {PARAM_NAMES, rpcMethods} from '../../source/node/rpc/methods.js';
+import {hexToHash} from '../../source/node/encoding/hex.js';
+import {quickNet} from '../helpers/chain-env.js';
+
+let dir: string;
+let node: FullNode;
+let server: RpcServer;
+let auth: string;
+let stopped = 0;
+
+beforeAll(async () => {
+	dir = await mkdtemp(join(tmpdir(), 'chain-tui-rpc-'));
+	node = await FullNode.open({network: quickNet, datadir: dir, verifyThreads: 1});
+	server = new RpcServer({port: 0, datadir: dir, methods: rpcMethods({node, startedAt: 0, stop: () => stopped++}), paramNames: PARAM_NAMES, authDelayMs: 10});
+	await server.start();
+	auth = `Basic ${Buffer.from((await readFile(join(dir, '.cookie'), 'utf8')).trim()).toString('base64')}`;
+});
+afterAll(async () => {
+	await server.stop();
+	await node.close();
+	await rm(dir, {recursive: true, force: true});
+});
+
+async function post(body: string, headers: Record<string, string> = {authorization: auth}): Promise<{status: number; text: string; json: () => any}> {
+	const res = await fetch(`http://127.0.0.1:${server.port}/`, {method: 'POST', body, headers});
+	const text = await res.text();
+	return {status: res.status, text, json: () => JSON.parse(text)};
+}
+const call = (method: string, params: unknown[] = []) => post(JSON.stringify({jsonrpc: '1.0', id: 1, method, params}));
+
+describe('the RPC server', () => {
+	it('writes a 0600 cookie and refuses wrong or missing credentials with 401', async () => {
+		expect((await stat(join(dir, '.cookie'))).mode & 0o777).toBe(0o600);
+		expect((await post('{}', {})).status).toBe(401);
+		expect((await post('{}', {authorization: `Basic ${Buffer.from('__cookie__:nope').toString('base64')}`})).status).toBe(401);
+	});
+
+	it('answers malformed, oversized, unknown and badly typed requests with Core\'s codes', async () => {
+		const malformed = await post('{"method": ');
+		expect(malformed.json().error.code).toBe(-32700);
+		const huge = await post(`{"method":"x","params":["${'a'.repeat(1_100_000)}"]}`).catch(() => ({status: 413, text: ''}));
+		expect(huge.status).toBe(413);
+		expect((await call('nosuchmethod')).json().error).toMatchObject({code: -32601, message: 'Method not found'});
+		expect((await call('getblockhash', ['x'])).json().error.code).toBe(-3);
+		expect((await call('getblockhash', [999])).json().error).toMatchObject({code: -8, message: 'Block height out of range'});
+		expect((await call('getblock', ['00'])).json().error.code).toBe(-8);
+		expect((await call('getblock', ['11'.repeat(32)])).json().error).toMatchObject({code: -5, message: 'Block not found'});
+	});
+
+	it('speaks JSON-RPC 1.0, 2.0, named parameters and batches', async () => {
+		expect((await call('getblockcount')).json()).toEqual({result: 0, error: null, id: 1});
+		const v2 = await post(JSON.stringify({jsonrpc: '2.0', id: 'a', method: 'getblockcount'}));
+		expect(v2.json()).toEqual({jsonrpc: '2.0', result: 0, id: 'a'});
+		const named = await post(JSON.stringify({jsonrpc: '2.0', id: 2, method: 'getblockhash', params: {height: 0}}));
+		expect(named.json().result).toBe(quickNet.genesis.hashHex());
+		const batch = await post(JSON.stringify([{id: 1, method: 'getblockcount'}, {id: 2, method: 'getbestblockhash'}, {id: 3, method: 'nope'}]));
+		const replies = batch.json();
+		expect(replies.map((r: {id: number}) => r.id)).toEqual([1, 2, 3]);
+		expect(replies[2].error.code).toBe(-32601);
+	});
+
+	it('mines, pays and reads amounts exactly (0.1 is 10,000,000 units, written with 8 decimals)', async () => {
+		const address = (await call('getnewaddress', ['rpc'])).json().result as string;
+		const hashes = (await call('generatetoaddress', [1 + quickNet.coinbaseMaturity, address])).json().result as string[];
+		expect(hashes).toHaveLength(4);
+		expect((await call('getblockcount')).json().result).toBe(4);
+		const balance = await call('getbalance');
+		expect(balance.text).toContain('"result":100.00000000'); // heights 1-2 mature for block 5
+		const txid = (await post(`{"id":1,"method":"sendtoaddress","params":["${address}",0.1]}`)).json().result as string;
+		const entry = node.mempool.get(txid)!;
+		expect(entry.tx.outputs.some(o => o.value === 10_000_000n)).toBe(true);
+		const raw = await call('getrawtransaction', [txid, true]);
+		expect(raw.text).toContain('"value":0.10000000');
+		expect((await call('getrawmempool')).json().result).toEqual([txid]);
+		expect((await call('sendtoaddress', [address, 1e-9])).json().error.code).toBe(-3);
+		expect((await call('sendtoaddress', ['nonsense', 1])).json().error.code).toBe(-5);
+		expect((await call('validateaddress', [address])).json().result.isvalid).toBe(true);
+	});
+
+	it('records and lists BPM readings; reports mining; the UTXO set hash is stable', async () => {
+		const address = (await call('getnewaddress', ['bpm'])).json().result as string;
+		const [first] = (await call('listunspent')).json().result as {address: string}[];
+		const bpmTx = (await call('recordbpm', [first!.address, 64])).json();
+		expect(bpmTx.error).toBeNull();
+		await call('generatetoaddress', [1, address]);
+		const readings = (await call('listbpm')).json().result as {bpm: number}[];
+		expect(readings.map(r => r.bpm)).toContain(64);
+		expect((await call('recordbpm', [first!.address, 400])).json().error.code).toBe(-4);
+		const info = (await call('getmininginfo')).json().result;
+		expect(info).toMatchObject({blocks: node.chain.height, generate: false, kernel: 'js'});
+		const a = (await call('gettxoutsetinfo')).json().result;
+		const b = (await call('gettxoutsetinfo')).json().result;
+		expect(a.hash_serialized_3).toBe(b.hash_serialized_3);
+		expect(a.txouts).toBeGreaterThan(0);
+		const tips = (await call('getchaintips')).json().result;
+		expect(tips[0]).toMatchObject({status: 'active', height: node.chain.height});
+		expect(node.chain.getEntry(hexToHash((await call('getbestblockhash')).json().result))).toBeDefined();
+	});
+
+	it('stop asks the process to shut down', async () => {
+		expect((await call('stop')).json().result).toBe('chain-tui stopping');
+		await new Promise(resolve => setImmediate(resolve));
+		expect(stopped).toBe(1);
+	});
+});
