@@ -35,6 +35,7 @@ const cli = meow(
 	  --rpc-bind HOST      interface for JSON-RPC (default 127.0.0.1 only)
 	  --rpc-user U, --rpc-password P   credentials instead of the cookie in <datadir>/.cookie
 	  --headless           no screen: one log line per event on stdout (and debug.log)
+	  --json-log           with --headless: one JSON object per event instead
 
 	Keys (on the screen): ? shows them all; q quits.
 	  --help               show this help
@@ -59,6 +60,7 @@ const cli = meow(
 			mine: {type: 'boolean', default: false},
 			address: {type: 'string'},
 			headless: {type: 'boolean', default: false},
+			jsonLog: {type: 'boolean', default: false},
 			rpcPort: {type: 'number'},
 			rpc: {type: 'boolean', default: true},
 			rpcBind: {type: 'string'},
@@ -135,18 +137,28 @@ try {
 
 // Headless: one log line per event on stdout and in debug.log. With the screen: debug.log and
 // the log pane only, never over the screen.
-const log = new DebugLog(join(datadir, 'debug.log'), headless ? line => process.stdout.write(`${line}\n`) : undefined);
+const jsonLog = headless && cli.flags.jsonLog;
+const log = new DebugLog(join(datadir, 'debug.log'), headless && !jsonLog ? line => process.stdout.write(`${line}\n`) : undefined);
 const store = headless ? null : new NodeStore({node, datadir});
-logNodeEvents(node, line => {
+/** With --json-log, stdout gets one object per event; debug.log keeps the readable line. */
+const emitJson = (event: Record<string, unknown>) => {
+	if (jsonLog) process.stdout.write(`${JSON.stringify({time: new Date().toISOString(), ...event}, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}\n`);
+};
+logNodeEvents(node, (line, event) => {
 	log.write(line);
 	store?.log(line);
+	emitJson(event);
 });
+const note = (line: string) => {
+	log.write(line);
+	emitJson({type: 'message', message: line});
+};
 const tip = node.chain.tip;
 const addresses = await node.wallet.addresses();
 const balance = addresses.reduce((sum, a) => sum + a.confirmed, 0n);
-log.write(`chain-tui ${cli.pkg.version ?? ''} ${network.name}: datadir ${datadir}`);
-log.write(`height ${node.chain.height}, tip ${tip.hashHex}, ${new Date(tip.time * 1000).toISOString()}`);
-log.write(`wallet ${node.wallet.keystore.path}: ${addresses.length} addresses, ${formatAmount(balance)} confirmed`);
+note(`chain-tui ${cli.pkg.version ?? ''} ${network.name}: datadir ${datadir}`);
+note(`height ${node.chain.height}, tip ${tip.hashHex}, ${new Date(tip.time * 1000).toISOString()}`);
+note(`wallet ${node.wallet.keystore.path}: ${addresses.length} addresses, ${formatAmount(balance)} confirmed`);
 // Signals and crashes are handled from here on, before anything else starts.
 let rpc: RpcServer | null = null;
 const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
@@ -159,12 +171,12 @@ async function shutdown(reason: string, code = 0): Promise<void> {
 	stopping = true;
 	// Whatever hangs, the process goes within 10 s.
 	setTimeout(() => process.exit(code), 10_000).unref();
-	log.write(`${reason}: shutting down`);
+	note(`${reason}: shutting down`);
 	restoreTerminal();
 	await rpc?.stop().catch(() => undefined);
 	await node.close().catch(error => log.write(`while closing: ${(error as Error).message}`));
 	store?.close();
-	log.write('stopped cleanly');
+	note('stopped cleanly');
 	if (!headless) process.stdout.write(`chain-tui stopped (${reason}). Log: ${join(datadir, 'debug.log')}\n`);
 	process.exit(code);
 }
@@ -193,16 +205,16 @@ if (cli.flags.rpc) {
 	});
 	try {
 		await rpc.start();
-		log.write(`JSON-RPC on ${cli.flags.rpcBind ?? '127.0.0.1'}:${rpc.port}${cli.flags.rpcUser ? '' : ` (cookie in ${join(datadir, '.cookie')})`}`);
+		note(`JSON-RPC on ${cli.flags.rpcBind ?? '127.0.0.1'}:${rpc.port}${cli.flags.rpcUser ? '' : ` (cookie in ${join(datadir, '.cookie')})`}`);
 	} catch (error) {
 		await node.close();
 		fail((error as Error).message);
 	}
 }
-log.write(`listening on port ${node.pool?.port ?? port}`);
+note(`listening on port ${node.pool?.port ?? port}`);
 if (cli.flags.mine) {
 	await node.startMining();
-	log.write(`mining with ${threads} thread(s)`);
+	note(`mining with ${threads} thread(s)`);
 }
 
 

@@ -40,26 +40,43 @@ export class DebugLog {
 	}
 }
 
-/** Turns the node's events into log lines. Returns a function that detaches nothing (the node lives as long as the process). */
-export function logNodeEvents(node: FullNode, log: (line: string) => void): void {
+/** One event: a type, a human-readable line, and its fields (for --json-log). */
+export type LogSink = (text: string, event: {readonly type: string} & Readonly<Record<string, unknown>>) => void;
+
+/** Turns the node's events into log lines (and, for --json-log, objects). */
+export function logNodeEvents(node: FullNode, log: LogSink): void {
 	const short = (hash: string) => `${hash.slice(0, 16)}…`;
-	node.on('log', log);
-	node.chain.on('connect', (entry, block) => log(`block ${entry.height} ${short(entry.hashHex)} ${block.txs.length} tx ${block.getSize()} bytes`));
-	node.chain.on('reorganize', info => log(`reorganize: ${info.depth} block(s) replaced at height ${info.fork.height}; new tip ${info.newTip.height} ${short(info.newTip.hashHex)}`));
-	node.chain.on('invalid', (entry, error) => log(`invalid block ${entry.height} ${short(entry.hashHex)}: ${error.message}`));
-	node.mempool.on('tx', entry => log(`tx ${short(entry.txid)} accepted: ${entry.size} bytes, fee ${formatAmount(entry.fee)} (${entry.feeRate.toFixed(1)}/byte)`));
-	node.miner.on('block', block => log(`mined block ${short(block.hashHex())}`));
+	node.on('log', line => log(line, {type: 'message', message: line}));
+	node.chain.on('connect', (entry, block) =>
+		log(`block ${entry.height} ${short(entry.hashHex)} ${block.txs.length} tx ${block.getSize()} bytes`, {type: 'block', height: entry.height, hash: entry.hashHex, txs: block.txs.length, size: block.getSize()}),
+	);
+	node.chain.on('reorganize', info =>
+		log(`reorganize: ${info.depth} block(s) replaced at height ${info.fork.height}; new tip ${info.newTip.height} ${short(info.newTip.hashHex)}`, {
+			type: 'reorganize',
+			depth: info.depth,
+			fork: info.fork.height,
+			height: info.newTip.height,
+			hash: info.newTip.hashHex,
+		}),
+	);
+	node.chain.on('invalid', (entry, error) => log(`invalid block ${entry.height} ${short(entry.hashHex)}: ${error.message}`, {type: 'invalid', height: entry.height, hash: entry.hashHex, reason: error.reason}));
+	node.mempool.on('tx', entry =>
+		log(`tx ${short(entry.txid)} accepted: ${entry.size} bytes, fee ${formatAmount(entry.fee)} (${entry.feeRate.toFixed(1)}/byte)`, {type: 'tx', txid: entry.txid, size: entry.size, fee: formatAmount(entry.fee), feeRate: entry.feeRate}),
+	);
+	node.miner.on('block', block => log(`mined block ${short(block.hashHex())}`, {type: 'mined', hash: block.hashHex()}));
 	const pool = node.pool;
 	if (!pool) return;
-	pool.on('listening', port => log(`listening on port ${port}`));
-	pool.on('peer', peer => log(`peer ${peer.address} connected (${peer.outbound ? 'outbound' : 'inbound'}, ${peer.agent}, height ${peer.bestHeight})`));
-	pool.on('peer-close', (peer, reason) => log(`peer ${peer.address} disconnected: ${reason}`));
-	pool.on('ban', (address, reason) => log(`banned ${address} for 24 h: ${reason}`));
+	pool.on('listening', port => log(`listening on port ${port}`, {type: 'listening', port}));
+	pool.on('peer', peer =>
+		log(`peer ${peer.address} connected (${peer.outbound ? 'outbound' : 'inbound'}, ${peer.agent}, height ${peer.bestHeight})`, {type: 'peer', address: peer.address, direction: peer.outbound ? 'outbound' : 'inbound', agent: peer.agent, height: peer.bestHeight}),
+	);
+	pool.on('peer-close', (peer, reason) => log(`peer ${peer.address} disconnected: ${reason}`, {type: 'peer-close', address: peer.address, reason}));
+	pool.on('ban', (address, reason) => log(`banned ${address} for 24 h: ${reason}`, {type: 'ban', address, reason}));
 	let lastSync = 0;
 	pool.on('sync', status => {
 		if (status.synced || Date.now() - lastSync < 1000) return;
 		lastSync = Date.now();
 		const eta = Number.isFinite(status.eta) ? `, about ${Math.ceil(status.eta)} s left` : '';
-		log(`sync: ${status.blocks} of ${status.headers} blocks (${status.rate.toFixed(1)} blocks/s${eta})`);
+		log(`sync: ${status.blocks} of ${status.headers} blocks (${status.rate.toFixed(1)} blocks/s${eta})`, {type: 'sync', blocks: status.blocks, headers: status.headers, rate: status.rate, eta: Number.isFinite(status.eta) ? status.eta : null});
 	});
 }

@@ -103,6 +103,17 @@ describe('the chain-tui binary', () => {
 	});
 });
 
+describe('--json-log', () => {
+	it('prints one JSON object per event', async () => {
+		const proc = new Proc(['--network', 'regtest', '--headless', '--json-log', '--port', String(await freePort()), '--rpc-port', String(await freePort()), '--datadir', join(home, 'jl'), '--mine']);
+		await proc.waitFor(/"type":"block"/);
+		expect(await proc.stop()).toBe(0);
+		const events = proc.stdout.trim().split('\n').map(line => JSON.parse(line) as {type: string; time: string});
+		expect(events.map(e => e.type)).toEqual(expect.arrayContaining(['message', 'block', 'mined']));
+		expect(events.every(e => typeof e.time === 'string')).toBe(true);
+	});
+});
+
 describe('chain-tui rpc', () => {
 	it('two headless nodes: mine on one through RPC, the other follows; errors exit non-zero', async () => {
 		const [p1, p2] = [await freePort(), await freePort()];
@@ -125,6 +136,14 @@ describe('chain-tui rpc', () => {
 				if (height !== '3') await new Promise(resolve => setTimeout(resolve, 100));
 			}
 			expect(height).toBe('3');
+			// Peers through RPC: getpeerinfo, disconnectnode, setban/listbanned/unban.
+			const peers = JSON.parse((await rpc('rb', r2, 'getpeerinfo')).stdout) as {id: number; addr: string; inbound: boolean}[];
+			expect(peers.some(p => !p.inbound && p.addr === `127.0.0.1:${p1}`)).toBe(true);
+			expect((await rpc('rb', r2, 'disconnectnode', `127.0.0.1:${p1}`)).code).toBe(0);
+			expect((await rpc('rb', r2, 'disconnectnode', '127.0.0.1:1')).stderr).toMatch(/Node not found/);
+			expect((await rpc('rb', r2, 'setban', `127.0.0.1:${p1}`, 'add', '600')).code).toBe(0);
+			expect((await rpc('rb', r2, 'listbanned')).stdout).toContain(`127.0.0.1:${p1}`);
+			expect((await rpc('rb', r2, 'setban', `127.0.0.1:${p1}`, 'remove')).code).toBe(0);
 			const unknown = await rpc('ra', r1, 'nosuchmethod');
 			expect(unknown.code).toBe(1);
 			expect(unknown.stderr).toMatch(/Method not found/);

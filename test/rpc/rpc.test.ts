@@ -109,3 +109,24 @@ describe('the RPC server', () => {
 		expect(stopped).toBe(1);
 	});
 });
+
+describe('an existing Bitcoin Core RPC client (npm bitcoin-core) works unchanged', () => {
+	it('reads the chain, mines, pays and reads the mempool', async () => {
+		const {default: Client} = (await import('bitcoin-core')) as unknown as {default: new (o: object) => Record<string, (...a: unknown[]) => Promise<any>>};
+		const [user, password] = (await readFile(join(dir, '.cookie'), 'utf8')).trim().split(':');
+		const client = new Client({host: `http://127.0.0.1:${server.port}`, username: user, password});
+		const info = await client.getBlockchainInfo!();
+		expect(info.chain).toBe('test');
+		const address = await client.getNewAddress!('core-client');
+		const hashes = await client.generateToAddress!(2, address);
+		expect(hashes).toHaveLength(2);
+		expect(await client.getBlockCount!()).toBe(node.chain.height);
+		const block = await client.getBlock!(hashes[1]);
+		expect(block.height).toBe(node.chain.height);
+		expect((await client.validateAddress!(address)).isvalid).toBe(true);
+		const txid = await client.sendToAddress!(address, 0.5);
+		expect((await client.getRawMempool!()) as string[]).toContain(txid);
+		expect((await client.getMempoolInfo!()).size).toBeGreaterThan(0);
+		await expect(client.getBlockHash!(99_999)).rejects.toThrow(/Block height out of range/);
+	});
+});

@@ -314,6 +314,34 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			}
 			return null;
 		},
+		setban: params => {
+			if (!pool) throw new RpcError(E.CLIENT_NOT_CONNECTED, 'Error: Peer-to-peer functionality missing or disabled');
+			const target = str(params, 0, 'subnet');
+			const command = str(params, 1, 'command');
+			const m = /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+?)(?::(\d{1,5}))?$/.exec(target);
+			if (!m) throw bad(`Error: Invalid IP/Subnet: ${target}`);
+			const host = m[1]!.replace(/^\[|\]$/g, '');
+			const port = Number(m[2] ?? 0);
+			if (command === 'add') {
+				pool.addrman.ban(host, port, int(params, 2, 'bantime', 86_400) || 86_400);
+				for (const peer of pool.connectedPeers) if (peer.host === host && (!port || peer.port === port || peer.listenPort === port)) peer.close('banned by RPC');
+				return null;
+			}
+			if (command === 'remove') {
+				if (!pool.addrman.unban(target) && !pool.addrman.unban(host)) throw new RpcError(-30, 'Error: Unban failed');
+				return null;
+			}
+			throw bad("command must be 'add' or 'remove'");
+		},
+		disconnectnode: params => {
+			if (!pool) throw new RpcError(E.CLIENT_NOT_CONNECTED, 'Error: Peer-to-peer functionality missing or disabled');
+			const target = arg(params, 0);
+			const id = arg(params, 1);
+			const peer = pool.connectedPeers.find(p => (typeof target === 'string' && target !== '' ? p.address === target : id instanceof JsonNumber && p.id === id.toNumber()));
+			if (!peer) throw new RpcError(E.CLIENT_NODE_NOT_CONNECTED, 'Node not found in connected nodes');
+			peer.close('disconnected by RPC');
+			return null;
+		},
 		listbanned: () => (pool?.addrman.banned() ?? []).map(b => ({address: b.key, banned_until: b.until})),
 		getmininginfo: () => {
 			const s = miner.getStatus();
