@@ -116,9 +116,23 @@ if (cli.input[0] === 'rpc') {
 
 const headless = cli.flags.headless || !process.stdout.isTTY || !process.stdin.isTTY;
 
+// The RPC server starts as soon as the datadir is locked, answering -28 (warming up) until the
+// node has loaded; its methods arrive below.
+const rpc: RpcServer | null = cli.flags.rpc
+	? new RpcServer({
+			port: rpcPort,
+			...(cli.flags.rpcBind ? {host: cli.flags.rpcBind} : {}),
+			datadir,
+			...(cli.flags.rpcUser !== undefined && cli.flags.rpcPassword !== undefined ? {user: cli.flags.rpcUser, password: cli.flags.rpcPassword} : {}),
+			paramNames: PARAM_NAMES,
+		})
+	: null;
 let node: FullNode;
 try {
 	node = await FullNode.open({
+		onLocked: async () => {
+			await rpc?.start();
+		},
 		network,
 		datadir,
 		threads,
@@ -130,6 +144,7 @@ try {
 		...(cli.flags.address ? {miningAddress: cli.flags.address} : {}),
 	});
 } catch (error) {
+	await rpc?.stop().catch(() => undefined);
 	if (error instanceof DatadirError || error instanceof WalletError || error instanceof AddressError) fail(error.message);
 	if (error instanceof Error && /port .* in use|cannot listen/.test(error.message)) fail(error.message);
 	throw error;
@@ -160,7 +175,6 @@ note(`chain-tui ${cli.pkg.version ?? ''} ${network.name}: datadir ${datadir}`);
 note(`height ${node.chain.height}, tip ${tip.hashHex}, ${new Date(tip.time * 1000).toISOString()}`);
 note(`wallet ${node.wallet.keystore.path}: ${addresses.length} addresses, ${formatAmount(balance)} confirmed`);
 // Signals and crashes are handled from here on, before anything else starts.
-let rpc: RpcServer | null = null;
 const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
 const ALT_SCREEN_OFF = '\x1b[?1049l';
 let stopping = false;
@@ -194,22 +208,9 @@ const crash = (error: unknown) => {
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
 
-if (cli.flags.rpc) {
-	rpc = new RpcServer({
-		port: rpcPort,
-		...(cli.flags.rpcBind ? {host: cli.flags.rpcBind} : {}),
-		datadir,
-		...(cli.flags.rpcUser !== undefined && cli.flags.rpcPassword !== undefined ? {user: cli.flags.rpcUser, password: cli.flags.rpcPassword} : {}),
-		methods: rpcMethods({node, startedAt: Math.floor(Date.now() / 1000), stop: () => void shutdown('stop (RPC)')}),
-		paramNames: PARAM_NAMES,
-	});
-	try {
-		await rpc.start();
-		note(`JSON-RPC on ${cli.flags.rpcBind ?? '127.0.0.1'}:${rpc.port}${cli.flags.rpcUser ? '' : ` (cookie in ${join(datadir, '.cookie')})`}`);
-	} catch (error) {
-		await node.close();
-		fail((error as Error).message);
-	}
+if (rpc) {
+	rpc.setMethods(rpcMethods({node, startedAt: Math.floor(Date.now() / 1000), stop: () => void shutdown('stop (RPC)')}));
+	note(`JSON-RPC on ${cli.flags.rpcBind ?? '127.0.0.1'}:${rpc.port}${cli.flags.rpcUser ? '' : ` (cookie in ${join(datadir, '.cookie')})`}`);
 }
 note(`listening on port ${node.pool?.port ?? port}`);
 if (cli.flags.mine) {

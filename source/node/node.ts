@@ -37,6 +37,8 @@ export interface NodeOptions {
 	readonly host?: string;
 	/** host:port peers to keep connected (--peer). */
 	readonly peers?: readonly string[];
+	/** Called once the datadir is locked, before the chain loads (the RPC server starts there). */
+	readonly onLocked?: () => Promise<void>;
 }
 
 /** Emits 'log' lines (the screen and debug.log take them in later issues). */
@@ -62,7 +64,14 @@ export class FullNode extends EventEmitter<{log: [line: string]}> {
 		const verifier = new CachingVerifier(new WorkerVerifier(options.verifyThreads ?? 2));
 		let chain: Chain | undefined;
 		try {
-			chain = await Chain.open({network, path: join(datadir, 'chain'), verifier, reindex: options.reindex ?? false, ...(options.now ? {now: options.now} : {})});
+			chain = await Chain.open({
+				network,
+				path: join(datadir, 'chain'),
+				verifier,
+				reindex: options.reindex ?? false,
+				...(options.now ? {now: options.now} : {}),
+				...(options.onLocked ? {onLocked: options.onLocked} : {}),
+			});
 			const mempool = new Mempool({chain, verifier, ...(options.maxMempool ? {maxSize: options.maxMempool} : {}), ...(options.now ? {now: options.now} : {})});
 			const keystore = await Keystore.open(options.walletPath ?? join(datadir, 'wallet.json'), network.name);
 			const wallet = new Wallet(keystore, chain, mempool);

@@ -130,3 +130,45 @@ describe('an existing Bitcoin Core RPC client (npm bitcoin-core) works unchanged
 		await expect(client.getBlockHash!(99_999)).rejects.toThrow(/Block height out of range/);
 	});
 });
+
+describe('while the node loads', () => {
+	it('answers -28 until the methods are there', async () => {
+		const wdir = await mkdtemp(join(tmpdir(), 'chain-tui-rpc-warm-'));
+		const warm = new RpcServer({port: 0, datadir: wdir, authDelayMs: 1});
+		await warm.start();
+		try {
+			const cookie = (await readFile(join(wdir, '.cookie'), 'utf8')).trim();
+			const ask = () => fetch(`http://127.0.0.1:${warm.port}/`, {method: 'POST', body: '{"id":1,"method":"getblockcount"}', headers: {authorization: `Basic ${Buffer.from(cookie).toString('base64')}`}}).then(r => r.json());
+			expect(await ask()).toMatchObject({error: {code: -28, message: 'Loading block index…'}});
+			warm.setMethods({getblockcount: () => 7});
+			expect(await ask()).toMatchObject({result: 7, error: null});
+		} finally {
+			await warm.stop();
+			await rm(wdir, {recursive: true, force: true});
+		}
+		// The cookie goes with the server.
+		await expect(stat(join(wdir, '.cookie'))).rejects.toThrow();
+	});
+});
+
+describe('every method answers through real HTTP', () => {
+	it('with plausible parameters, a result or one of Core\'s error codes, never an internal error', async () => {
+		const address = (await call('getnewaddress', ['all'])).json().result as string;
+		const best = (await call('getbestblockhash')).json().result as string;
+		const [utxo] = (await call('listunspent')).json().result as {txid: string}[];
+		const plausible: Record<string, unknown[]> = {
+			getblockhash: [0], getblockheader: [best], getblock: [best, 2], gettxout: [utxo?.txid ?? best, 0], getrawtransaction: [utxo?.txid ?? best, true],
+			decoderawtransaction: ['00'], sendrawtransaction: ['00'], getmempoolentry: [best], generatetoaddress: [1, address], setgenerate: [false],
+			getnewaddress: ['x'], sendtoaddress: [address, 0.001], validateaddress: [address], encryptwallet: [''], walletpassphrase: ['x', 1],
+			walletpassphrasechange: ['a', 'b'], backupwallet: [join(dir, 'backup.json')], addnode: ['127.0.0.1:1', 'onetry'], recordbpm: [address, 70],
+			listbpm: ['all'], clonechain: ['127.0.0.1:1'], setban: ['127.0.0.1', 'add'], disconnectnode: ['127.0.0.1:1'], getnetworkhashps: [10], getnodeaddresses: [5],
+		};
+		const names = ((await call('help')).json().result as string).split('\n').filter(n => n !== 'stop');
+		expect(names.length).toBeGreaterThanOrEqual(45);
+		for (const method of names) {
+			const reply = (await call(method, plausible[method] ?? [])).json();
+			if (reply.error) expect([-32602, -32601, -1, -3, -4, -5, -6, -8, -9, -13, -14, -15, -22, -25, -26, -27, -29, -30]).toContain(reply.error.code);
+			if (reply.error?.code === -1) expect(reply.error.message, method).not.toMatch(/undefined|TypeError|Cannot read/);
+		}
+	});
+});

@@ -42,6 +42,8 @@ export interface ChainOptions {
 	readonly maxOrphanBytes?: number;
 	/** Rebuild the chain state (UTXO set, indexes) from the stored blocks. */
 	readonly reindex?: boolean;
+	/** Called once the datadir is locked and before the (possibly long) load: RPC starts there. */
+	readonly onLocked?: () => Promise<void>;
 }
 
 /** `too-little-work`: header kept, body dropped (an unrequested block on a weaker branch). */
@@ -151,6 +153,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 		const db = await ChainDB.open(options.path);
 		const chain = new Chain(db, options);
 		try {
+			await options.onLocked?.();
 			await chain.load(options.reindex ?? false);
 		} catch (error) {
 			await db.close();

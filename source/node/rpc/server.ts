@@ -52,7 +52,8 @@ export interface RpcServerOptions {
 	readonly datadir: string;
 	readonly user?: string;
 	readonly password?: string;
-	readonly methods: Readonly<Record<string, RpcHandler>>;
+	/** The methods; until given (setMethods) every call answers -28 "warming up". */
+	readonly methods?: Readonly<Record<string, RpcHandler>>;
 	/** Named parameters, in order, per method (JSON-RPC 2.0 object params). */
 	readonly paramNames?: Readonly<Record<string, readonly string[]>>;
 	/** Milliseconds before a wrong password is answered (slows guessing). */
@@ -65,9 +66,23 @@ export class RpcServer {
 	private server: Server | null = null;
 	private readonly credentials: string[] = [];
 	private cookiePath: string | null = null;
+	private methods: Readonly<Record<string, RpcHandler>> | null;
+	private warmupMessage = 'Loading block index…';
 	port = 0;
 
-	constructor(private readonly options: RpcServerOptions) {}
+	constructor(private readonly options: RpcServerOptions) {
+		this.methods = options.methods ?? null;
+	}
+
+	/** The node is ready: calls go to these methods from now on. */
+	setMethods(methods: Readonly<Record<string, RpcHandler>>): void {
+		this.methods = methods;
+	}
+
+	/** What a call answers while the node loads (-28). */
+	setWarmup(message: string): void {
+		this.warmupMessage = message;
+	}
 
 	async start(): Promise<void> {
 		const {options} = this;
@@ -185,7 +200,8 @@ export class RpcServer {
 		});
 		const method = request.method;
 		if (typeof method !== 'string') return wrap(null, {code: RPC_ERRORS.INVALID_REQUEST, message: 'Method must be a string'}, 400);
-		const handler = Object.hasOwn(this.options.methods, method) ? this.options.methods[method] : undefined;
+		if (!this.methods) return wrap(null, {code: RPC_ERRORS.IN_WARMUP, message: this.warmupMessage}, 500);
+		const handler = Object.hasOwn(this.methods, method) ? this.methods[method] : undefined;
 		if (!handler) return wrap(null, {code: RPC_ERRORS.METHOD_NOT_FOUND, message: 'Method not found'}, 404);
 		let params: readonly JsonValue[] = [];
 		const raw = request.params;
