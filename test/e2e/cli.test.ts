@@ -136,6 +136,11 @@ describe('chain-tui rpc', () => {
 				if (height !== '3') await new Promise(resolve => setTimeout(resolve, 100));
 			}
 			expect(height).toBe('3');
+			// The UTXO set hash agrees on two nodes at the same tip.
+			const setA = JSON.parse((await rpc('ra', r1, 'gettxoutsetinfo')).stdout) as {hash_serialized_3: string; txouts: number};
+			const setB = JSON.parse((await rpc('rb', r2, 'gettxoutsetinfo')).stdout) as {hash_serialized_3: string; txouts: number};
+			expect(setA.txouts).toBe(3);
+			expect(setB.hash_serialized_3).toBe(setA.hash_serialized_3);
 			// Peers through RPC: getpeerinfo, disconnectnode, setban/listbanned/unban.
 			const peers = JSON.parse((await rpc('rb', r2, 'getpeerinfo')).stdout) as {id: number; addr: string; inbound: boolean}[];
 			expect(peers.some(p => !p.inbound && p.addr === `127.0.0.1:${p1}`)).toBe(true);
