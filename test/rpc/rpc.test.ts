@@ -172,3 +172,13 @@ describe('every method answers through real HTTP', () => {
 		}
 	});
 });
+
+describe('hostile JSON', () => {
+	it('a "__proto__" key is plain data (found by fuzzing)', async () => {
+		const {parseJson} = await import('../../source/node/rpc/json.js');
+		const value = parseJson('{"__proto__":{"polluted":1},"a":2}') as Record<string, unknown>;
+		expect(Object.keys(value)).toEqual(['__proto__', 'a']);
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+		expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+	});
+});

@@ -54,7 +54,8 @@ export function parseJson(text: string): JsonValue {
 				const key = string();
 				ws();
 				if (text[i++] !== ':') fail('expected ":"');
-				out[key] = value(depth + 1);
+				// defineProperty: a key "__proto__" is data, never the object's prototype.
+				Object.defineProperty(out, key, {value: value(depth + 1), enumerable: true, writable: true, configurable: true});
 				ws();
 				if (text[i] === ',') {
 					i++;

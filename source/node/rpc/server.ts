@@ -165,26 +165,27 @@ export class RpcServer {
 			req.resume();
 			return;
 		}
+		const {status, body} = await this.handleBody(Buffer.concat(chunks).toString('utf8'));
+		this.send(res, status, body);
+	}
+
+	/** One request body (single or batch) -> HTTP status and reply text. Never throws. */
+	async handleBody(text: string): Promise<{status: number; body: string}> {
 		let body: JsonValue;
 		try {
-			body = parseJson(Buffer.concat(chunks).toString('utf8'));
+			body = parseJson(text);
 		} catch (error) {
 			const message = error instanceof JsonSyntaxError ? `Parse error: ${error.message}` : 'Parse error';
-			this.send(res, 500, stringifyJson({result: null, error: {code: RPC_ERRORS.PARSE_ERROR, message}, id: null}));
-			return;
+			return {status: 500, body: stringifyJson({result: null, error: {code: RPC_ERRORS.PARSE_ERROR, message}, id: null})};
 		}
 		if (Array.isArray(body)) {
-			if (body.length > 1000) {
-				this.send(res, 500, stringifyJson({result: null, error: {code: RPC_ERRORS.INVALID_REQUEST, message: 'batch of more than 1,000 requests'}, id: null}));
-				return;
-			}
+			if (body.length > 1000) return {status: 500, body: stringifyJson({result: null, error: {code: RPC_ERRORS.INVALID_REQUEST, message: 'batch of more than 1,000 requests'}, id: null})};
 			const replies = [];
 			for (const one of body) replies.push(await this.call(one));
-			this.send(res, 200, stringifyJson(replies.map(r => r.reply)));
-			return;
+			return {status: 200, body: stringifyJson(replies.map(r => r.reply))};
 		}
 		const {reply, status} = await this.call(body);
-		this.send(res, status, stringifyJson(reply));
+		return {status, body: stringifyJson(reply)};
 	}
 
 	/** One request object -> its reply and the HTTP status Core would use. */
