@@ -11,7 +11,7 @@ import type {Block} from '../primitives/block.js';
 import type {ChainEntry} from '../chain/entry.js';
 import {p2pkhHash, p2pkhScript, nullData, parseBpm} from '../primitives/script.js';
 import {blockWork, decodeCompact} from '../consensus/pow.js';
-import {sha256} from '../crypto/hash.js';
+import {utxoSetInfo} from '../chain/utxo-stats.js';
 import {AmountError, parseAmount} from '../wallet/amount.js';
 import {WalletError, WalletLockedError} from '../wallet/keystore.js';
 import {Amount, JsonNumber, type JsonValue} from './json.js';
@@ -240,17 +240,8 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			return {bestblock: chain.tip.hashHex, confirmations: inPool ? 0 : chain.height - coin.height + 1, value: new Amount(coin.value), scriptPubKey: scriptJson(coin.script), coinbase: coin.coinbase};
 		},
 		gettxoutsetinfo: async () => {
-			// A hash of every coin in key order: equal on two nodes at the same tip.
-			let txouts = 0;
-			let total = 0n;
-			const parts: Uint8Array[] = [];
-			for await (const {prevout, coin} of chain.coins()) {
-				txouts++;
-				total += coin.value;
-				parts.push(prevout.txid, Uint8Array.of(prevout.index & 0xff, (prevout.index >> 8) & 0xff, (prevout.index >> 16) & 0xff, prevout.index >>> 24), coin.toRaw());
-			}
-			const all = Buffer.concat(parts);
-			return {height: chain.height, bestblock: chain.tip.hashHex, txouts, total_amount: new Amount(total), hash_serialized_3: hashToHex(sha256(all))};
+			const info = await utxoSetInfo(chain);
+			return {height: info.height, bestblock: info.bestblock, txouts: info.txouts, total_amount: new Amount(info.totalUnits), hash_serialized_3: info.hash};
 		},
 		getrawtransaction: async params => {
 			const txid = hash(params, 0, 'txid');

@@ -349,13 +349,17 @@ async function withFileLock<T>(lockPath: string, job: () => Promise<T>): Promise
 	for (;;) {
 		try {
 			const handle = await open(lockPath, 'wx', 0o600);
+			await handle.writeFile(String(process.pid));
 			await handle.close();
 			break;
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-			// A lock older than 30 s was left by a process that died mid-write.
+			// Left by a process that died mid-write: its pid is gone, or the lock is over 30 s old.
+			const holder = Number(await readFile(lockPath, 'utf8').catch(() => ''));
 			const age = await stat(lockPath).then(s => Date.now() - s.mtimeMs, () => 0);
-			if (age > 30_000) await unlink(lockPath).catch(() => undefined);
+			// (An empty lock is one whose writer died between creating it and writing its pid.)
+			const stale = (holder > 0 && holder !== process.pid && !processAlive(holder)) || (!holder && age > 1000) || age > 30_000;
+			if (stale) await unlink(lockPath).catch(() => undefined);
 			else if (Date.now() > deadline) throw new WalletError(`wallet file is locked by another process (${lockPath})`);
 			else await new Promise(resolve => setTimeout(resolve, 20));
 		}
@@ -364,6 +368,15 @@ async function withFileLock<T>(lockPath: string, job: () => Promise<T>): Promise
 		return await job();
 	} finally {
 		await unlink(lockPath).catch(() => undefined);
+	}
+}
+
+function processAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
 }
 
