@@ -56,7 +56,8 @@ export class RawPeer {
 			relay: true,
 		});
 		if (options.verack ?? true) this.send({type: 'verack'});
-		await this.waitFor(() => this.received.some(m => m.type === 'verack'), 'verack from the node');
+		await this.waitFor(() => this.closed || this.received.some(m => m.type === 'verack'), 'verack from the node');
+		if (!this.received.some(m => m.type === 'verack')) throw new Error('the node closed the connection during the handshake');
 	}
 
 	async waitFor(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
