@@ -60,3 +60,26 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, what:
 	}
 	throw new Error(`timed out after ${ms} ms waiting for: ${what}`);
 }
+
+/** Tracks the nodes and raw peers a test file starts; closeAll() ends them (use in afterEach). */
+export function fleet() {
+	const nodes: TestNode[] = [];
+	const raws: import('./raw-peer.js').RawPeer[] = [];
+	return {
+		async node(...args: Parameters<typeof startNode>): Promise<TestNode> {
+			const n = await startNode(...args);
+			nodes.push(n);
+			return n;
+		},
+		async raw(n: TestNode): Promise<import('./raw-peer.js').RawPeer> {
+			const {RawPeer} = await import('./raw-peer.js');
+			const r = await RawPeer.connect(n.pool.port, n.chain.network);
+			raws.push(r);
+			return r;
+		},
+		async closeAll(): Promise<void> {
+			for (const r of raws.splice(0)) r.close();
+			for (const n of nodes.splice(0)) await n.close();
+		},
+	};
+}

@@ -2,17 +2,11 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {TxOut} from '../../source/node/primitives/tx.js';
 import {coinbaseOf, key, spend} from '../helpers/builder.js';
 import {quickNet} from '../helpers/chain-env.js';
-import {startNode, waitFor, type TestNode} from '../helpers/net-env.js';
+import {fleet, waitFor, type TestNode} from '../helpers/net-env.js';
 
-const nodes: TestNode[] = [];
-afterEach(async () => {
-	for (const n of nodes.splice(0)) await n.close();
-});
-async function node(...args: Parameters<typeof startNode>): Promise<TestNode> {
-	const n = await startNode(...args);
-	nodes.push(n);
-	return n;
-}
+const f = fleet();
+afterEach(() => f.closeAll());
+const node = f.node;
 
 describe('a network of nodes', () => {
 	it('a 5-node line converges and relays a transaction end to end', async () => {

@@ -1,27 +1,13 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {Header} from '../../source/node/primitives/header.js';
-import {quickNet} from '../helpers/chain-env.js';
-import {RawPeer} from '../helpers/raw-peer.js';
 import {freePort} from '../helpers/proc.js';
-import {startNode, waitFor, type TestNode} from '../helpers/net-env.js';
+import {fleet, waitFor} from '../helpers/net-env.js';
 import {nextBlock} from '../helpers/builder.js';
 
-const nodes: TestNode[] = [];
-const raws: RawPeer[] = [];
-afterEach(async () => {
-	for (const r of raws.splice(0)) r.close();
-	for (const n of nodes.splice(0)) await n.close();
-});
-async function node(...args: Parameters<typeof startNode>): Promise<TestNode> {
-	const n = await startNode(...args);
-	nodes.push(n);
-	return n;
-}
-async function raw(n: TestNode): Promise<RawPeer> {
-	const r = await RawPeer.connect(n.pool.port, quickNet);
-	raws.push(r);
-	return r;
-}
+const f = fleet();
+afterEach(() => f.closeAll());
+const node = f.node;
+const raw = f.raw;
 
 describe('peer upkeep', () => {
 	it('pings, measures latency, and drops a peer that never answers', async () => {

@@ -4,25 +4,12 @@ import {TxOut} from '../../source/node/primitives/tx.js';
 import {InvType} from '../../source/node/net/messages.js';
 import {coinbaseOf, key, nextBlock, spend} from '../helpers/builder.js';
 import {quickNet} from '../helpers/chain-env.js';
-import {RawPeer} from '../helpers/raw-peer.js';
-import {startNode, waitFor, type TestNode} from '../helpers/net-env.js';
+import {fleet, waitFor} from '../helpers/net-env.js';
 
-const nodes: TestNode[] = [];
-const raws: RawPeer[] = [];
-afterEach(async () => {
-	for (const r of raws.splice(0)) r.close();
-	for (const n of nodes.splice(0)) await n.close();
-});
-async function node(...args: Parameters<typeof startNode>): Promise<TestNode> {
-	const n = await startNode(...args);
-	nodes.push(n);
-	return n;
-}
-async function raw(n: TestNode): Promise<RawPeer> {
-	const r = await RawPeer.connect(n.pool.port, quickNet);
-	raws.push(r);
-	return r;
-}
+const f = fleet();
+afterEach(() => f.closeAll());
+const node = f.node;
+const raw = f.raw;
 
 describe('sync never stalls', () => {
 	it('a node that already has the headers but not the blocks still downloads them', async () => {

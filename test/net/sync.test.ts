@@ -1,16 +1,10 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {startNode, waitFor, type TestNode} from '../helpers/net-env.js';
+import {fleet, waitFor} from '../helpers/net-env.js';
 import {snapshot} from '../helpers/chain-env.js';
 
-const nodes: TestNode[] = [];
-afterEach(async () => {
-	for (const n of nodes.splice(0)) await n.close();
-});
-async function node(...args: Parameters<typeof startNode>): Promise<TestNode> {
-	const n = await startNode(...args);
-	nodes.push(n);
-	return n;
-}
+const f = fleet();
+afterEach(() => f.closeAll());
+const node = f.node;
 
 describe('two nodes', () => {
 	it('sync 500 blocks headers-first and end with the same tip and UTXO set', async () => {
