@@ -203,6 +203,17 @@ async function mempoolRate(): Promise<number> {
 }
 results.push(['mempool acceptance, 1,000 pre-signed txs', await mempoolRate(), 'tx/s']);
 
+if (!process.argv.includes('--quick')) {
+	const {networkBench} = await import('./network.js');
+	const n = await networkBench();
+	results.push(['initial block download, 2,000 blocks x 10 txs (127.0.0.1)', n.ibdBlocksPerSecond, 'blocks/s']);
+	results.push(['  of which signature checks', n.sigShare * 100, '% of the time']);
+	results.push(['  screen redraws while syncing', n.redrawsPerSecond, 'per second']);
+	results.push(['block propagation to all of 10 nodes, median', n.propagationMedianMs, 'ms']);
+	results.push(['block propagation to all of 10 nodes, p95', n.propagationP95Ms, 'ms']);
+	results.push(['RSS of a node with a 10,000-block chain', n.rssMb, 'MB']);
+}
+
 console.log(`chain-tui bench (node ${process.version}, medians of 5)`);
 for (const [name, value, unit] of results) console.log(`  ${name.padEnd(52)} ${fmt(value).padStart(10)} ${unit}`);
 const plain = results[0]![1];
