@@ -91,3 +91,22 @@ describe('peer upkeep', () => {
 		expect(announcements).toHaveLength(1);
 	});
 });
+
+describe('back-pressure', () => {
+	it('a peer that asks and never reads: serving stops at the send limit, and it is dropped when stuck', async () => {
+		const a = await node({label: 'a', pool: {timeouts: {sendLimit: 20_000, stuckMs: 800}}});
+		const blocks = await a.miner.generate(60);
+		const peer = await raw(a);
+		await peer.handshake({nonce: 41n});
+		peer.socket.pause(); // never reads again
+		const reasons: string[] = [];
+		a.pool.on('peer-close', (_p, reason) => reasons.push(reason));
+		// Ask for every block, over and over: ~13 MB of answers, more than the kernel's socket
+		// buffers and far more than the limit.
+		let served = 0;
+		a.pool.on('peer-close', p => (served = p.stats.bytesOut));
+		for (let i = 0; i < 1100; i++) peer.send({type: 'getdata', items: blocks.map(b => ({type: 2, hash: b.hash()}))});
+		await waitFor(() => reasons.includes('not reading what we send'), 'dropped as stuck', 20_000);
+		expect(served).toBeLessThan(1100 * blocks.length * 180); // it stopped serving well before the end
+	});
+});

@@ -18,12 +18,12 @@ export interface PeerTimeouts {
 	readonly pongTimeoutMs: number;
 	/** Congested (over the send limit) and reading nothing for this long: disconnect (2 min). */
 	readonly stuckMs: number;
+	/** Bytes queued to a peer above which we stop serving it (10 MB). */
+	readonly sendLimit: number;
 }
 
-export const DEFAULT_TIMEOUTS: PeerTimeouts = {handshakeMs: 10_000, pingIntervalMs: 30_000, pongTimeoutMs: 120_000, stuckMs: 120_000};
+export const DEFAULT_TIMEOUTS: PeerTimeouts = {handshakeMs: 10_000, pingIntervalMs: 30_000, pongTimeoutMs: 120_000, stuckMs: 120_000, sendLimit: 10_000_000};
 
-/** Bytes queued for a peer above which we stop serving its requests. */
-export const SEND_LIMIT = 10_000_000;
 const BAN_SCORE = 100;
 const KNOWN_LIMIT = 50_000;
 
@@ -140,7 +140,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 
 	/** Over the send limit: the pool stops serving this peer's requests until it reads. */
 	get congested(): boolean {
-		return this.socket.writableLength > SEND_LIMIT;
+		return this.socket.writableLength > this.timeouts.sendLimit;
 	}
 
 	remember(hash: string): void {
