@@ -83,3 +83,25 @@ export function fleet() {
 		},
 	};
 }
+
+/** A target node under attack and a good peer synced to it, for the hostile-peer suites. */
+export async function targetWithGoodPeer(options: {pool?: Partial<PoolOptions>; blocks: number}): Promise<{target: TestNode; good: TestNode; goodPeerStillServed: () => Promise<void>; close: () => Promise<void>}> {
+	const target = await startNode({label: 'target', ...(options.pool ? {pool: options.pool} : {})});
+	await target.miner.generate(options.blocks);
+	const good = await startNode({label: 'good', peers: [target.address]});
+	await waitFor(() => good.chain.height === target.chain.height, 'the good peer syncs');
+	return {
+		target,
+		good,
+		/** After each hostile act, the good peer still gets new blocks from the target. */
+		async goodPeerStillServed() {
+			await target.miner.generate(1);
+			await waitFor(() => good.chain.tip.hashHex === target.chain.tip.hashHex, 'the good peer follows');
+			if (!target.pool.connectedPeers.some(p => p.port !== 0 && !p.outbound)) throw new Error('the good peer is no longer connected');
+		},
+		async close() {
+			await good.close();
+			await target.close();
+		},
+	};
+}

@@ -7,26 +7,22 @@ import {Block} from '../../source/node/primitives/block.js';
 import {quickNet} from '../helpers/chain-env.js';
 import {RawPeer} from '../helpers/raw-peer.js';
 import {blockWith, coinbaseOf, coinbaseTx, key, nextBlock, spend} from '../helpers/builder.js';
-import {startNode, waitFor, type TestNode} from '../helpers/net-env.js';
+import {targetWithGoodPeer, waitFor, type TestNode} from '../helpers/net-env.js';
 
 let target: TestNode;
 let good: TestNode;
+let env: Awaited<ReturnType<typeof targetWithGoodPeer>>;
+
 
 beforeAll(async () => {
-	target = await startNode({label: 'target', pool: {maxInbound: 6, timeouts: {pongTimeoutMs: 500, pingIntervalMs: 200}}});
-	await target.miner.generate(1 + quickNet.coinbaseMaturity);
-	good = await startNode({label: 'good', peers: [target.address]});
-	await waitFor(() => good.chain.height === target.chain.height, 'the good peer syncs');
+	env = await targetWithGoodPeer({pool: {maxInbound: 6, timeouts: {pongTimeoutMs: 500, pingIntervalMs: 200}}, blocks: 1 + quickNet.coinbaseMaturity});
+	({target, good} = env);
 });
 afterAll(async () => {
-	await good.close();
-	await target.close();
+	await env.close();
 });
 
-async function goodPeerStillServed(): Promise<void> {
-	await target.miner.generate(1);
-	await waitFor(() => good.chain.tip.hashHex === target.chain.tip.hashHex, 'the good peer follows');
-}
+const goodPeerStillServed = () => env.goodPeerStillServed();
 
 async function hostile(nonce: bigint): Promise<RawPeer> {
 	const peer = await RawPeer.connect(target.pool.port, quickNet);

@@ -5,30 +5,23 @@ import {Header} from '../../source/node/primitives/header.js';
 import {LIMITS} from '../../source/node/net/messages.js';
 import {quickNet} from '../helpers/chain-env.js';
 import {RawPeer} from '../helpers/raw-peer.js';
-import {startNode, waitFor, type TestNode} from '../helpers/net-env.js';
+import {targetWithGoodPeer, waitFor, type TestNode} from '../helpers/net-env.js';
 
 let target: TestNode;
 let good: TestNode;
+let env: Awaited<ReturnType<typeof targetWithGoodPeer>>;
 const bans: string[] = [];
 
 beforeAll(async () => {
-	target = await startNode({label: 'target', pool: {timeouts: {handshakeMs: 800}}});
+	env = await targetWithGoodPeer({pool: {timeouts: {handshakeMs: 800}}, blocks: 3});
+	({target, good} = env);
 	target.pool.on('ban', address => bans.push(address));
-	await target.miner.generate(3);
-	good = await startNode({label: 'good', peers: [target.address]});
-	await waitFor(() => good.chain.height === 3, 'the good peer syncs');
 });
 afterAll(async () => {
-	await good.close();
-	await target.close();
+	await env.close();
 });
 
-/** After each hostile act, the good peer still gets new blocks from the target. */
-async function goodPeerStillServed(): Promise<void> {
-	await target.miner.generate(1);
-	await waitFor(() => good.chain.tip.hashHex === target.chain.tip.hashHex, 'the good peer follows');
-	expect(target.pool.connectedPeers.some(p => p.port !== 0 && !p.outbound)).toBe(true);
-}
+const goodPeerStillServed = () => env.goodPeerStillServed();
 
 async function hostile(): Promise<RawPeer> {
 	return RawPeer.connect(target.pool.port, quickNet);
