@@ -8,7 +8,7 @@ import type {FullNode} from '../node/node.js';
 import type {CloneResult, SyncStatus} from '../node/net/pool.js';
 import type {Block} from '../node/primitives/block.js';
 import type {Transaction} from '../node/primitives/tx.js';
-import {p2pkhHash, parseBpm} from '../node/primitives/script.js';
+import {p2pkhHash} from '../node/primitives/script.js';
 import {formatAmount, parseAmount, parseFeeRate} from '../node/wallet/amount.js';
 import type {PreparedTx} from '../node/wallet/wallet.js';
 import type {AddressEvent} from '../node/chain/chain.js';
@@ -235,10 +235,5 @@ export class Actions {
 		}
 		if (checkAddress(q, this.version) === null) return this.address(q);
 		return fail(`"${q}" is not a height, block hash, txid or address of this network`);
-	}
-
-	/** Describes a BPM output, for the explorer. */
-	static bpmOf(script: Uint8Array): number | null {
-		return parseBpm(script);
 	}
 }

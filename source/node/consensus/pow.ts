@@ -95,3 +95,9 @@ export function nextWorkRequired(lastBits: number, lastTime: number, firstTime: 
 	if (target > params.powLimit) target = params.powLimit;
 	return encodeCompact(target);
 }
+
+/** Difficulty as the screen and RPC show it: the pow limit's target over this one (1 = easiest). */
+export function difficulty(bits: number, powLimit: bigint): number {
+	const {target} = decodeCompact(bits);
+	return target > 0n ? Number((powLimit * 1000n) / target) / 1000 : 0;
+}

@@ -31,12 +31,3 @@ export function decodeAddress(address: string, version: number): Uint8Array {
 	}
 	return payload.slice(1);
 }
-
-export function isValidAddress(address: string, version: number): boolean {
-	try {
-		decodeAddress(address, version);
-		return true;
-	} catch {
-		return false;
-	}
-}

@@ -87,6 +87,19 @@ interface Orphan {
 	readonly parents: readonly string[];
 }
 
+/** Every entry reachable from `start` by following `next` (parents or children), once each. */
+function reach(start: Iterable<MempoolEntry>, next: (e: MempoolEntry) => Iterable<MempoolEntry>): Set<MempoolEntry> {
+	const out = new Set<MempoolEntry>();
+	const stack = [...start];
+	while (stack.length > 0) {
+		const e = stack.pop()!;
+		if (out.has(e)) continue;
+		out.add(e);
+		stack.push(...next(e));
+	}
+	return out;
+}
+
 export class Mempool extends EventEmitter<MempoolEvents> {
 	readonly chain: Chain;
 	private readonly verifier: SigVerifier;
@@ -176,29 +189,13 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 		return this.chain.getCoin(prevout);
 	}
 
-	/** The entry with all its in-pool ancestors (for the miner's ancestor fee rate). */
+	/** The entry's in-pool ancestors (for the miner's ancestor fee rate and package limits). */
 	ancestors(entry: MempoolEntry): Set<MempoolEntry> {
-		const out = new Set<MempoolEntry>();
-		const stack = [...entry.parents];
-		while (stack.length > 0) {
-			const e = stack.pop()!;
-			if (out.has(e)) continue;
-			out.add(e);
-			stack.push(...e.parents);
-		}
-		return out;
+		return reach(entry.parents, e => e.parents);
 	}
 
 	descendants(entry: MempoolEntry): Set<MempoolEntry> {
-		const out = new Set<MempoolEntry>();
-		const stack = [...entry.children];
-		while (stack.length > 0) {
-			const e = stack.pop()!;
-			if (out.has(e)) continue;
-			out.add(e);
-			stack.push(...e.children);
-		}
-		return out;
+		return reach(entry.children, e => e.children);
 	}
 
 	// ---------------------------------------------------------------- adding
@@ -265,11 +262,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 		}
 
 		// Chains of unconfirmed transactions stay short, so every walk over them stays cheap.
-		const ancestors = new Set<MempoolEntry>();
-		for (const parent of parents) {
-			ancestors.add(parent);
-			for (const a of this.ancestors(parent)) ancestors.add(a);
-		}
+		const ancestors = reach(parents, e => e.parents);
 		let packageSize = tx.getSize();
 		for (const a of ancestors) packageSize += a.size;
 		if (ancestors.size + 1 > MAX_PACKAGE_COUNT || packageSize > MAX_PACKAGE_SIZE) {

@@ -7,7 +7,7 @@ import {EventEmitter} from 'node:events';
 import {performance} from 'node:perf_hooks';
 import {Worker} from 'node:worker_threads';
 import type {Chain} from '../chain/chain.js';
-import {blockWork, checkProofOfWork, decodeCompact, targetFromBits} from '../consensus/pow.js';
+import {blockWork, checkProofOfWork, difficulty, targetFromBits} from '../consensus/pow.js';
 import type {Mempool} from '../mempool/mempool.js';
 import type {Block} from '../primitives/block.js';
 import {compiledUrl} from '../util/compiled.js';
@@ -208,7 +208,6 @@ export class Miner extends EventEmitter<MinerEvents> {
 		const span = first ? Math.max(nowMs - first[0], 1000) : RATE_WINDOW_MS;
 		const rate = this.running ? (this.samples.reduce((sum, [, h]) => sum + h, 0) * 1000) / span : 0;
 		const bits = this.job?.template.bits ?? this.chain.requiredBits(this.chain.tip);
-		const target = decodeCompact(bits).target;
 		return {
 			running: this.running,
 			threads: this.threadCount,
@@ -217,7 +216,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 			rate,
 			height: this.job?.template.height ?? this.chain.height + 1,
 			bits,
-			difficulty: target > 0n ? Number((this.chain.network.powLimit * 1000n) / target) / 1000 : 0,
+			difficulty: difficulty(bits, this.chain.network.powLimit),
 			blocksFound: this.found,
 			expectedSeconds: rate > 0 ? Number(blockWork(bits)) / rate : Infinity,
 		};

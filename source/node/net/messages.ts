@@ -22,7 +22,6 @@ export const LIMITS = {
 } as const;
 
 export const InvType = {TX: 1, BLOCK: 2} as const;
-export type InvKind = (typeof InvType)[keyof typeof InvType];
 
 export interface InvItem {
 	readonly type: number;

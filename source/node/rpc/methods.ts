@@ -6,11 +6,11 @@ import {VerifyError} from '../errors.js';
 import type {FullNode} from '../node.js';
 import {decodeAddress, encodeAddress} from '../crypto/address.js';
 import {fromHex, hashToHex, hexToHash, toHex} from '../encoding/hex.js';
-import {Transaction} from '../primitives/tx.js';
+import {OutPoint, Transaction} from '../primitives/tx.js';
 import type {Block} from '../primitives/block.js';
 import type {ChainEntry} from '../chain/entry.js';
 import {p2pkhHash, p2pkhScript, nullData, parseBpm} from '../primitives/script.js';
-import {blockWork, decodeCompact} from '../consensus/pow.js';
+import {blockWork, difficulty as difficultyOf} from '../consensus/pow.js';
 import {utxoSetInfo} from '../chain/utxo-stats.js';
 import {AmountError, parseAmount} from '../wallet/amount.js';
 import {WalletError, WalletLockedError} from '../wallet/keystore.js';
@@ -129,7 +129,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 	const net = chain.network;
 	const version = net.addressVersion;
 	const address = (h: Uint8Array) => encodeAddress(h, version);
-	const difficulty = (bits: number) => Number((net.powLimit * 1000n) / decodeCompact(bits).target) / 1000;
+	const difficulty = (bits: number) => difficultyOf(bits, net.powLimit);
 	const entryOf = (h: string): ChainEntry => {
 		const entry = chain.getEntry(h);
 		if (!entry) throw new RpcError(E.INVALID_ADDRESS_OR_KEY, 'Block not found');
@@ -232,7 +232,6 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			const txid = hash(params, 0, 'txid');
 			const n = int(params, 1, 'n');
 			const includeMempool = bool(params, 2, true);
-			const {OutPoint} = await import('../primitives/tx.js');
 			const prevout = new OutPoint(hexToHash(txid), n);
 			const coin = includeMempool ? await mempool.getCoin(prevout) : await chain.getCoin(prevout);
 			if (!coin) return null;
