@@ -190,7 +190,10 @@ describe('rolling', () => {
 		// At ~16.8 M hashes a block, four jobs of 20,000 nonces almost surely share a height; a
 		// lucky block would show as a new height, never as a repeated extra nonce.
 		expect(new Set(seen.map(j => `${j.height}:${j.extraNonce}`)).size).toBe(4);
-		expect(miner.getStatus().hashes).toBeGreaterThanOrEqual(60_000);
+		// Three whole jobs of 20,000 nonces were scanned, unless a lucky block cut one short (~0.4%).
+		const status = miner.getStatus();
+		if (status.blocksFound === 0 && new Set(seen.map(j => j.height)).size === 1) expect(status.hashes).toBeGreaterThanOrEqual(60_000);
+		else expect(status.hashes).toBeGreaterThan(0);
 		expect(() => new Miner({chain, rollEvery: 0})).toThrow(/rollEvery/);
 	});
 });
