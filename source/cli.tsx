@@ -13,6 +13,7 @@ import {formatAmount} from './node/wallet/amount.js';
 import {NETWORKS, networkByName} from './node/consensus/networks.js';
 import {DatadirError} from './node/errors.js';
 import {defaultDatadir} from './node/util/datadir.js';
+import {chooseKernel, type KernelChoice, type KernelName} from './node/mining/kernels.js';
 
 const cli = meow(
 	`
@@ -28,6 +29,7 @@ const cli = meow(
 	  --reindex            rebuild the chain state from the stored blocks
 	  --wallet FILE        keystore file (default: <datadir>/wallet.json); one file can serve several nodes
 	  --threads N          mining threads (default 1)
+	  --kernel K           mining kernel: auto (default: simd where WebAssembly SIMD runs), simd or js
 	  --maxmempool MB      mempool size limit in megabytes (default 50)
 	  --mine               start mining (to --address, else the wallet's first address)
 	  --address ADDR       address the miner pays
@@ -56,6 +58,7 @@ const cli = meow(
 			reindex: {type: 'boolean', default: false},
 			wallet: {type: 'string'},
 			threads: {type: 'number', default: 1},
+			kernel: {type: 'string', default: 'auto'},
 			maxmempool: {type: 'number', default: 50},
 			mine: {type: 'boolean', default: false},
 			address: {type: 'string'},
@@ -85,6 +88,12 @@ for (const peer of cli.flags.peer ?? []) {
 const datadir = cli.flags.datadir ?? defaultDatadir(networkByName(network.name).name, port);
 const {threads, maxmempool} = cli.flags;
 if (!Number.isInteger(threads) || threads < 1 || threads > 64) fail('--threads must be a whole number from 1 to 64');
+let kernel: KernelName;
+try {
+	kernel = chooseKernel(cli.flags.kernel as KernelChoice);
+} catch (error) {
+	fail(`--kernel: ${(error as Error).message}`);
+}
 if (!Number.isInteger(maxmempool) || maxmempool < 1 || maxmempool > 100_000) fail('--maxmempool must be a whole number of megabytes from 1 to 100000');
 const rpcPort = cli.flags.rpcPort ?? port + 1000;
 if (!Number.isInteger(rpcPort) || rpcPort < 1 || rpcPort > 65535) {
@@ -136,6 +145,7 @@ try {
 		network,
 		datadir,
 		threads,
+		kernel,
 		port,
 		peers: cli.flags.peer ?? [],
 		maxMempool: maxmempool * 1_000_000,
@@ -215,7 +225,7 @@ if (rpc) {
 note(`listening on port ${node.pool?.port ?? port}`);
 if (cli.flags.mine) {
 	await node.startMining();
-	note(`mining with ${threads} thread(s)`);
+	note(`mining with ${threads} thread(s), kernel ${kernel}`);
 }
 
 

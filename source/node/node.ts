@@ -11,6 +11,7 @@ import {decodeAddress} from './crypto/address.js';
 import {Mempool} from './mempool/mempool.js';
 import {Pool} from './net/pool.js';
 import {Miner} from './mining/miner.js';
+import type {KernelChoice} from './mining/kernels.js';
 import {p2pkhScript} from './primitives/script.js';
 import {CachingVerifier} from './verify/verifier.js';
 import {WorkerVerifier} from './verify/worker-verifier.js';
@@ -24,6 +25,8 @@ export interface NodeOptions {
 	readonly walletPath?: string;
 	/** Mining threads (default 1). */
 	readonly threads?: number;
+	/** Mining kernel (default auto: WebAssembly SIMD where the runtime has it). */
+	readonly kernel?: KernelChoice;
 	/** Signature-check threads (default 2). */
 	readonly verifyThreads?: number;
 	/** Address the miner pays; default the wallet's first (created as "mining" if none). */
@@ -75,7 +78,7 @@ export class FullNode extends EventEmitter<{log: [line: string]}> {
 			const mempool = new Mempool({chain, verifier, ...(options.maxMempool ? {maxSize: options.maxMempool} : {}), ...(options.now ? {now: options.now} : {})});
 			const keystore = await Keystore.open(options.walletPath ?? join(datadir, 'wallet.json'), network.name);
 			const wallet = new Wallet(keystore, chain, mempool);
-			const miner = new Miner({chain, mempool, threads: options.threads ?? 1, ...(options.now ? {now: options.now} : {})});
+			const miner = new Miner({chain, mempool, threads: options.threads ?? 1, kernel: options.kernel ?? 'auto', ...(options.now ? {now: options.now} : {})});
 			const pool =
 				options.port === undefined
 					? null

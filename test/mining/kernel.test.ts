@@ -67,9 +67,9 @@ describe('the hand-written SHA-256 kernel', () => {
 });
 
 describe('the mining worker', () => {
-	it('stops within one chunk when the job id changes, then takes the next job', async () => {
+	it.each(['simd', 'js'])('stops within one chunk when the job id changes, then takes the next job (%s kernel)', async kernel => {
 		const control = new Int32Array(new SharedArrayBuffer(4));
-		const worker = new Worker(compiledUrl('node/mining/worker.js'), {workerData: {control: control.buffer}});
+		const worker = new Worker(compiledUrl('node/mining/worker.js'), {workerData: {control: control.buffer, kernel}});
 		const header = new Uint8Array(randomBytes(80));
 		const messages: WorkerMessage[] = [];
 		let afterAbort = -1;

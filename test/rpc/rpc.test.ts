@@ -93,7 +93,7 @@ describe('the RPC server', () => {
 		expect(readings.map(r => r.bpm)).toContain(64);
 		expect((await call('recordbpm', [first!.address, 400])).json().error.code).toBe(-4);
 		const info = (await call('getmininginfo')).json().result;
-		expect(info).toMatchObject({blocks: node.chain.height, generate: false, kernel: 'js'});
+		expect(info).toMatchObject({blocks: node.chain.height, generate: false, kernel: 'simd'});
 		const a = (await call('gettxoutsetinfo')).json().result;
 		const b = (await call('gettxoutsetinfo')).json().result;
 		expect(a.hash_serialized_3).toBe(b.hash_serialized_3);

@@ -13,7 +13,7 @@ import type {Block} from '../primitives/block.js';
 import {compiledUrl} from '../util/compiled.js';
 import {VerifyError} from '../errors.js';
 import {equalBytes} from '../encoding/hex.js';
-import {HeaderScanner} from './sha256-kernel.js';
+import {chooseKernel, createScanner, type KernelChoice, type KernelName} from './kernels.js';
 import {assembleBlock, createTemplate, withNonce, type BlockTemplate} from './template.js';
 import type {MineJob, WorkerMessage} from './worker.js';
 
@@ -39,6 +39,8 @@ export interface MinerOptions {
 	 * values keep block times fresh on slow machines: 2^32 takes ~45 min at 1.5 M hashes/s.
 	 */
 	readonly rollEvery?: number;
+	/** Hashing kernel (default auto: WebAssembly SIMD where the runtime has it, else JavaScript). */
+	readonly kernel?: KernelChoice;
 }
 
 export interface MinerJobInfo {
@@ -52,7 +54,7 @@ export interface MinerJobInfo {
 export interface MinerStatus {
 	readonly running: boolean;
 	readonly threads: number;
-	readonly kernel: 'js';
+	readonly kernel: KernelName;
 	/** Hashes since the miner was created. */
 	readonly hashes: number;
 	/** Hashes per second over the last few seconds. */
@@ -95,6 +97,8 @@ export class Miner extends EventEmitter<MinerEvents> {
 	private readonly statusMs: number;
 	private readonly pace: boolean;
 	private readonly rollEvery: number;
+	/** The kernel every worker (and generate) hashes with. */
+	readonly kernel: KernelName;
 
 	private workers: Worker[] = [];
 	/** Int32 [0]: id of the job workers should be scanning; anything else makes them stop. */
@@ -125,6 +129,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 		this.statusMs = options.statusMs ?? 1000;
 		this.pace = options.pace ?? this.chain.network.noRetarget;
 		this.rollEvery = options.rollEvery ?? NONCE_SPACE;
+		this.kernel = chooseKernel(options.kernel);
 		if (!Number.isInteger(this.rollEvery) || this.rollEvery < 1 || this.rollEvery > NONCE_SPACE) throw new RangeError('rollEvery must be 1 to 2^32 nonces');
 		this.chain.on('tip', () => {
 			if (!this.running) return;
@@ -211,7 +216,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 		return {
 			running: this.running,
 			threads: this.threadCount,
-			kernel: 'js',
+			kernel: this.kernel,
 			hashes: this.totalHashes,
 			rate,
 			height: this.job?.template.height ?? this.chain.height + 1,
@@ -225,7 +230,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 	private spawn(): void {
 		const url = compiledUrl('node/mining/worker.js');
 		while (this.workers.length < this.threadCount) {
-			const worker = new Worker(url, {workerData: {control: this.control.buffer}});
+			const worker = new Worker(url, {workerData: {control: this.control.buffer, kernel: this.kernel}});
 			worker.on('message', (msg: WorkerMessage) => this.onWorkerMessage(msg));
 			worker.on('error', error => this.emit('error', error));
 			worker.unref();
@@ -341,7 +346,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 			let block: Block | null = null;
 			for (let extra = 0; !block && extra < 1000; extra++) {
 				const draft = assembleBlock(this.chain, template, ++this.extraNonce, this.now());
-				const scanner = new HeaderScanner(draft.header.toRaw(), target);
+				const scanner = createScanner(this.kernel, draft.header.toRaw(), target);
 				const nonce = scanner.scan(0, 1_000_000);
 				this.totalHashes += nonce >= 0 ? nonce + 1 : 1_000_000;
 				if (nonce >= 0) block = withNonce(draft, nonce);

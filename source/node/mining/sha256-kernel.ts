@@ -66,14 +66,27 @@ function bswap(x: number): number {
 	return (x >>> 24) | ((x >>> 8) & 0xff00) | ((x << 8) & 0xff0000) | (x << 24);
 }
 
+/** The SHA-256 state after the header's first 64 bytes, shared by every nonce of a job. */
+export function midstate(header: Uint8Array): Int32Array {
+	const w = new Int32Array(64);
+	for (let i = 0; i < 16; i++) w[i] = readBE(header, i * 4);
+	const mid = Int32Array.from(IV);
+	compress(mid, w);
+	return mid;
+}
+
+/** The target's most significant 32 bits (saturated), for the quick check before the full one. */
+export function targetTopWord(target: bigint): number {
+	return target >> 224n > 0xffffffffn ? 0xffffffff : Number(target >> 224n);
+}
+
 /**
  * Scans nonces for one header. Construct once per job (the midstate is computed here), then call
  * `scan` for successive chunks. The header's nonce field is ignored.
  */
 export class HeaderScanner {
-	private readonly mid = new Int32Array(8);
+	private readonly mid: Int32Array;
 	private readonly tail: Int32Array;
-	private readonly w = new Int32Array(64);
 	/** Message schedules of the two compressions per nonce; their constant words are set once. */
 	private readonly w1 = new Int32Array(64);
 	private readonly w2 = new Int32Array(64);
@@ -87,10 +100,7 @@ export class HeaderScanner {
 		readonly target: bigint,
 	) {
 		if (header.length !== 80) throw new RangeError('header must be 80 bytes');
-		const w = this.w;
-		for (let i = 0; i < 16; i++) w[i] = readBE(header, i * 4);
-		this.mid.set(IV);
-		compress(this.mid, w);
+		this.mid = midstate(header);
 		this.tail = Int32Array.of(readBE(header, 64), readBE(header, 68), readBE(header, 72));
 		// Second block of the header: bytes 64-79 (nonce in word 3), then padding for 80 bytes.
 		this.w1.set(this.tail);
@@ -99,7 +109,7 @@ export class HeaderScanner {
 		// The second SHA-256 hashes a 32-byte digest (words 0-7), then padding.
 		this.w2[8] = 0x80000000 | 0;
 		this.w2[15] = 256;
-		this.targetTop = target >> 224n > 0xffffffffn ? 0xffffffff : Number(target >> 224n);
+		this.targetTop = targetTopWord(target);
 	}
 
 	/** sha256d of the header with this nonce, as 32 bytes in internal order (what sha256d returns). */

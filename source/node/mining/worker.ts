@@ -1,10 +1,11 @@
 /**
- * Mining worker thread: scans a nonce range of one header in chunks. A shared Int32 holds the
+ * Mining worker thread: scans a nonce range of one header in chunks with the miner's kernel (one
+ * instance of it per thread). A shared Int32 holds the
  * current job id, so the miner can abort a scan at the next chunk boundary without a message
  * (this thread's event loop is busy hashing and would not see one).
  */
 import {parentPort, workerData} from 'node:worker_threads';
-import {HeaderScanner} from './sha256-kernel.js';
+import {createScanner, type KernelName} from './kernels.js';
 
 export interface MineJob {
 	readonly id: number;
@@ -21,9 +22,10 @@ export type WorkerMessage =
 	| {readonly type: 'done'; readonly id: number; readonly hashes: number};
 
 const current = new Int32Array(workerData.control as SharedArrayBuffer);
+const kernel = workerData.kernel as KernelName;
 
 parentPort!.on('message', (job: MineJob) => {
-	const scanner = new HeaderScanner(job.header, BigInt(`0x${job.target}`));
+	const scanner = createScanner(kernel, job.header, BigInt(`0x${job.target}`));
 	let done = 0;
 	while (done < job.count) {
 		if (Atomics.load(current, 0) !== job.id) return; // superseded: stop quietly
