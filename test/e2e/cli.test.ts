@@ -53,6 +53,7 @@ describe('the chain-tui binary', () => {
 		const a = new Proc(['--network', 'regtest', '--port', String(p1), '--datadir', join(home, 'a'), '--mine']);
 		const b = new Proc(['--network', 'regtest', '--port', String(p2), '--datadir', join(home, 'b'), '--peer', `127.0.0.1:${p1}`]);
 		try {
+			await a.waitFor(/mining with 1 thread\(s\), kernel simd/);
 			const [, hash] = await a.waitFor(/mined block ([0-9a-f]{16})/);
 			await b.waitFor(new RegExp(`block 1 ${hash}`));
 			await b.waitFor(/peer 127\.0\.0\.1:\d+ connected \(outbound/);
@@ -61,6 +62,22 @@ describe('the chain-tui binary', () => {
 			expect(await a.stop('SIGINT')).toBe(0);
 			expect(await b.stop()).toBe(0);
 		}
+	});
+
+	it('--kernel js mines with the JavaScript fallback and says so through RPC; a bad kernel is refused', async () => {
+		const [port, rpcPort] = [await freePort(), await freePort()];
+		const proc = new Proc(['--network', 'regtest', '--headless', '--port', String(port), '--rpc-port', String(rpcPort), '--datadir', join(home, 'kjs'), '--mine', '--kernel', 'js']);
+		try {
+			await proc.waitFor(/mining with 1 thread\(s\), kernel js/);
+			await proc.waitFor(/mined block [0-9a-f]{16}/);
+			const info = await cli(['--network', 'regtest', '--rpc-port', String(rpcPort), '--datadir', join(home, 'kjs'), 'rpc', 'getmininginfo']);
+			expect(JSON.parse(info.stdout)).toMatchObject({generate: true, kernel: 'js'});
+		} finally {
+			expect(await proc.stop()).toBe(0);
+		}
+		const bad = await cli(['--network', 'regtest', '--kernel', 'avx512']);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toMatch(/--kernel: unknown mining kernel "avx512": use auto, simd, js/);
 	});
 
 	it('a port already in use is said plainly', async () => {

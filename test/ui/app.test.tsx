@@ -28,11 +28,11 @@ describe('navigation', () => {
 		await app.press('6');
 		await app.until(f => f.includes('no addresses yet'), 'the wallet pane');
 		await app.press(KEY.shiftTab);
-		await app.until(f => f.includes('kernel js'), 'the miner pane');
+		await app.until(f => f.includes('kernel simd'), 'the miner pane');
 		await app.press('?');
 		await app.until(f => f.includes('Keys') && f.includes('mining on/off'), 'the help');
 		await app.press(KEY.esc);
-		await app.until(f => !f.includes('mining on/off') && f.includes('kernel js'), 'help closed');
+		await app.until(f => !f.includes('mining on/off') && f.includes('kernel simd'), 'help closed');
 	});
 
 	it('g mines a block; Enter drills block -> transaction -> address; Esc comes back', async () => {

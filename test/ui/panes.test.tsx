@@ -31,7 +31,7 @@ describe('panes at 100 columns', () => {
 		expect(out).toContain('height 1234');
 		expect(out).toContain('1234/1500');
 		expect(out).toContain('peers 1 in 1 out');
-		expect(out).toContain('mining 1.47 MH/s');
+		expect(out).toContain('mining 6.78 MH/s');
 		expect(out).toMatchSnapshot();
 	});
 
