@@ -82,6 +82,9 @@ describe('the SIMD kernel', () => {
 		const header = new Uint8Array(randomBytes(80));
 		expect(new SimdScanner(header, 0n).scan(5, 4000)).toBe(-1);
 		expect(new SimdScanner(header, ALL).scan(77, 10)).toBe(77);
+		// The whole nonce space in one call (the module's counts are 32-bit: 2^32 must not read as 0).
+		const half = (1n << 256n) >> 1n;
+		expect(new SimdScanner(header, half).scan(0xfffffff0, 2 ** 32)).toBe(new HeaderScanner(header, half).scan(0xfffffff0, 2 ** 32));
 	});
 
 	it('wraps around at 2^32, inside one pass of four lanes too', () => {

@@ -34,6 +34,9 @@ function kernel(): KernelExports {
 	return instance;
 }
 
+/** Nonces per call into the module: its counts are u32 and its return value reads back as i32. */
+const MAX_PASS = 2 ** 30;
+
 function readBE(bytes: Uint8Array, at: number): number {
 	return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
@@ -72,8 +75,7 @@ export class SimdScanner {
 		const k = this.load();
 		let done = 0;
 		while (done < count) {
-			const start = (from + done) >>> 0;
-			done += k.scan(start, count - done);
+			done += k.scan((from + done) >>> 0, Math.min(count - done, MAX_PASS));
 			for (let i = 0, n = k.candidateCount(); i < n; i++) {
 				const nonce = k.candidate(i) >>> 0;
 				if (this.meetsTarget(nonce)) return nonce;
@@ -88,7 +90,7 @@ export class SimdScanner {
 		const out: number[] = [];
 		let done = 0;
 		while (done < count) {
-			done += k.scan((from + done) >>> 0, count - done);
+			done += k.scan((from + done) >>> 0, Math.min(count - done, MAX_PASS));
 			for (let i = 0, n = k.candidateCount(); i < n; i++) out.push(k.candidate(i) >>> 0);
 		}
 		return out;
