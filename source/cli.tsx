@@ -183,6 +183,10 @@ const addresses = await node.wallet.addresses();
 const balance = addresses.reduce((sum, a) => sum + a.confirmed, 0n);
 note(`chain-tui ${cli.pkg.version ?? ''} ${network.name}: datadir ${datadir}`);
 note(`height ${node.chain.height}, tip ${tip.hashHex}, ${new Date(tip.time * 1000).toISOString()}`);
+const resumed = node.chain.resumed;
+if (resumed) {
+	note(`resumed after an interruption: ${resumed.disconnected} block(s) disconnected, ${resumed.connected} connected, height ${resumed.from.height} -> ${resumed.to.height}`);
+}
 note(`wallet ${node.wallet.keystore.path}: ${addresses.length} addresses, ${formatAmount(balance)} confirmed`);
 // Signals and crashes are handled from here on, before anything else starts.
 const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';

@@ -79,6 +79,12 @@ describe('persistence', () => {
 		const chain = await env.reopen({verifier: inlineVerifier});
 		expect(chain.tip.hashHex).toBe(b3.hashHex());
 		expect(await snapshot(chain)).toEqual(await snapshot(reference.chain));
+		// It says what it carried on (the app logs this): B2 and B3 connected, from B1.
+		expect(chain.resumed).toMatchObject({disconnected: 0, connected: 2});
+		expect(chain.resumed?.from.hashHex).toBe(b[0]!.hashHex());
+		expect(chain.resumed?.to.hashHex).toBe(b3.hashHex());
+		// Reopened again, there is nothing left to carry on.
+		expect((await env.reopen()).resumed).toBeNull();
 	});
 
 	it('--reindex rebuilds the same tip, UTXO set and address index from the stored blocks', async () => {

@@ -61,6 +61,14 @@ export interface ReorgInfo {
 	readonly fork: ChainEntry;
 }
 
+/** Blocks disconnected and connected at start to carry on work a crash cut short. */
+export interface ResumeInfo {
+	readonly from: ChainEntry;
+	readonly to: ChainEntry;
+	readonly disconnected: number;
+	readonly connected: number;
+}
+
 export type TipStatus = 'active' | 'valid-fork' | 'valid-headers' | 'headers-only' | 'invalid';
 
 export interface ChainTip {
@@ -135,6 +143,11 @@ export class Chain extends EventEmitter<ChainEvents> {
 	private readonly orphansByPrev = new Map<string, Set<string>>();
 	private orphanBytes = 0;
 	private nextSequence = 1;
+	/**
+	 * What loading had to finish (a reorganisation or stored blocks a crash left unconnected), or
+	 * null when the stored tip was already the best: the app logs it.
+	 */
+	private resumedAtLoad: ResumeInfo | null = null;
 
 	private constructor(
 		private readonly db: ChainDB,
@@ -164,6 +177,11 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	async close(): Promise<void> {
 		await this.lock.run(() => this.db.close());
+	}
+
+	/** What opening had to carry on after a crash, if anything. */
+	get resumed(): ResumeInfo | null {
+		return this.resumedAtLoad;
 	}
 
 	/**
@@ -236,7 +254,18 @@ export class Chain extends EventEmitter<ChainEvents> {
 		for (let e: ChainEntry | null = tip ?? null; e; e = e.prev) preferred.add(e);
 		for (const entry of entries) this.linkChainData(entry, preferred);
 		// Carries on a reorganisation cut short by a crash, or rebuilds after a reindex.
-		await this.activateBestChain();
+		const from = this.tip;
+		let connected = 0;
+		let disconnected = 0;
+		const onConnect = () => connected++;
+		const onDisconnect = () => disconnected++;
+		this.on('connect', onConnect).on('disconnect', onDisconnect);
+		try {
+			await this.activateBestChain();
+		} finally {
+			this.off('connect', onConnect).off('disconnect', onDisconnect);
+		}
+		if (!reindexing && (connected > 0 || disconnected > 0)) this.resumedAtLoad = {from, to: this.tip, disconnected, connected};
 		if (reindexing) await this.db.write([{type: 'del', key: layout.X}]);
 	}
 
