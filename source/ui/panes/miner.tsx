@@ -5,6 +5,8 @@ import {Sparkline} from '../components/sparkline.js';
 import {duration, hashRate} from '../format.js';
 import {useColor} from '../theme.js';
 
+const KERNEL_NAMES: Record<string, string> = {simd: 'WebAssembly, 4 lanes', js: 'JavaScript loop'};
+
 export interface MinerProps {
 	readonly miner: MinerView;
 	readonly width: number;
@@ -17,8 +19,12 @@ export function MinerPane({miner: m, width, regtest}: MinerProps) {
 	return (
 		<>
 			<Text wrap="truncate-end">
-				{m.running ? <Text color={color('yellow')}>mining</Text> : <Text dimColor>stopped</Text>} · {m.threads} thread{m.threads > 1 ? 's' : ''} · kernel {m.kernel} ·{' '}
-				<Text bold>{hashRate(m.rate)}</Text>
+				{/* The rate first: narrow panes cut the end of this line. */}
+				{m.running ? <Text color={color('yellow')}>mining</Text> : <Text dimColor>stopped</Text>} · <Text bold>{hashRate(m.rate)}</Text> · {m.threads} thread
+				{m.threads > 1 ? 's' : ''}
+			</Text>
+			<Text wrap="truncate-end">
+				kernel {m.kernel} <Text dimColor>({KERNEL_NAMES[m.kernel] ?? m.kernel})</Text>
 			</Text>
 			<Sparkline values={m.history} width={Math.max(10, Math.min(60, width - 4))} />
 			<Text wrap="truncate-end">
