@@ -11,12 +11,7 @@ import {SimdScanner, simdSupported} from '../../source/node/mining/simd-kernel.j
 import {chooseKernel, createScanner} from '../../source/node/mining/kernels.js';
 import {HeaderScanner} from '../../source/node/mining/sha256-kernel.js';
 import {SHA256D_SIMD_WASM} from '../../source/node/mining/sha256d-simd-module.js';
-
-function withNonce(header: Uint8Array, nonce: number): Uint8Array {
-	const h = header.slice();
-	new DataView(h.buffer).setUint32(76, nonce >>> 0, true);
-	return h;
-}
+import {plainScan, withNonce} from '../helpers/nonce-scan.js';
 
 /** The hash's top word, read as a little-endian 256-bit number: its last four bytes. */
 function topWord(hash: Uint8Array): number {
@@ -25,12 +20,7 @@ function topWord(hash: Uint8Array): number {
 
 /** Every nonce in [from, from + count) whose hash's top word, by @noble/hashes, is at most `top`. */
 function plainCandidates(header: Uint8Array, top: number, from: number, count: number): number[] {
-	const out: number[] = [];
-	for (let i = 0; i < count; i++) {
-		const nonce = (from + i) >>> 0;
-		if (topWord(sha256d(withNonce(header, nonce))) <= top) out.push(nonce);
-	}
-	return out;
+	return plainScan(header, from, count, hash => topWord(hash) <= top);
 }
 
 /** A target whose top word is `top` and whose other words are random. */
