@@ -235,10 +235,10 @@ if (cli.flags.mine) {
 
 
 if (store) {
-	const {render} = await import('ink');
-	const {App} = await import('./app.js');
-	const {ThemeProvider} = await import('./ui/theme.js');
-	const {Actions} = await import('./store/actions.js');
+	// React's production build unless told otherwise: the development build takes several times
+	// the CPU per redraw, which a node validating hundreds of transactions a second cannot spare.
+	process.env.NODE_ENV ??= 'production';
+	const {showScreen} = await import('./screen.js');
 	process.stdout.write(ALT_SCREEN_ON);
 	let restored = false;
 	restoreTerminal = () => {
@@ -250,11 +250,5 @@ if (store) {
 	// The terminal went away (window closed, tmux killed): stop, rather than spin on a dead TTY.
 	process.stdin.on('end', () => void shutdown('terminal closed'));
 	process.stdin.on('error', () => void shutdown('terminal closed'));
-	const actions = new Actions(node, store);
-	const instance = render(
-		<ThemeProvider theme={{color: !process.env.NO_COLOR}}>
-			<App store={store} actions={actions} addressVersion={network.addressVersion} maxMoney={network.maxMoney} onQuit={() => void shutdown('quit')} />
-		</ThemeProvider>,
-		{exitOnCtrlC: false, patchConsole: false},
-	);
+	const instance = showScreen({node, store, onQuit: () => void shutdown('quit')});
 }

@@ -6,6 +6,7 @@ import {appendFileSync, mkdirSync, renameSync, statSync} from 'node:fs';
 import {dirname} from 'node:path';
 import type {FullNode} from './node.js';
 import {formatAmount} from './wallet/amount.js';
+import type {RemoveReason} from './mempool/mempool.js';
 
 const ROTATE_BYTES = 10_000_000;
 
@@ -40,6 +41,13 @@ export class DebugLog {
 	}
 }
 
+const REMOVED: Record<Exclude<RemoveReason, 'block'>, string> = {
+	'size-limit': 'evicted, the mempool is full (lowest fee rate first)',
+	expiry: 'expired (72 h in the mempool)',
+	conflict: 'a block spent the same coins',
+	reorg: 'no longer valid after a reorganisation',
+};
+
 /** One event: a type, a human-readable line, and its fields (for --json-log). */
 export type LogSink = (text: string, event: {readonly type: string} & Readonly<Record<string, unknown>>) => void;
 
@@ -63,6 +71,11 @@ export function logNodeEvents(node: FullNode, log: LogSink): void {
 	node.mempool.on('tx', entry =>
 		log(`tx ${short(entry.txid)} accepted: ${entry.size} bytes, fee ${formatAmount(entry.fee)} (${entry.feeRate.toFixed(1)}/byte)`, {type: 'tx', txid: entry.txid, size: entry.size, fee: formatAmount(entry.fee), feeRate: entry.feeRate}),
 	);
+	// A block's transactions leave the pool with it (its line says so); other removals are news.
+	node.mempool.on('remove', (entry, reason) => {
+		if (reason === 'block') return;
+		log(`tx ${short(entry.txid)} removed: ${REMOVED[reason]}`, {type: 'tx-removed', txid: entry.txid, reason});
+	});
 	node.miner.on('block', block => log(`mined block ${short(block.hashHex())}`, {type: 'mined', hash: block.hashHex()}));
 	const pool = node.pool;
 	if (!pool) return;

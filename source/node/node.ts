@@ -17,6 +17,7 @@ import {CachingVerifier} from './verify/verifier.js';
 import {WorkerVerifier} from './verify/worker-verifier.js';
 import {Keystore} from './wallet/keystore.js';
 import {Wallet} from './wallet/wallet.js';
+import {LoopMonitor} from './util/loop-delay.js';
 
 export interface NodeOptions {
 	readonly network: NetworkParams;
@@ -46,6 +47,9 @@ export interface NodeOptions {
 
 /** Emits 'log' lines (the screen and debug.log take them in later issues). */
 export class FullNode extends EventEmitter<{log: [line: string]}> {
+	/** How late the event loop runs, from the node's start (getloopinfo). */
+	readonly loop = new LoopMonitor();
+
 	private constructor(
 		readonly options: NodeOptions,
 		readonly chain: Chain,
@@ -122,5 +126,6 @@ export class FullNode extends EventEmitter<{log: [line: string]}> {
 		await this.wallet.keystore.close();
 		await this.chain.close();
 		await this.verifier.close();
+		this.loop.close();
 	}
 }

@@ -9,6 +9,8 @@ import {p2pkhHash} from '../node/primitives/script.js';
 import type {BlockRow, LogLine, MempoolView, Snapshot} from './snapshot.js';
 
 const RECENT_BLOCKS = 40;
+/** While transactions stream in, the wallet's balances are read again at most once a second. */
+const WALLET_FROM_MEMPOOL_MS = 1000;
 const LOG_LINES = 200;
 const HISTORY = 60;
 
@@ -27,6 +29,10 @@ export class NodeStore {
 	private readonly listeners = new Set<() => void>();
 	private notifyTimer: NodeJS.Timeout | undefined;
 	private pollTimer: NodeJS.Timeout | undefined;
+	private walletTimer: NodeJS.Timeout | undefined;
+	private walletAgain = false;
+	/** The pool changed since the last notification: its view is rebuilt once, when notifying. */
+	private mempoolDirty = false;
 	private readonly node: FullNode;
 	private readonly now: () => number;
 	private readonly notifyMs: number;
@@ -78,6 +84,7 @@ export class NodeStore {
 		this.closed = true;
 		clearInterval(this.pollTimer);
 		clearTimeout(this.notifyTimer);
+		clearTimeout(this.walletTimer);
 	}
 
 	/** Adds a line to the log pane. */
@@ -88,12 +95,48 @@ export class NodeStore {
 
 	private set(partial: Partial<Snapshot>): void {
 		this.snapshot = {...this.snapshot, ...partial, now: this.now()};
+		this.schedule();
+	}
+
+	/**
+	 * One notification per notifyMs however many events came. The mempool's view (a sort of every
+	 * fee rate) is rebuilt here, once, not per transaction: hundreds a second arrive under load.
+	 */
+	private schedule(): void {
 		if (this.notifyTimer || this.closed) return;
 		this.notifyTimer = setTimeout(() => {
 			this.notifyTimer = undefined;
+			if (this.mempoolDirty) {
+				this.mempoolDirty = false;
+				this.snapshot = {...this.snapshot, mempool: this.mempoolView(), now: this.now()};
+			}
 			for (const listener of this.listeners) listener();
 		}, this.notifyMs);
 		this.notifyTimer.unref();
+	}
+
+	/** Unconfirmed balances: read again now, then at most once a second while transactions stream in. */
+	private walletFromMempool(): void {
+		if (this.walletTimer) {
+			this.walletAgain = true;
+			return;
+		}
+		this.refresh('wallet');
+		const tick = () => {
+			this.walletTimer = undefined;
+			if (!this.walletAgain || this.closed) return;
+			this.walletAgain = false;
+			this.refresh('wallet');
+			this.walletTimer = setTimeout(tick, WALLET_FROM_MEMPOOL_MS);
+			this.walletTimer.unref();
+		};
+		this.walletTimer = setTimeout(tick, WALLET_FROM_MEMPOOL_MS);
+		this.walletTimer.unref();
+	}
+
+	private mempoolChanged(): void {
+		this.mempoolDirty = true;
+		this.schedule();
 	}
 
 	private attach(): void {
@@ -108,10 +151,10 @@ export class NodeStore {
 		chain.on('invalid', () => this.set({tips: this.tipRows()}));
 		chain.on('reorganize', info => this.log(`reorganize: depth ${info.depth}, fork at ${info.fork.height}, new tip ${info.newTip.height}`));
 		mempool.on('tx', () => {
-			this.set({mempool: this.mempoolView()});
-			this.refresh('wallet');
+			this.mempoolChanged();
+			this.walletFromMempool();
 		});
-		mempool.on('remove', () => this.set({mempool: this.mempoolView()}));
+		mempool.on('remove', () => this.mempoolChanged());
 		miner.on('status', status => {
 			const history = [...this.snapshot.miner.history, status.rate].slice(-HISTORY);
 			this.set({miner: {...status, history}});

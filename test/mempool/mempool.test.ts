@@ -1,6 +1,6 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {Mempool, type MempoolEntry, type RemoveReason} from '../../source/node/mempool/mempool.js';
-import {CachingVerifier, inlineVerifier} from '../../source/node/verify/verifier.js';
+import {CachingVerifier, inlineVerifier, type SigVerifier} from '../../source/node/verify/verifier.js';
 import {OutPoint, Transaction, TxIn, TxOut} from '../../source/node/primitives/tx.js';
 import {bpmScript, OP} from '../../source/node/primitives/script.js';
 import type {Block} from '../../source/node/primitives/block.js';
@@ -215,5 +215,42 @@ describe('package limits', () => {
 		}
 		expect(pool.size).toBe(25);
 		await rejects(spend([out(prev, 0)], [new TxOut(prev.outputs[0]!.value - 10_000n, alice.script)]), 'too-long-mempool-chain');
+	});
+});
+
+describe('signature checks under load', () => {
+	/** A verifier slow enough to show how many checks run at once. */
+	function slowVerifier() {
+		const stats = {calls: 0, active: 0, most: 0};
+		const inner: SigVerifier = {
+			async verify(checks) {
+				stats.calls++;
+				stats.most = Math.max(stats.most, ++stats.active);
+				await new Promise(resolve => setTimeout(resolve, 5)); // a worker thread's latency
+				stats.active--;
+				return inlineVerifier.verify(checks);
+			},
+		};
+		return {stats, verifier: new CachingVerifier(inner)};
+	}
+
+	it('start as transactions arrive, in parallel with those ahead under the lock; each signature is checked once', async () => {
+		const {stats, verifier: slow} = slowVerifier();
+		const busy = new Mempool({chain: env.chain, verifier: slow, now: () => clock});
+		const txs = [1, 2, 3, 4].map(h => spend([cb(h)], [new TxOut(49n * COIN, alice.script)]));
+		const results = await Promise.all(txs.map(tx => busy.add(tx)));
+		expect(results.map(r => r.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
+		expect(busy.all().map(e => e.txid)).toEqual(txs.map(tx => tx.txid())); // still in arrival order
+		expect(stats.most).toBeGreaterThan(1); // one at a time under the lock, before
+		expect(stats.calls).toBe(4); // validation under the lock found each in the cache
+	});
+
+	it('are not spent on what the rules refuse anyway: a fee too low, a coin the pool already spends', async () => {
+		const {stats, verifier: slow} = slowVerifier();
+		const busy = new Mempool({chain: env.chain, verifier: slow, now: () => clock});
+		await expect(busy.add(spend([cb(1)], [new TxOut(50n * COIN - 10n, alice.script)]))).rejects.toMatchObject({reason: 'min relay fee not met'});
+		await busy.add(spend([cb(2)], [new TxOut(49n * COIN, alice.script)]));
+		await expect(busy.add(spend([cb(2)], [new TxOut(48n * COIN, bob.script)]))).rejects.toMatchObject({reason: 'txn-mempool-conflict'});
+		expect(stats.calls).toBe(1);
 	});
 });

@@ -53,6 +53,27 @@ describe('sync never stalls', () => {
 	});
 });
 
+describe('a peer offering more transactions than the node can check', () => {
+	it('has at most 100 asked of it at once; once it answers, the node asks for more', async () => {
+		const target = await node({label: 'target'});
+		const flood = await raw(target);
+		await flood.handshake({nonce: 34n});
+		const hashes = Array.from({length: 250}, (_, i) => Uint8Array.from({length: 32}, (_, j) => (i * 7 + j * 13 + 1) & 0xff));
+		const asked = () => flood.received.flatMap(m => (m.type === 'getdata' ? m.items : []));
+		const pong = async (nonce: bigint) => {
+			flood.send({type: 'ping', nonce});
+			await flood.waitFor(() => flood.received.some(m => m.type === 'pong' && m.nonce === nonce), 'pong');
+		};
+		flood.send({type: 'inv', items: hashes.map(hash => ({type: InvType.TX, hash}))});
+		await pong(1n); // the node answers in order: any getdata for the inv came before this
+		expect(asked()).toHaveLength(100);
+		flood.send({type: 'notfound', items: asked()});
+		flood.send({type: 'inv', items: hashes.slice(100).map(hash => ({type: InvType.TX, hash}))});
+		await pong(2n);
+		expect(asked()).toHaveLength(200);
+	});
+});
+
 describe('peers cannot game the rules', () => {
 	it('extra veracks do not start the peer over again', async () => {
 		const a = await node({label: 'a'});

@@ -7,6 +7,7 @@ import {RpcServer} from '../../source/node/rpc/server.js';
 import {PARAM_NAMES, rpcMethods} from '../../source/node/rpc/methods.js';
 import {hexToHash} from '../../source/node/encoding/hex.js';
 import {quickNet} from '../helpers/chain-env.js';
+import {waitFor} from '../helpers/net-env.js';
 
 let dir: string;
 let node: FullNode;
@@ -148,6 +149,47 @@ describe('while the node loads', () => {
 		}
 		// The cookie goes with the server.
 		await expect(stat(join(wdir, '.cookie'))).rejects.toThrow();
+	});
+});
+
+describe('under load', () => {
+	it('turns calls away with 503 "Work queue depth exceeded" while its work queue is full, and takes them again after', async () => {
+		let entered = 0;
+		let release = () => {};
+		const gate = new Promise<void>(resolve => (release = resolve));
+		const busy = new RpcServer({port: 0, datadir: dir, user: 'u', password: 'p', workQueue: 2, methods: {hold: async () => (entered++, await gate, 'done'), ping: () => 'pong'}});
+		await busy.start();
+		try {
+			const ask = (method: string) =>
+				fetch(`http://127.0.0.1:${busy.port}/`, {method: 'POST', body: JSON.stringify({id: 1, method}), headers: {authorization: `Basic ${Buffer.from('u:p').toString('base64')}`}}).then(async r => ({status: r.status, text: await r.text()}));
+			const held = [ask('hold'), ask('hold')];
+			await waitFor(() => entered === 2, 'both calls in the work queue');
+			expect(await ask('ping')).toEqual({status: 503, text: 'Work queue depth exceeded'});
+			release();
+			expect((await Promise.all(held)).map(r => r.status)).toEqual([200, 200]);
+			expect((await ask('ping')).status).toBe(200);
+		} finally {
+			release();
+			await busy.stop();
+		}
+	});
+
+	it('getloopinfo reports how late the event loop ran, from inside the node, and starts a new window on reset', async () => {
+		const info = async () => (await call('getloopinfo')).json().result as {samples: number; resolution_ms: number; delay_ms: {p50: number; p99: number; max: number}; rss: number};
+		// A fresh window (its timer ticks a couple of times first: the interval a reset cuts is not counted).
+		await call('getloopinfo', [true]);
+		await waitFor(async () => (await info()).samples >= 2, 'the new window to tick', 5000);
+		const start = Date.now();
+		while (Date.now() - start < 150); // the loop is held up for 150 ms
+		await waitFor(async () => (await info()).delay_ms.max >= 120, 'the hold-up to show', 5000);
+		const held = await info();
+		expect(held.resolution_ms).toBe(10);
+		expect(held.delay_ms.max).toBeLessThan(1000);
+		expect(held.delay_ms.p50).toBeLessThanOrEqual(held.delay_ms.p99);
+		expect(held.rss).toBeGreaterThan(10_000_000);
+		await call('getloopinfo', [true]);
+		await waitFor(async () => (await info()).samples >= 5, 'samples in the new window', 5000);
+		expect((await info()).delay_ms.max).toBeLessThan(120);
 	});
 });
 

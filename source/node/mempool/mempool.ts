@@ -14,7 +14,7 @@ import {OutPoint, type Transaction} from '../primitives/tx.js';
 import {nullData, p2pkhHash} from '../primitives/script.js';
 import {prepareP2pkhCheck, type SigCheck} from '../primitives/sign.js';
 import {hashToHex} from '../encoding/hex.js';
-import {inlineVerifier, type SigVerifier} from '../verify/verifier.js';
+import {CachingVerifier, inlineVerifier, type SigVerifier} from '../verify/verifier.js';
 
 /** Outputs below this many units are dust (Bitcoin Core's figure for P2PKH at its default rate). */
 export const DUST_THRESHOLD = 546n;
@@ -117,6 +117,8 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 	private bytes = 0;
 	/** Fee rate of the last package evicted for space; newcomers must beat it while the pool is full. */
 	private floor = 0;
+	/** The clock reading of the last expiry pass. */
+	private expiredAt = Number.NaN;
 	private readonly orphans = new Map<string, Orphan>();
 	private readonly orphansByParent = new Map<string, Set<string>>();
 	/** Transactions of blocks a reorg took away, newest block first, until the reorg ends. */
@@ -205,12 +207,46 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 	 * VerifyError with the reason on rejection; nothing changes then.
 	 */
 	add(tx: Transaction): Promise<AcceptResult> {
+		// Its signatures start checking now, in parallel with the transactions queued ahead of it
+		// (one at a time under the lock left the other verifier threads idle); inside the lock the
+		// full validation finds them in the signature cache.
+		const warm = this.warmSignatures(tx);
 		return this.chain.exclusive(async () => {
+			await warm;
 			this.expire();
 			const result = await this.accept(tx, this.now());
 			if (result.status === 'accepted') await this.acceptOrphansOf(result.entry.txid);
 			return result;
 		});
+	}
+
+	/**
+	 * Checks the signatures against the coins as they look now, only to fill the signature cache
+	 * (so only with a caching verifier); skips what the rules will refuse anyway (known, spent,
+	 * missing or immature inputs, a fee too low). Never throws: validation under the lock decides.
+	 */
+	private async warmSignatures(tx: Transaction): Promise<void> {
+		if (!(this.verifier instanceof CachingVerifier) || tx.isCoinbase() || this.entries.has(tx.txid())) return;
+		try {
+			const coins: Coin[] = [];
+			for (const input of tx.inputs) {
+				const coin = await this.getCoin(input.prevout);
+				if (!coin) return;
+				coins.push(coin);
+			}
+			const fee = checkTxInputs(tx, coins, this.chain.height + 1, this.chain.network);
+			const checks: SigCheck[] = [];
+			for (let i = 0; i < tx.inputs.length; i++) {
+				const prepared = prepareP2pkhCheck(tx, i, coins[i]!.script);
+				if ('error' in prepared) return;
+				checks.push(prepared.check);
+			}
+			const size = tx.getSize();
+			if (fee < BigInt(size) * this.minRelayFeeRate || (this.floor > 0 && Number(fee) / size <= this.floor)) return;
+			await this.verifier.verify(checks);
+		} catch {
+			// a malformed or hostile transaction: the check under the lock says why
+		}
 	}
 
 	private async accept(tx: Transaction, time: number, quiet = false): Promise<AcceptResult> {
@@ -356,8 +392,11 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 		}
 	}
 
+	/** Once per second of the clock at most: nothing can age in between, and the pool may be large. */
 	private expire(): void {
 		const now = this.now();
+		if (now === this.expiredAt) return;
+		this.expiredAt = now;
 		for (const entry of [...this.entries.values()]) {
 			if (this.entries.has(entry.txid) && entry.time < now - this.expiry) this.removeWithDescendants(entry, 'expiry');
 		}

@@ -106,11 +106,18 @@ interface PeerState {
 	readonly refused: Set<string>;
 	/** Transactions asked of it and not yet delivered. */
 	txRequests: number;
+	/** Transactions from it waiting for, or in, validation. */
+	txValidating: number;
 }
 
 const MAX_INFLIGHT_PER_PEER = 16;
-/** Transactions asked of one peer at once, and how long it has to deliver one. */
-const MAX_TX_REQUESTS_PER_PEER = 5000;
+/**
+ * Transactions of one peer in flight at once: asked for and not yet delivered, or delivered and
+ * not yet validated (Core's MAX_PEER_TX_REQUEST_IN_FLIGHT). Announcements beyond it are not
+ * fetched and unrequested transactions beyond it are dropped, so a peer offering more than
+ * signature checks can take never grows a queue here. And how long a peer has to deliver one.
+ */
+const MAX_TX_IN_FLIGHT_PER_PEER = 100;
 const TX_REQUEST_TIMEOUT_MS = 60_000;
 const DOWNLOAD_WINDOW = 1024;
 const MAX_UNCONNECTING = 10;
@@ -327,7 +334,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 		});
 		this.nonces.set(nonce, peer);
 		this.peers.set(peer.id, peer);
-		this.state.set(peer, {best: null, inflight: new Set(), unconnecting: 0, answeredGetaddr: false, backlog: [], stalls: 0, headersDone: false, refused: new Set(), txRequests: 0});
+		this.state.set(peer, {best: null, inflight: new Set(), unconnecting: 0, answeredGetaddr: false, backlog: [], stalls: 0, headersDone: false, refused: new Set(), txRequests: 0, txValidating: 0});
 		peer.on('ready', () => this.onReady(peer));
 		peer.on('message', msg => void this.onMessage(peer, msg).catch(error => this.emit('log', `error handling ${msg.type} from ${peer.address}: ${(error as Error).message}`)));
 		peer.on('misbehave', (score, reason) => {
@@ -500,7 +507,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 				const pending = this.requestedTx.get(hex);
 				// Asked of someone else already: remember this announcer in case that one fails.
 				if (pending && pending.peer !== peer && pending.others.length < 8 && !pending.others.includes(peer)) pending.others.push(peer);
-				if (st && !this.mempool.has(hex) && !pending && st.txRequests < MAX_TX_REQUESTS_PER_PEER) {
+				if (st && !this.mempool.has(hex) && !pending && st.txRequests + st.txValidating < MAX_TX_IN_FLIGHT_PER_PEER) {
 					this.requestedTx.set(hex, {peer, since: performance.now(), others: []});
 					st.txRequests++;
 					wantTx.push(item);
@@ -578,7 +585,10 @@ export class Pool extends EventEmitter<PoolEvents> {
 		const st = this.state.get(request.peer);
 		if (st) st.txRequests = Math.max(0, st.txRequests - 1);
 		if (!failed || this.mempool?.has(txid)) return;
-		const next = request.others.find(p => p.ready && (this.state.get(p)?.txRequests ?? Infinity) < MAX_TX_REQUESTS_PER_PEER);
+		const next = request.others.find(p => {
+			const other = this.state.get(p);
+			return p.ready && other !== undefined && other.txRequests + other.txValidating < MAX_TX_IN_FLIGHT_PER_PEER;
+		});
 		if (!next) return;
 		this.requestedTx.set(txid, {peer: next, since: performance.now(), others: request.others.filter(p => p !== next)});
 		this.state.get(next)!.txRequests++;
@@ -587,21 +597,28 @@ export class Pool extends EventEmitter<PoolEvents> {
 
 	private async onTx(peer: Peer, tx: Transaction): Promise<void> {
 		const txid = tx.txid();
+		const st = this.state.get(peer);
+		const requested = this.requestedTx.get(txid)?.peer === peer;
 		this.forgetTxRequest(txid);
 		peer.remember(txid);
-		if (!this.mempool) return;
+		if (!this.mempool || !st) return;
+		// Unasked-for, with its quota already in validation: dropped, not queued.
+		if (!requested && st.txValidating >= MAX_TX_IN_FLIGHT_PER_PEER) return;
+		st.txValidating++;
 		try {
 			const result = await this.mempool.add(tx);
 			if (result.status === 'orphan') {
-				const st = this.state.get(peer);
-				const parents = result.missing.filter(p => !this.requestedTx.has(p)).slice(0, Math.max(0, MAX_TX_REQUESTS_PER_PEER - (st?.txRequests ?? 0)));
+				const room = MAX_TX_IN_FLIGHT_PER_PEER - st.txRequests - st.txValidating + 1;
+				const parents = result.missing.filter(p => !this.requestedTx.has(p)).slice(0, Math.max(0, room));
 				for (const p of parents) this.requestedTx.set(p, {peer, since: performance.now(), others: []});
-				if (st) st.txRequests += parents.length;
+				st.txRequests += parents.length;
 				if (parents.length > 0) peer.send({type: 'getdata', items: parents.map(p => ({type: InvType.TX, hash: Uint8Array.from(Buffer.from(p, 'hex').reverse())}))});
 			}
 		} catch (error) {
 			if (!(error instanceof VerifyError)) throw error;
 			peer.misbehave(error.score, `tx ${txid}: ${error.message}`);
+		} finally {
+			st.txValidating--;
 		}
 	}
 

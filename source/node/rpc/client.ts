@@ -49,6 +49,7 @@ export async function callRpc(call: RpcCall): Promise<string> {
 				res.on('end', () => {
 					const out = Buffer.concat(chunks).toString('utf8');
 					if (res.statusCode === 401) reject(new Error('the node refused the RPC credentials (401)'));
+					else if (res.statusCode === 503) reject(new Error(`the node is too busy to answer now (503: ${out.trim()}); try again`));
 					else resolve(out);
 				});
 			},

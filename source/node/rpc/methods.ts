@@ -1,6 +1,6 @@
 /**
  * RPC methods with Bitcoin Core's names, parameters, result shapes and error codes, plus
- * chain-tui's own (recordbpm, listbpm, clonechain).
+ * chain-tui's own (recordbpm, listbpm, clonechain, getloopinfo).
  */
 import {VerifyError} from '../errors.js';
 import type {FullNode} from '../node.js';
@@ -115,6 +115,7 @@ export const PARAM_NAMES: Record<string, readonly string[]> = {
 	getnodeaddresses: ['count'],
 	setban: ['subnet', 'command', 'bantime'],
 	disconnectnode: ['address', 'nodeid'],
+	getloopinfo: ['reset'],
 };
 
 export interface MethodContext {
@@ -453,6 +454,19 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			return pool.clone(str(params, 0, 'node'));
 		},
 		uptime: () => Math.floor(Date.now() / 1000) - startedAt,
+		getloopinfo: params => {
+			const d = node.loop.read();
+			if (bool(params, 0, false)) node.loop.reset();
+			const memory = process.memoryUsage();
+			return {
+				since: Math.floor(d.since / 1000),
+				samples: d.samples,
+				resolution_ms: d.resolutionMs,
+				delay_ms: {p50: d.p50, p90: d.p90, p99: d.p99, max: d.max, mean: d.mean},
+				rss: memory.rss,
+				heap_used: memory.heapUsed,
+			};
+		},
 		stop: () => {
 			setImmediate(stop);
 			return 'chain-tui stopping';

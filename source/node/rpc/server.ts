@@ -58,9 +58,15 @@ export interface RpcServerOptions {
 	readonly paramNames?: Readonly<Record<string, readonly string[]>>;
 	/** Milliseconds before a wrong password is answered (slows guessing). */
 	readonly authDelayMs?: number;
+	/**
+	 * Requests handled at once (Core's -rpcworkqueue); one more is answered at once with HTTP 503
+	 * "Work queue depth exceeded", so callers faster than the node never pile up inside it.
+	 */
+	readonly workQueue?: number;
 }
 
 const MAX_BODY = 1_000_000;
+const DEFAULT_WORK_QUEUE = 64;
 
 export class RpcServer {
 	private server: Server | null = null;
@@ -68,6 +74,7 @@ export class RpcServer {
 	private cookiePath: string | null = null;
 	private methods: Readonly<Record<string, RpcHandler>> | null;
 	private warmupMessage = 'Loading block index…';
+	private active = 0;
 	port = 0;
 
 	constructor(private readonly options: RpcServerOptions) {
@@ -143,6 +150,21 @@ export class RpcServer {
 			res.end('401 Unauthorized: wrong or missing RPC credentials (see <datadir>/.cookie)\n');
 			return;
 		}
+		if (this.active >= (this.options.workQueue ?? DEFAULT_WORK_QUEUE)) {
+			res.writeHead(503, {'content-type': 'text/plain'});
+			res.end('Work queue depth exceeded');
+			req.resume();
+			return;
+		}
+		this.active++;
+		try {
+			await this.handleAuthorized(req, res);
+		} finally {
+			this.active--;
+		}
+	}
+
+	private async handleAuthorized(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		if (req.method !== 'POST') {
 			this.send(res, 405, stringifyJson({result: null, error: {code: RPC_ERRORS.INVALID_REQUEST, message: 'JSON-RPC requests are HTTP POST'}, id: null}));
 			return;

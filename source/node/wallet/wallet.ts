@@ -114,8 +114,9 @@ export class Wallet {
 		for (const entry of this.mempool.all()) {
 			entry.tx.outputs.forEach((output, n) => {
 				const owner = p2pkhHash(output.script);
+				if (!owner || !equalBytes(owner, hash)) return; // most of a busy pool is someone else's
 				const prevout = new OutPoint(entry.tx.hash(), n);
-				if (owner && equalBytes(owner, hash) && !this.mempool.spender(prevout)) {
+				if (!this.mempool.spender(prevout)) {
 					out.push({prevout, coin: new Coin(output.value, output.script, this.chain.height + 1, false), publicKey, confirmed: false});
 				}
 			});
