@@ -7,6 +7,10 @@ import type {NetworkParams} from '../../source/node/consensus/networks.js';
 
 export class RawPeer {
 	readonly received: Message[] = [];
+	/** Called with each message as it arrives (after it is added to `received`, if kept). */
+	onMessage: ((msg: Message) => void) | null = null;
+	/** Keep every message in `received` (true); a long-running peer may turn it off after the handshake. */
+	keep = true;
 	closed = false;
 	private readonly parser: Parser;
 
@@ -17,7 +21,11 @@ export class RawPeer {
 		this.parser = new Parser(network.magic);
 		socket.on('data', data => {
 			try {
-				for (const r of this.parser.feed(new Uint8Array(data))) if (r.kind === 'message') this.received.push(r.message);
+				for (const r of this.parser.feed(new Uint8Array(data))) {
+					if (r.kind !== 'message') continue;
+					if (this.keep) this.received.push(r.message);
+					this.onMessage?.(r.message);
+				}
 			} catch {
 				// the node may answer in another magic; tests look at `closed`
 			}
