@@ -150,5 +150,5 @@ if (!miningOnly) {
 }
 
 console.log(`chain-tui bench (node ${process.version}, medians of 5)`);
-for (const [name, value, unit] of results) console.log(`  ${name.padEnd(52)} ${fmt(value).padStart(10)} ${unit}`);
+for (const [name, value, unit] of results) console.log(`  ${name.padEnd(60)} ${fmt(value).padStart(10)} ${unit}`);
 for (const note of notes) console.log(`  ${note}`);
