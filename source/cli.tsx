@@ -30,7 +30,7 @@ const cli = meow(
 	  --wallet FILE        keystore file (default: <datadir>/wallet.json); one file can serve several nodes
 	  --threads N          mining threads (default 1)
 	  --kernel K           mining kernel: auto (default: simd where WebAssembly SIMD runs), simd or js
-	  --maxmempool MB      mempool size limit in megabytes (default 50)
+	  --maxmempool MB      mempool limit in megabytes of estimated memory (default 50)
 	  --mine               start mining (to --address, else the wallet's first address)
 	  --address ADDR       address the miner pays
 	  --rpc-port N         JSON-RPC port (default: P2P port + 1000); --no-rpc turns the server off

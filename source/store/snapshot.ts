@@ -32,6 +32,8 @@ export interface MempoolRow {
 export interface MempoolView {
 	readonly count: number;
 	readonly bytes: number;
+	/** Estimated memory, which the limit bounds (as Core's -maxmempool). */
+	readonly usage: number;
 	readonly maxBytes: number;
 	readonly minRate: number;
 	readonly medianRate: number;

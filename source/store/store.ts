@@ -240,6 +240,7 @@ export class NodeStore {
 		return {
 			count: entries.length,
 			bytes: mempool.totalBytes,
+			usage: mempool.usage,
 			maxBytes: mempool.maxSize,
 			minRate: rates[0] ?? 0,
 			medianRate: rates[Math.floor(rates.length / 2)] ?? 0,

@@ -1,5 +1,5 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {Mempool, type MempoolEntry, type RemoveReason} from '../../source/node/mempool/mempool.js';
+import {ENTRY_OVERHEAD, Mempool, type MempoolEntry, type RemoveReason} from '../../source/node/mempool/mempool.js';
 import {CachingVerifier, inlineVerifier, type SigVerifier} from '../../source/node/verify/verifier.js';
 import {OutPoint, Transaction, TxIn, TxOut} from '../../source/node/primitives/tx.js';
 import {bpmScript, OP} from '../../source/node/primitives/script.js';
@@ -54,6 +54,7 @@ describe('acceptance', () => {
 		expect(added[0]!.feeRate).toBeCloseTo(Number(COIN) / tx.getSize());
 		expect(pool.size).toBe(1);
 		expect(pool.totalBytes).toBe(tx.getSize());
+		expect(pool.usage).toBe(tx.getSize() + ENTRY_OVERHEAD);
 	});
 
 	it('chains unconfirmed spends: spends the change of a transaction not mined yet, three deep', async () => {
@@ -123,10 +124,15 @@ describe('orphans', () => {
 	});
 });
 
+/** A limit that holds `n` entries of `size` bytes once a trim has taken the pool to 98% of it. */
+function room(n: number, size: number): number {
+	return Math.ceil(((size + ENTRY_OVERHEAD) * n) / 0.98) + 10;
+}
+
 describe('limits', () => {
 	it('evicts the lowest fee-rate package when over the size limit', async () => {
 		const sizes = spend([cb(1)], [new TxOut(49n * COIN, alice.script)]).getSize();
-		pool = new Mempool({chain: env.chain, verifier, now: () => clock, maxSize: sizes * 2 + 10});
+		pool = new Mempool({chain: env.chain, verifier, now: () => clock, maxSize: room(2, sizes)});
 		pool.on('remove', (entry, reason) => removed.push([entry.txid, reason]));
 		const cheap = spend([cb(1)], [new TxOut(50n * COIN - 1000n, alice.script)]);
 		const cheapChild = spend([out(cheap, 0)], [new TxOut(50n * COIN - 2000n, alice.script)]);
@@ -141,7 +147,7 @@ describe('limits', () => {
 			[cheapChild.txid(), 'size-limit'],
 			[cheap.txid(), 'size-limit'],
 		]);
-		expect(pool.totalBytes).toBeLessThanOrEqual(pool.maxSize);
+		expect(pool.usage).toBeLessThanOrEqual(pool.maxSize);
 		// While full, a newcomer must beat the fee rate of what was evicted: refused cheaply.
 		await rejects(spend([cb(3)], [new TxOut(50n * COIN - 500n, alice.script)]), 'mempool min fee not met');
 		expect(pool.has(rich.txid())).toBe(true);
@@ -149,11 +155,23 @@ describe('limits', () => {
 
 	it('refuses a newcomer that would itself be the package to evict', async () => {
 		const size = spend([cb(1)], [new TxOut(49n * COIN, alice.script)]).getSize();
-		pool = new Mempool({chain: env.chain, verifier, now: () => clock, maxSize: size * 2 + 10});
+		pool = new Mempool({chain: env.chain, verifier, now: () => clock, maxSize: room(2, size)});
 		await pool.add(spend([cb(1)], [new TxOut(40n * COIN, alice.script)]));
 		await pool.add(spend([cb(2)], [new TxOut(40n * COIN, alice.script)]));
 		await rejects(spend([cb(3)], [new TxOut(50n * COIN - 500n, alice.script)]), 'mempool full');
 		expect(pool.size).toBe(2);
+	});
+
+	it('bounds estimated memory, not serialised bytes alone, as Core does', async () => {
+		const size = spend([cb(1)], [new TxOut(49n * COIN, alice.script)]).getSize();
+		// Room for three entries' memory; their bytes alone would fit about nine times over.
+		pool = new Mempool({chain: env.chain, verifier, now: () => clock, maxSize: room(3, size)});
+		for (const n of [1, 2, 3]) await pool.add(spend([cb(n)], [new TxOut(40n * COIN + BigInt(n), alice.script)]));
+		expect(pool.usage).toBe(pool.totalBytes + 3 * ENTRY_OVERHEAD);
+		await pool.add(spend([cb(4)], [new TxOut(30n * COIN, alice.script)])); // richer: one cheap entry goes
+		expect(pool.size).toBe(3);
+		expect(pool.totalBytes * 5).toBeLessThan(pool.maxSize); // the bytes alone were far from it
+		expect(pool.usage).toBeLessThanOrEqual(pool.maxSize);
 	});
 
 	it('expires transactions after 72 hours', async () => {

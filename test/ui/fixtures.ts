@@ -31,6 +31,7 @@ export const snapshot: Snapshot = {
 	mempool: {
 		count: 2,
 		bytes: 450,
+		usage: 3_450,
 		maxBytes: 50_000_000,
 		minRate: 1,
 		medianRate: 2.5,

@@ -271,7 +271,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			return Object.fromEntries(mempool.all().map(e => [e.txid, mempoolEntryJson(e.txid)]));
 		},
 		getmempoolentry: params => mempoolEntryJson(hash(params, 0, 'txid')),
-		getmempoolinfo: () => ({loaded: true, size: mempool.size, bytes: mempool.totalBytes, usage: mempool.totalBytes, maxmempool: mempool.maxSize, mempoolminfee: new Amount(mempool.minRelayFeeRate * 1000n), minrelaytxfee: new Amount(mempool.minRelayFeeRate * 1000n)}),
+		getmempoolinfo: () => ({loaded: true, size: mempool.size, bytes: mempool.totalBytes, usage: mempool.usage, maxmempool: mempool.maxSize, mempoolminfee: new Amount(mempool.minRelayFeeRate * 1000n), minrelaytxfee: new Amount(mempool.minRelayFeeRate * 1000n)}),
 		getpeerinfo: () =>
 			(pool?.peerInfo() ?? []).map(p => ({
 				id: p.id,
