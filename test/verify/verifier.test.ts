@@ -67,6 +67,18 @@ describe('signature checks in worker threads', () => {
 		expect(cache.has(good[4]!)).toBe(true);
 	});
 
+	it('keys the cache by a hash of the whole triple; triples whose bytes run together stay apart', () => {
+		const [c] = good;
+		expect(SigCache.key(c!)).toMatch(/^[0-9a-f]{64}$/);
+		expect(SigCache.key({...c!})).toBe(SigCache.key(c!));
+		// The same bytes split differently between signature and key: another check entirely.
+		const shifted: SigCheck = {digest: c!.digest, signature: Uint8Array.from([...c!.signature, c!.publicKey[0]!]), publicKey: c!.publicKey.subarray(1)};
+		expect(SigCache.key(shifted)).not.toBe(SigCache.key(c!));
+		const cache = new SigCache(10);
+		cache.add(c!);
+		expect(cache.has(shifted)).toBe(false);
+	});
+
 	it('a chain using the worker pool connects blocks with signed transactions and refuses a bad one', async () => {
 		const env = await tempChain(undefined, {verifier: pool});
 		try {

@@ -1,5 +1,6 @@
 import type {SigCheck} from '../primitives/sign.js';
-import {toHex} from '../encoding/hex.js';
+import {sha256} from '@noble/hashes/sha2.js';
+import {concatBytes, toHex} from '../encoding/hex.js';
 
 /**
  * Signature checks already known to pass, so a transaction checked when it entered the mempool
@@ -11,8 +12,12 @@ export class SigCache {
 
 	constructor(private readonly capacity = 200_000) {}
 
+	/**
+	 * SHA-256 of the triple, as Core keys its cache: 64 characters a key, not ~270. The signature's
+	 * length goes in too, so no two triples can run together into the same bytes.
+	 */
 	static key(check: SigCheck): string {
-		return toHex(check.digest) + toHex(check.signature) + toHex(check.publicKey);
+		return toHex(sha256(concatBytes(check.digest, Uint8Array.of(check.signature.length), check.signature, check.publicKey)));
 	}
 
 	has(check: SigCheck): boolean {
