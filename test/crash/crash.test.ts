@@ -38,6 +38,7 @@ import {coinbaseOf, key, spend} from '../helpers/builder.js';
 import {checkDatadir, type DatadirState} from '../helpers/datadir-check.js';
 import {startNode, waitFor, type TestNode} from '../helpers/net-env.js';
 import {Proc, freePort} from '../helpers/proc.js';
+import {seeded as random} from '../helpers/seeded.js';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 3);
 const SIDE_ROUNDS = Math.max(3, Math.ceil(ROUNDS / 3));
@@ -58,16 +59,6 @@ let mineTemplate: string;
 /** Payments the mining rounds put in the miner's pool, so mined blocks carry transactions. */
 let minerTxs: Transaction[];
 
-/** A deterministic stream of "random" numbers, so a failing round can be replayed. */
-function random(seed: number): (lo: number, hi: number) => number {
-	let x = seed >>> 0 || 1;
-	return (lo, hi) => {
-		x ^= x << 13;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		return lo + ((x >>> 0) % (hi - lo + 1));
-	};
-}
 
 const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 

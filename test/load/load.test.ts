@@ -25,6 +25,7 @@ import {OutPoint, TxOut, type Transaction} from '../../source/node/primitives/tx
 import {coinbaseOf, key, spend, type Spendable} from '../helpers/builder.js';
 import {cliPath, freePort} from '../helpers/proc.js';
 import {RawPeer} from '../helpers/raw-peer.js';
+import {seeded as random} from '../helpers/seeded.js';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 8);
 /** The --maxmempool 1 round: long enough to fill 1 MB several times over. */
@@ -57,15 +58,6 @@ async function until(test: (s: string) => boolean, what: string, ms = 20_000): P
 	throw new Error(`timed out after ${ms} ms waiting for ${what}:\n${text}`);
 }
 
-function random(seed: number): (lo: number, hi: number) => number {
-	let x = seed >>> 0 || 1;
-	return (lo, hi) => {
-		x ^= x << 13;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		return lo + ((x >>> 0) % (hi - lo + 1));
-	};
-}
 
 const agent = new Agent({keepAlive: true, maxSockets: Infinity});
 type RpcReply = {result: unknown; error: {code: number; message: string} | null};
