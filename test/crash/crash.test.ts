@@ -59,7 +59,6 @@ let mineTemplate: string;
 /** Payments the mining rounds put in the miner's pool, so mined blocks carry transactions. */
 let minerTxs: Transaction[];
 
-
 const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 async function rpc(port: number, method: string, ...params: unknown[]): Promise<unknown> {

@@ -58,7 +58,6 @@ async function until(test: (s: string) => boolean, what: string, ms = 20_000): P
 	throw new Error(`timed out after ${ms} ms waiting for ${what}:\n${text}`);
 }
 
-
 const agent = new Agent({keepAlive: true, maxSockets: Infinity});
 type RpcReply = {result: unknown; error: {code: number; message: string} | null};
 
