@@ -82,6 +82,11 @@ describe('the RPC server', () => {
 		expect((await call('sendtoaddress', [address, 1e-9])).json().error.code).toBe(-3);
 		expect((await call('sendtoaddress', ['nonsense', 1])).json().error.code).toBe(-5);
 		expect((await call('validateaddress', [address])).json().result.isvalid).toBe(true);
+		// Sent again: already in the mempool; once mined, already in the chain (both -27, as Core).
+		const hex = (await call('getrawtransaction', [txid])).json().result as string;
+		expect((await call('sendrawtransaction', [hex])).json().error.code).toBe(-27);
+		await call('generatetoaddress', [1, address]);
+		expect((await call('sendrawtransaction', [hex])).json().error).toEqual({code: -27, message: 'Transaction already in block chain'});
 	});
 
 	it('records and lists BPM readings; reports mining; the UTXO set hash is stable', async () => {

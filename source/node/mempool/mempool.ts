@@ -273,7 +273,6 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 		if (!isFinalTx(tx, height, this.chain.medianTimePast(this.chain.tip))) throw new VerifyError('non-final', 0, 'tx');
 		if (this.entries.has(txid)) throw new VerifyError('txn-already-in-mempool', 0, 'tx');
 		this.removeOrphan(txid); // checked afresh: its parents may have arrived or been mined
-		if (await this.chain.getTx(tx.hash())) throw new VerifyError('txn-already-known', 0, 'tx', 'already in the chain');
 
 		for (const input of tx.inputs) {
 			const other = this.spent.get(input.prevout.key());
@@ -299,6 +298,9 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 			coins.push(coin);
 		}
 		if (missing.size > 0) {
+			// Already in the chain: its inputs are spent, so it is only ever looked up here. (With all
+			// its coins unspent it cannot be: that saves a read of the tx index for every newcomer.)
+			if (await this.chain.getTx(tx.hash())) throw new VerifyError('txn-already-known', 0, 'tx', 'already in the chain');
 			// Hold it while a parent may still arrive; a parent already in the chain means the coin
 			// it wants is spent.
 			for (const parentTxid of missing) {

@@ -256,11 +256,11 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		decoderawtransaction: params => txJson(parseTx(str(params, 0, 'hexstring'))),
 		sendrawtransaction: async params => {
 			const tx = parseTx(str(params, 0, 'hexstring'));
-			if (await chain.getTx(tx.hash())) throw new RpcError(E.VERIFY_ALREADY_IN_CHAIN, 'Transaction already in block chain');
 			try {
 				const r = await mempool.add(tx);
 				if (r.status === 'orphan') throw new RpcError(E.VERIFY_ERROR, 'bad-txns-inputs-missingorspent');
 			} catch (error) {
+				if (error instanceof VerifyError && error.reason === 'txn-already-known') throw new RpcError(E.VERIFY_ALREADY_IN_CHAIN, 'Transaction already in block chain');
 				if (error instanceof VerifyError) throw new RpcError(error.reason === 'txn-already-in-mempool' ? E.VERIFY_ALREADY_IN_CHAIN : E.VERIFY_REJECTED, error.message);
 				throw error;
 			}
