@@ -41,7 +41,7 @@ export const snapshot: Snapshot = {
 			{txid: hash('2'), size: 225, fee: 225n, feeRate: 1, time: NOW - 300},
 		],
 	},
-	miner: {running: true, threads: 1, kernel: 'simd', hashes: 123_456_789, rate: 6_780_000, height: 1235, bits: 0x207fffff, difficulty: 1, blocksFound: 7, expectedSeconds: 0, history: [6.1e6, 6.6e6, 6.7e6, 4.2e6, 6.78e6]},
+	miner: {running: true, threads: 1, kernel: 'simd', hashes: 123_456_789, rate: 6_780_000, height: 1235, bits: 0x207fffff, difficulty: 1, blocksFound: 7, expectedSeconds: 0, pacedSeconds: null, history: [6.1e6, 6.6e6, 6.7e6, 4.2e6, 6.78e6]},
 	wallet: {
 		addresses: [
 			{label: 'mining', address: 'mwRgurrZwQHbspMSq8gFf9FMRaH4ouh9ru', hash: new Uint8Array(20), publicKey: new Uint8Array(33), confirmed: 150n * 100_000_000n, unconfirmed: 2_50_000_000n, immature: 500n * 100_000_000n},

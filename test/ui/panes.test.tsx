@@ -48,6 +48,13 @@ describe('panes at 100 columns', () => {
 	it('tips with a reorg line', () => expect(frame(<TipsPane tips={s.tips} reorgs={s.log.filter(l => l.text.startsWith('reorganize'))} rows={8} />)).toMatchSnapshot());
 	it('mempool', () => expect(frame(<MempoolPane mempool={s.mempool} selected={0} rows={8} now={s.now} />)).toMatchSnapshot());
 	it('miner', () => expect(frame(<MinerPane miner={s.miner} width={96} regtest />)).toMatchSnapshot());
+	it('miner paced (regtest): the pace, not a hash rate that means nothing there', () => {
+		const paced = {...s.miner, rate: 1, pacedSeconds: 20};
+		const out = frame(<MinerPane miner={paced} width={96} regtest />);
+		expect(out).toContain('mining · paced to a block every 20 s · 1 thread');
+		expect(out).not.toContain('H/s');
+		expect(frame(<StatusBar snapshot={{...s, miner: paced}} width={100} />)).toContain('mining (paced)');
+	});
 	it('wallet', () => expect(frame(<WalletPane wallet={s.wallet} selected={1} rows={8} />)).toMatchSnapshot());
 	it('BPM chart, all addresses and one', () => {
 		const all = frame(<BpmPane readings={s.bpm} address={null} width={60} rows={8} />);

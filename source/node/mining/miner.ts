@@ -66,6 +66,12 @@ export interface MinerStatus {
 	readonly blocksFound: number;
 	/** Expected seconds to a block at this rate (Infinity when idle). */
 	readonly expectedSeconds: number;
+	/**
+	 * Seconds per block the miner paces itself to (regtest: its blocks take a couple of hashes, so
+	 * it waits out the target spacing), or null when it hashes flat out. While paced, `rate` means
+	 * little.
+	 */
+	readonly pacedSeconds: number | null;
 }
 
 export interface MinerEvents {
@@ -224,6 +230,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 			difficulty: difficulty(bits, this.chain.network.powLimit),
 			blocksFound: this.found,
 			expectedSeconds: rate > 0 ? Number(blockWork(bits)) / rate : Infinity,
+			pacedSeconds: this.pace ? this.chain.network.targetSpacing : null,
 		};
 	}
 

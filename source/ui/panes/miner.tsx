@@ -20,7 +20,8 @@ export function MinerPane({miner: m, width, regtest}: MinerProps) {
 		<>
 			<Text wrap="truncate-end">
 				{/* The rate first: narrow panes cut the end of this line. */}
-				{m.running ? <Text color={color('yellow')}>mining</Text> : <Text dimColor>stopped</Text>} · <Text bold>{hashRate(m.rate)}</Text> · {m.threads} thread
+				{m.running ? <Text color={color('yellow')}>mining</Text> : <Text dimColor>stopped</Text>} ·{' '}
+				{m.pacedSeconds === null ? <Text bold>{hashRate(m.rate)}</Text> : `paced to a block every ${m.pacedSeconds} s`} · {m.threads} thread
 				{m.threads > 1 ? 's' : ''}
 			</Text>
 			<Text wrap="truncate-end">

@@ -22,7 +22,7 @@ export function StatusBar({snapshot: s, width}: StatusBarProps) {
 					chain-tui
 				</Text>{' '}
 				{s.network} · height <Text bold>{s.height}</Text> · peers {inbound} in {outbound} out ·{' '}
-				{s.miner.running ? <Text color={color('yellow')}>mining {hashRate(s.miner.rate)}</Text> : <Text dimColor>mining off</Text>} · tip {shortHash(s.tip.hash, 16)}
+				{s.miner.running ? <Text color={color('yellow')}>mining {s.miner.pacedSeconds === null ? hashRate(s.miner.rate) : '(paced)'}</Text> : <Text dimColor>mining off</Text>} · tip {shortHash(s.tip.hash, 16)}
 			</Text>
 			<Text wrap="truncate-end">
 				{s.sync.synced ? (
