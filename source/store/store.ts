@@ -236,7 +236,8 @@ export class NodeStore {
 	private mempoolView(): MempoolView {
 		const {mempool} = this.node;
 		const entries = mempool.all();
-		const rates = entries.map(e => e.feeRate).sort((a, b) => a - b);
+		// A typed array sorts numbers natively: several times faster on a pool of tens of thousands.
+		const rates = Float64Array.from(entries, e => e.feeRate).sort();
 		return {
 			count: entries.length,
 			bytes: mempool.totalBytes,
