@@ -3,6 +3,7 @@ import {encodeAddress} from '../../source/node/crypto/address.js';
 import {quickNet} from '../helpers/chain-env.js';
 import {key} from '../helpers/builder.js';
 import {KEY, startApp, type Harness} from './harness.js';
+import {ENTRY_OVERHEAD} from '../../source/node/mempool/mempool.js';
 
 let app: Harness;
 afterEach(async () => {
@@ -164,7 +165,11 @@ describe('forms', () => {
 		expect(app.node.mempool.has(txid)).toBe(true);
 		await app.pressUntil(KEY.enter, f => !f.includes('Sent'), 'the outcome closed');
 		await app.press('4');
-		await app.until(f => f.includes(txid.slice(0, 20)), 'in the mempool pane');
+		const pane = await app.until(f => f.includes(txid.slice(0, 20)), 'in the mempool pane');
+		// The pane's figures are the pool's own: one entry, its fee rate, its estimated memory.
+		const entry = app.node.mempool.get(txid)!;
+		expect(app.store.getSnapshot().mempool).toMatchObject({count: 1, bytes: entry.size, usage: entry.size + ENTRY_OVERHEAD, minRate: entry.feeRate, medianRate: entry.feeRate, maxRate: entry.feeRate});
+		expect(pane).toContain(`1 tx · ${entry.size} B · <1% of 50.0 MB · fee rate min ${entry.feeRate.toFixed(1)} median ${entry.feeRate.toFixed(1)}`);
 	});
 
 	it('record BPM: out of range refused; a reading goes on chain and onto the chart', async () => {
