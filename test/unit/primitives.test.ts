@@ -68,6 +68,8 @@ describe('signing and verifying an input', () => {
 		const json = tx.toJSON();
 		expect(json.txid).toBe(tx.txid());
 		expect(json.vin[0]).toMatchObject({txid: '05'.repeat(32), vout: 1});
-		expect(json.vout[0]).toMatchObject({value: '9', n: 0});
+		expect(json.vout[0]).toEqual({value: '9', n: 0, scriptPubKey: {hex: toHex(bob.script)}});
+		expect(json.vin[0]!).toMatchObject({scriptSig: {hex: toHex(tx.inputs[0]!.script)}});
+		expect(json.hash).toBe(json.txid); // Core's shape: hash is the wtxid, the txid without witnesses
 	});
 });

@@ -144,18 +144,24 @@ export class Transaction {
 		return this.inputs.length === 1 && this.inputs[0]!.prevout.isNull();
 	}
 
+	/**
+	 * Bitcoin Core's decoded shape, less what needs a network (addresses) or a unit (values are
+	 * base units as a string): the RPC adds those to it.
+	 */
 	toJSON() {
+		const txid = this.txid();
 		return {
-			txid: this.txid(),
+			txid,
+			hash: txid,
 			version: this.version,
 			size: this.getSize(),
 			locktime: this.locktime,
 			vin: this.inputs.map(input =>
 				this.isCoinbase()
 					? {coinbase: toHex(input.script), sequence: input.sequence}
-					: {...input.prevout.toJSON(), scriptSig: toHex(input.script), sequence: input.sequence},
+					: {...input.prevout.toJSON(), scriptSig: {hex: toHex(input.script)}, sequence: input.sequence},
 			),
-			vout: this.outputs.map((output, n) => ({value: output.value.toString(), n, scriptPubKey: toHex(output.script)})),
+			vout: this.outputs.map((output, n) => ({value: output.value.toString(), n, scriptPubKey: {hex: toHex(output.script)}})),
 		};
 	}
 }

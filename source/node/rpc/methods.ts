@@ -157,17 +157,9 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		const bpm = parseBpm(script);
 		return {hex: toHex(script), type: h ? 'pubkeyhash' : nullData(script) ? 'nulldata' : 'nonstandard', ...(h ? {address: address(h)} : {}), ...(bpm !== null ? {bpm} : {})};
 	};
+	// The transaction's own JSON, with values in coins and scripts decoded for this network.
 	const txJson = (tx: Transaction, extra: Record<string, unknown> = {}) => ({
-		txid: tx.txid(),
-		hash: tx.txid(),
-		version: tx.version,
-		size: tx.getSize(),
-		locktime: tx.locktime,
-		vin: tx.inputs.map(input =>
-			tx.isCoinbase()
-				? {coinbase: toHex(input.script), sequence: input.sequence}
-				: {txid: hashToHex(input.prevout.txid), vout: input.prevout.index, scriptSig: {hex: toHex(input.script)}, sequence: input.sequence},
-		),
+		...tx.toJSON(),
 		vout: tx.outputs.map((o, n) => ({value: new Amount(o.value), n, scriptPubKey: scriptJson(o.script)})),
 		...extra,
 	});
