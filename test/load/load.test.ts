@@ -88,7 +88,16 @@ function rpc(port: number, method: string, ...params: unknown[]): Promise<RpcRep
 async function call<T>(port: number, method: string, ...params: unknown[]): Promise<T> {
 	const deadline = Date.now() + 20_000;
 	for (;;) {
-		const reply = await rpc(port, method, ...params);
+		// A kept-alive socket the server closes just as it is reused fails at once; ask again (the
+		// node's own health is what the round's end checks: exit code 0, no crash in debug.log).
+		const reply = await rpc(port, method, ...params).catch((error: Error) => {
+			if (Date.now() < deadline && /socket hang up|ECONNRESET|EPIPE/.test(error.message)) return null;
+			throw error;
+		});
+		if (reply === null) {
+			await pause(20);
+			continue;
+		}
 		if (reply.error?.code === 503 && Date.now() < deadline) {
 			await pause(5);
 			continue;
@@ -222,168 +231,178 @@ async function round(options: RoundOptions): Promise<RoundResult> {
 	tmux('send-keys', '-t', SESSION, '-l', command);
 	tmux('send-keys', '-t', SESSION, 'Enter');
 	await until(s => s.includes('chain-tui regtest') && s.includes('peers'), 'the screen');
-	const startHeight = await ready(rpcPort);
-	expect(startHeight).toBeGreaterThanOrEqual(height);
+	// A failed round must not leave its app running in the pane, where the next round types.
+	const run = async (): Promise<RoundResult> => {
+		const startHeight = await ready(rpcPort);
+		expect(startHeight).toBeGreaterThanOrEqual(height);
 
-	// One peer listens (the node announces every transaction it accepts); two offer.
-	const byTxid = new Map<string, Offer>();
-	for (const o of [...options.offers, ...options.sentinels]) byTxid.set(o.txid, o);
-	const announced = new Set<string>();
-	const fetched = new Set<string>();
-	const listener = await RawPeer.connect(port, regtest);
-	await listener.handshake({nonce: 901n});
-	const senders = [await RawPeer.connect(port, regtest), await RawPeer.connect(port, regtest)] as const;
-	for (const [i, s] of senders.entries()) await s.handshake({nonce: 902n + BigInt(i)});
-	for (const peer of [listener, ...senders]) {
-		peer.keep = false;
-		peer.onMessage = (msg: Message) => {
-			if (msg.type === 'ping') peer.send({type: 'pong', nonce: msg.nonce});
-			else if (msg.type === 'inv' && peer === listener) {
-				for (const item of msg.items) if (item.type === InvType.TX) announced.add(hashToHex(item.hash));
-			} else if (msg.type === 'getdata' && peer !== listener) {
-				for (const item of msg.items) {
-					const offer = item.type === InvType.TX ? byTxid.get(hashToHex(item.hash)) : undefined;
-					if (!offer) continue;
-					peer.send({type: 'tx', tx: offer.tx});
-					fetched.add(offer.txid);
+		// One peer listens (the node announces every transaction it accepts); two offer.
+		const byTxid = new Map<string, Offer>();
+		for (const o of [...options.offers, ...options.sentinels]) byTxid.set(o.txid, o);
+		const announced = new Set<string>();
+		const fetched = new Set<string>();
+		const listener = await RawPeer.connect(port, regtest);
+		await listener.handshake({nonce: 901n});
+		const senders = [await RawPeer.connect(port, regtest), await RawPeer.connect(port, regtest)] as const;
+		for (const [i, s] of senders.entries()) await s.handshake({nonce: 902n + BigInt(i)});
+		for (const peer of [listener, ...senders]) {
+			peer.keep = false;
+			peer.onMessage = (msg: Message) => {
+				if (msg.type === 'ping') peer.send({type: 'pong', nonce: msg.nonce});
+				else if (msg.type === 'inv' && peer === listener) {
+					for (const item of msg.items) if (item.type === InvType.TX) announced.add(hashToHex(item.hash));
+				} else if (msg.type === 'getdata' && peer !== listener) {
+					for (const item of msg.items) {
+						const offer = item.type === InvType.TX ? byTxid.get(hashToHex(item.hash)) : undefined;
+						if (!offer) continue;
+						peer.send({type: 'tx', tx: offer.tx});
+						fetched.add(offer.txid);
+					}
 				}
+			};
+		}
+
+		// Beside the offering: the mempool's size, polled (never over the bound), and the screen,
+		// asked to open and close its help overlay (how long each key takes to show).
+		let maxUsage = 0;
+		let polls = 0;
+		const poller = beside(async () => {
+			const info = await call<{usage: number; maxmempool: number}>(rpcPort, 'getmempoolinfo');
+			expect(info.maxmempool).toBe(options.maxMempool);
+			maxUsage = Math.max(maxUsage, info.usage);
+			polls++;
+			await pause(250);
+		});
+		const keyMs: number[] = [];
+		const prober = beside(async () => {
+			await keys('?');
+			keyMs.push((await until(s => s.includes('mine one block now'), 'the help overlay', 10_000)).ms);
+			await keys('Escape');
+			keyMs.push((await until(s => !s.includes('mine one block now'), 'the help overlay to close', 10_000)).ms);
+			await pause(500);
+		});
+
+		// Offer at RATE a second: even ones through RPC, odd ones alternately from the two peers.
+		const rpcAccepted = new Set<string>();
+		const refusals: Record<string, number> = {};
+		const refused = (why: string) => (refusals[why] = (refusals[why] ?? 0) + 1);
+		const rpcPending = new Set<Promise<void>>();
+		let sent = 0;
+		let windowMs = 0;
+		let acceptedInWindow = 0;
+		let drainMs = 0;
+		let loop: {samples: number; delay_ms: RoundResult['delay']; rss: number};
+		try {
+			await call(rpcPort, 'getloopinfo', true);
+			const start = performance.now();
+			const end = start + options.seconds * 1000;
+			while (performance.now() < end && sent < options.offers.length) {
+				const due = Math.min(options.offers.length, Math.floor(((performance.now() - start) * RATE) / 1000));
+				const invs: [InvItem[], InvItem[]] = [[], []];
+				for (; sent < due; sent++) {
+					const offer = options.offers[sent]!;
+					if (sent % 2 === 1) {
+						invs[(sent >> 1) % 2]!.push({type: InvType.TX, hash: offer.tx.hash()});
+						continue;
+					}
+					const p: Promise<void> = rpc(rpcPort, 'sendrawtransaction', offer.hex).then(
+						reply => void (reply.error ? refused(reply.error.message.split(':')[0]!) : rpcAccepted.add(reply.result as string)),
+						(error: Error) => void refused(`HTTP: ${error.message.slice(0, 60)}`),
+					);
+					rpcPending.add(p);
+					void p.finally(() => rpcPending.delete(p));
+				}
+				invs.forEach((items, i) => items.length > 0 && senders[i]!.send({type: 'inv', items}));
+				await pause(10); // pacing: the next batch is whatever fell due meanwhile
 			}
+			windowMs = performance.now() - start;
+			acceptedInWindow = announced.size;
+			loop = await call(rpcPort, 'getloopinfo');
+
+			// Then the node works through what it took on: every RPC call answered, and each sender's
+			// sentinel accepted. A busy node skips announcements: the sentinel is announced until fetched.
+			const drainStart = performance.now();
+			for (let i = 0; rpcPending.size > 0 || !options.sentinels.every(s => announced.has(s.txid)); i++) {
+				if (performance.now() - drainStart > 120_000) throw new Error(`the node never caught up: ${rpcPending.size} RPC calls unanswered, sentinels ${options.sentinels.map(s => announced.has(s.txid))}`);
+				if (i % 4 === 0) senders.forEach((s, k) => fetched.has(options.sentinels[k]!.txid) || s.send({type: 'inv', items: [{type: InvType.TX, hash: options.sentinels[k]!.tx.hash()}]}));
+				await pause(50);
+			}
+			drainMs = performance.now() - drainStart;
+		} finally {
+			await Promise.allSettled([prober.stop(), poller.stop()]);
+		}
+		await prober.stop();
+		await poller.stop();
+
+		// Nothing it accepted is lost: each is in the mempool, in a block it mined, or logged evicted.
+		for (const txid of rpcAccepted) expect(announced.has(txid), `${txid} accepted by RPC but never announced`).toBe(true);
+		const pool = new Set(await call<string[]>(rpcPort, 'getrawmempool'));
+		const mined = new Set<string>();
+		for (let h = startHeight + 1, tip = await call<number>(rpcPort, 'getblockcount'); h <= tip; h++) {
+			for (const txid of (await call<{tx: string[]}>(rpcPort, 'getblock', await call<string>(rpcPort, 'getblockhash', h), 1)).tx) mined.add(txid);
+		}
+		const log = await logSince(logStart);
+		const evicted = new Set<string>();
+		for (const m of log.matchAll(/tx ([0-9a-f]{16})… removed: (.*)$/gm)) {
+			expect(m[2], 'only eviction takes anything out here').toMatch(/^evicted/);
+			evicted.add(m[1]!);
+		}
+		const lost: string[] = [];
+		const rates = {evicted: [] as number[], kept: [] as number[]};
+		for (const txid of announced) {
+			const offer = byTxid.get(txid);
+			expect(offer, `the node announced ${txid}, which nobody offered`).toBeDefined();
+			if (pool.has(txid)) rates.kept.push(offer!.rate);
+			else if (evicted.has(txid.slice(0, 16))) rates.evicted.push(offer!.rate);
+			else if (!mined.has(txid)) lost.push(txid);
+		}
+		expect(lost, 'accepted, then neither in the mempool, nor mined, nor evicted').toEqual([]);
+		expect(maxUsage).toBeLessThanOrEqual(options.maxMempool);
+		if (rates.evicted.length === 0) {
+			// With room in the pool, every transaction it fetched was valid and went in.
+			for (const txid of fetched) expect(announced.has(txid), `fetched ${txid} and dropped it`).toBe(true);
+		}
+
+		// The screen shows the pool as it is, then quits on q (and y, when mining asks first).
+		const info = await call<{size: number}>(rpcPort, 'getmempoolinfo');
+		await until(s => s.includes(`${info.size} tx ·`), `the mempool pane at ${info.size} tx`);
+		await keys('q');
+		if (options.mining) {
+			await until(s => s.includes('Quit anyway?'), 'the quit question');
+			await keys('y');
+		}
+		const exit = await until(s => new RegExp(`EXIT-${options.name} \\d+`).test(s), 'the app to exit', 30_000);
+		expect(exit.text).toMatch(new RegExp(`EXIT-${options.name} 0`));
+		expect(await logSince(logStart)).not.toMatch(/crash:/);
+		for (const peer of [listener, ...senders]) peer.close();
+
+		const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+		const result: RoundResult = {
+			acceptedRate: (acceptedInWindow * 1000) / windowMs,
+			evicted: rates.evicted.length,
+			maxUsage,
+			delay: loop.delay_ms,
+			evictedRate: mean(rates.evicted),
+			keptRate: mean(rates.kept),
 		};
-	}
-
-	// Beside the offering: the mempool's size, polled (never over the bound), and the screen,
-	// asked to open and close its help overlay (how long each key takes to show).
-	let maxUsage = 0;
-	let polls = 0;
-	const poller = beside(async () => {
-		const info = await call<{usage: number; maxmempool: number}>(rpcPort, 'getmempoolinfo');
-		expect(info.maxmempool).toBe(options.maxMempool);
-		maxUsage = Math.max(maxUsage, info.usage);
-		polls++;
-		await pause(250);
-	});
-	const keyMs: number[] = [];
-	const prober = beside(async () => {
-		await keys('?');
-		keyMs.push((await until(s => s.includes('mine one block now'), 'the help overlay', 10_000)).ms);
-		await keys('Escape');
-		keyMs.push((await until(s => !s.includes('mine one block now'), 'the help overlay to close', 10_000)).ms);
-		await pause(500);
-	});
-
-	// Offer at RATE a second: even ones through RPC, odd ones alternately from the two peers.
-	const rpcAccepted = new Set<string>();
-	const refusals: Record<string, number> = {};
-	const refused = (why: string) => (refusals[why] = (refusals[why] ?? 0) + 1);
-	const rpcPending = new Set<Promise<void>>();
-	let sent = 0;
-	let windowMs = 0;
-	let acceptedInWindow = 0;
-	let drainMs = 0;
-	let loop: {samples: number; delay_ms: RoundResult['delay']; rss: number};
-	try {
-		await call(rpcPort, 'getloopinfo', true);
-		const start = performance.now();
-		const end = start + options.seconds * 1000;
-		while (performance.now() < end && sent < options.offers.length) {
-			const due = Math.min(options.offers.length, Math.floor(((performance.now() - start) * RATE) / 1000));
-			const invs: [InvItem[], InvItem[]] = [[], []];
-			for (; sent < due; sent++) {
-				const offer = options.offers[sent]!;
-				if (sent % 2 === 1) {
-					invs[(sent >> 1) % 2]!.push({type: InvType.TX, hash: offer.tx.hash()});
-					continue;
-				}
-				const p: Promise<void> = rpc(rpcPort, 'sendrawtransaction', offer.hex).then(
-					reply => void (reply.error ? refused(reply.error.message.split(':')[0]!) : rpcAccepted.add(reply.result as string)),
-					(error: Error) => void refused(`HTTP: ${error.message.slice(0, 60)}`),
-				);
-				rpcPending.add(p);
-				void p.finally(() => rpcPending.delete(p));
-			}
-			invs.forEach((items, i) => items.length > 0 && senders[i]!.send({type: 'inv', items}));
-			await pause(10); // pacing: the next batch is whatever fell due meanwhile
-		}
-		windowMs = performance.now() - start;
-		acceptedInWindow = announced.size;
-		loop = await call(rpcPort, 'getloopinfo');
-
-		// Then the node works through what it took on: every RPC call answered, and each sender's
-		// sentinel accepted. A busy node skips announcements: the sentinel is announced until fetched.
-		const drainStart = performance.now();
-		for (let i = 0; rpcPending.size > 0 || !options.sentinels.every(s => announced.has(s.txid)); i++) {
-			if (performance.now() - drainStart > 120_000) throw new Error(`the node never caught up: ${rpcPending.size} RPC calls unanswered, sentinels ${options.sentinels.map(s => announced.has(s.txid))}`);
-			if (i % 4 === 0) senders.forEach((s, k) => fetched.has(options.sentinels[k]!.txid) || s.send({type: 'inv', items: [{type: InvType.TX, hash: options.sentinels[k]!.tx.hash()}]}));
-			await pause(50);
-		}
-		drainMs = performance.now() - drainStart;
-	} finally {
-		await Promise.allSettled([prober.stop(), poller.stop()]);
-	}
-	await prober.stop();
-	await poller.stop();
-
-	// Nothing it accepted is lost: each is in the mempool, in a block it mined, or logged evicted.
-	for (const txid of rpcAccepted) expect(announced.has(txid), `${txid} accepted by RPC but never announced`).toBe(true);
-	const pool = new Set(await call<string[]>(rpcPort, 'getrawmempool'));
-	const mined = new Set<string>();
-	for (let h = startHeight + 1, tip = await call<number>(rpcPort, 'getblockcount'); h <= tip; h++) {
-		for (const txid of (await call<{tx: string[]}>(rpcPort, 'getblock', await call<string>(rpcPort, 'getblockhash', h), 1)).tx) mined.add(txid);
-	}
-	const log = await logSince(logStart);
-	const evicted = new Set<string>();
-	for (const m of log.matchAll(/tx ([0-9a-f]{16})… removed: (.*)$/gm)) {
-		expect(m[2], 'only eviction takes anything out here').toMatch(/^evicted/);
-		evicted.add(m[1]!);
-	}
-	const lost: string[] = [];
-	const rates = {evicted: [] as number[], kept: [] as number[]};
-	for (const txid of announced) {
-		const offer = byTxid.get(txid);
-		expect(offer, `the node announced ${txid}, which nobody offered`).toBeDefined();
-		if (pool.has(txid)) rates.kept.push(offer!.rate);
-		else if (evicted.has(txid.slice(0, 16))) rates.evicted.push(offer!.rate);
-		else if (!mined.has(txid)) lost.push(txid);
-	}
-	expect(lost, 'accepted, then neither in the mempool, nor mined, nor evicted').toEqual([]);
-	expect(maxUsage).toBeLessThanOrEqual(options.maxMempool);
-	if (rates.evicted.length === 0) {
-		// With room in the pool, every transaction it fetched was valid and went in.
-		for (const txid of fetched) expect(announced.has(txid), `fetched ${txid} and dropped it`).toBe(true);
-	}
-
-	// The screen shows the pool as it is, then quits on q (and y, when mining asks first).
-	const info = await call<{size: number}>(rpcPort, 'getmempoolinfo');
-	await until(s => s.includes(`${info.size} tx ·`), `the mempool pane at ${info.size} tx`);
-	await keys('q');
-	if (options.mining) {
-		await until(s => s.includes('Quit anyway?'), 'the quit question');
-		await keys('y');
-	}
-	const exit = await until(s => new RegExp(`EXIT-${options.name} \\d+`).test(s), 'the app to exit', 30_000);
-	expect(exit.text).toMatch(new RegExp(`EXIT-${options.name} 0`));
-	expect(await logSince(logStart)).not.toMatch(/crash:/);
-	for (const peer of [listener, ...senders]) peer.close();
-
-	const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-	const result: RoundResult = {
-		acceptedRate: (acceptedInWindow * 1000) / windowMs,
-		evicted: rates.evicted.length,
-		maxUsage,
-		delay: loop.delay_ms,
-		evictedRate: mean(rates.evicted),
-		keptRate: mean(rates.kept),
+		const minedHere = [...announced].filter(t => mined.has(t)).length;
+		console.log(
+			`load/${options.name}: ${options.seconds} s, offered ${sent} (${((sent * 1000) / windowMs).toFixed(0)} tx/s: ${Math.ceil(sent / 2)} by RPC, ${Math.floor(sent / 2)} by P2P inv of which the node fetched ${fetched.size}); ` +
+				`accepted ${acceptedInWindow} in the window (${result.acceptedRate.toFixed(0)} tx/s), ${announced.size} once it caught up (${(drainMs / 1000).toFixed(1)} s); ` +
+				`now ${pool.size} in the mempool, ${minedHere} mined, ${rates.evicted.length} evicted (mean fee rate ${result.evictedRate.toFixed(1)} vs ${result.keptRate.toFixed(1)} kept), 0 lost; ` +
+				`mempool at most ${maxUsage} of ${options.maxMempool} bytes (${polls} polls); ` +
+				`event loop delay p50 ${loop.delay_ms.p50} p99 ${loop.delay_ms.p99} max ${loop.delay_ms.max} ms (${loop.samples} samples), rss ${(loop.rss / 1e6).toFixed(0)} MB; ` +
+				`keys shown in ${Math.max(...keyMs).toFixed(0)} ms at most (${keyMs.length} presses); RPC refusals ${JSON.stringify(refusals)}`,
+		);
+		return result;
 	};
-	const minedHere = [...announced].filter(t => mined.has(t)).length;
-	console.log(
-		`load/${options.name}: ${options.seconds} s, offered ${sent} (${((sent * 1000) / windowMs).toFixed(0)} tx/s: ${Math.ceil(sent / 2)} by RPC, ${Math.floor(sent / 2)} by P2P inv of which the node fetched ${fetched.size}); ` +
-			`accepted ${acceptedInWindow} in the window (${result.acceptedRate.toFixed(0)} tx/s), ${announced.size} once it caught up (${(drainMs / 1000).toFixed(1)} s); ` +
-			`now ${pool.size} in the mempool, ${minedHere} mined, ${rates.evicted.length} evicted (mean fee rate ${result.evictedRate.toFixed(1)} vs ${result.keptRate.toFixed(1)} kept), 0 lost; ` +
-			`mempool at most ${maxUsage} of ${options.maxMempool} bytes (${polls} polls); ` +
-			`event loop delay p50 ${loop.delay_ms.p50} p99 ${loop.delay_ms.p99} max ${loop.delay_ms.max} ms (${loop.samples} samples), rss ${(loop.rss / 1e6).toFixed(0)} MB; ` +
-			`keys shown in ${Math.max(...keyMs).toFixed(0)} ms at most (${keyMs.length} presses); RPC refusals ${JSON.stringify(refusals)}`,
-	);
-	return result;
+	try {
+		return await run();
+	} catch (error) {
+		await keys('C-c').catch(() => undefined);
+		await until(s => new RegExp(`EXIT-${options.name} \\d+`).test(s), 'the app to stop after a failure', 30_000).catch(() => undefined);
+		throw error;
+	}
 }
 
 it(`offered ${RATE} tx/s for ${SECONDS} s through RPC and peers, the node with its screen accepts what it can, loses none, and keeps its loop under 100 ms`, async () => {
