@@ -3,7 +3,8 @@
  * one per i32x4 lane. It returns candidates that pass a quick check of the hash's top word; each is
  * re-hashed here with @noble/hashes, the hash of record, and compared with the full 256-bit target.
  */
-import {sha256} from '@noble/hashes/sha2.js';
+import {hashToBigInt} from '../consensus/pow.js';
+import {sha256d} from '../crypto/hash.js';
 import {SHA256D_SIMD_WASM} from './sha256d-simd-module.js';
 import {midstate, targetTopWord} from './sha256-kernel.js';
 
@@ -37,10 +38,6 @@ function kernel(): KernelExports {
 /** Nonces per call into the module: its counts are u32 and its return value reads back as i32. */
 const MAX_PASS = 2 ** 30;
 
-function readBE(bytes: Uint8Array, at: number): number {
-	return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
-}
-
 export class SimdScanner {
 	private readonly header: Uint8Array;
 	private readonly view: DataView;
@@ -55,7 +52,8 @@ export class SimdScanner {
 		this.header = header.slice();
 		this.view = new DataView(this.header.buffer);
 		const mid = Array.from(midstate(header), x => x >>> 0);
-		this.job = [...mid, readBE(header, 64), readBE(header, 68), readBE(header, 72), targetTopWord(target)];
+		const v = this.view;
+		this.job = [...mid, v.getUint32(64), v.getUint32(68), v.getUint32(72), targetTopWord(target)];
 	}
 
 	private load(): KernelExports {
@@ -72,28 +70,31 @@ export class SimdScanner {
 	 * by @noble/hashes, is at or below the target, or -1.
 	 */
 	scan(from: number, count: number): number {
+		return this.eachCandidate(from, count, nonce => this.meetsTarget(nonce));
+	}
+
+	/** Every nonce in [from, from + count) that passes the kernel's quick check, in order. */
+	candidates(from: number, count: number): number[] {
+		const out: number[] = [];
+		this.eachCandidate(from, count, nonce => void out.push(nonce));
+		return out;
+	}
+
+	/**
+	 * Runs the kernel over [from, from + count) and hands `stop` each candidate in nonce order;
+	 * returns the first candidate `stop` says true to, or -1.
+	 */
+	private eachCandidate(from: number, count: number, stop: (nonce: number) => boolean | void): number {
 		const k = this.load();
 		let done = 0;
 		while (done < count) {
 			done += k.scan((from + done) >>> 0, Math.min(count - done, MAX_PASS));
 			for (let i = 0, n = k.candidateCount(); i < n; i++) {
 				const nonce = k.candidate(i) >>> 0;
-				if (this.meetsTarget(nonce)) return nonce;
+				if (stop(nonce)) return nonce;
 			}
 		}
 		return -1;
-	}
-
-	/** Every nonce in [from, from + count) that passes the kernel's quick check, in order. */
-	candidates(from: number, count: number): number[] {
-		const k = this.load();
-		const out: number[] = [];
-		let done = 0;
-		while (done < count) {
-			done += k.scan((from + done) >>> 0, Math.min(count - done, MAX_PASS));
-			for (let i = 0, n = k.candidateCount(); i < n; i++) out.push(k.candidate(i) >>> 0);
-		}
-		return out;
 	}
 
 	/** Debug: the kernel's own full double SHA-256 of the header with `nonce`, in internal byte order. */
@@ -113,11 +114,9 @@ export class SimdScanner {
 		});
 	}
 
+	/** The hash of record: @noble/hashes' sha256d of the header with this nonce, against the full target. */
 	private meetsTarget(nonce: number): boolean {
 		this.view.setUint32(76, nonce, true);
-		const hash = sha256(sha256(this.header));
-		let value = 0n;
-		for (let i = 31; i >= 0; i--) value = (value << 8n) | BigInt(hash[i]!);
-		return value <= this.target;
+		return hashToBigInt(sha256d(this.header)) <= this.target;
 	}
 }
