@@ -247,16 +247,8 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 				if (!coin) return;
 				coins.push(coin);
 			}
-			const fee = checkTxInputs(tx, coins, this.chain.height + 1, this.chain.network);
-			const checks: SigCheck[] = [];
-			for (let i = 0; i < tx.inputs.length; i++) {
-				const prepared = prepareP2pkhCheck(tx, i, coins[i]!.script);
-				if ('error' in prepared) return;
-				checks.push(prepared.check);
-			}
-			const size = tx.getSize();
-			if (fee < BigInt(size) * this.minRelayFeeRate || (this.floor > 0 && Number(fee) / size <= this.floor)) return;
-			await this.verifier.verify(checks);
+			this.checkFeeRate(checkTxInputs(tx, coins, this.chain.height + 1, this.chain.network), tx.getSize());
+			await this.verifier.verify(this.signatureChecks(tx, coins));
 		} catch {
 			// a malformed or hostile transaction: the check under the lock says why
 		}
@@ -326,19 +318,8 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 		}
 
 		const fee = checkTxInputs(tx, coins, height, net);
-		const minFee = BigInt(tx.getSize()) * this.minRelayFeeRate;
-		if (fee < minFee) throw new VerifyError('min relay fee not met', 0, 'tx', `fee ${fee} < ${minFee} (${this.minRelayFeeRate} per byte)`);
-		if (this.floor > 0 && Number(fee) / tx.getSize() <= this.floor) {
-			throw new VerifyError('mempool min fee not met', 0, 'tx', `the pool is full: it now needs more than ${this.floor.toFixed(2)} units per byte`);
-		}
-
-		const checks: SigCheck[] = [];
-		for (let i = 0; i < tx.inputs.length; i++) {
-			const prepared = prepareP2pkhCheck(tx, i, coins[i]!.script);
-			if ('error' in prepared) throw new VerifyError('mandatory-script-verify-flag-failed', 100, 'tx', `${prepared.error} (input ${i})`);
-			checks.push(prepared.check);
-		}
-		if (!(await this.verifier.verify(checks))) {
+		this.checkFeeRate(fee, tx.getSize());
+		if (!(await this.verifier.verify(this.signatureChecks(tx, coins)))) {
 			throw new VerifyError('mandatory-script-verify-flag-failed', 100, 'tx', 'signature check failed');
 		}
 		const entry = new MempoolEntry(tx, fee, time, this.chain.height);
@@ -348,6 +329,24 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 		entry.announced = true;
 		if (!quiet) this.emit('tx', entry);
 		return {status: 'accepted', entry};
+	}
+
+	/** Refuses a fee under the relay minimum or, while the pool is full, not above its eviction floor. */
+	private checkFeeRate(fee: bigint, size: number): void {
+		const minFee = BigInt(size) * this.minRelayFeeRate;
+		if (fee < minFee) throw new VerifyError('min relay fee not met', 0, 'tx', `fee ${fee} < ${minFee} (${this.minRelayFeeRate} per byte)`);
+		if (this.floor > 0 && Number(fee) / size <= this.floor) {
+			throw new VerifyError('mempool min fee not met', 0, 'tx', `the pool is full: it now needs more than ${this.floor.toFixed(2)} units per byte`);
+		}
+	}
+
+	/** The signature check of each input (all P2PKH), given the coins it spends. */
+	private signatureChecks(tx: Transaction, coins: readonly (Coin | null)[]): SigCheck[] {
+		return tx.inputs.map((_, i) => {
+			const prepared = prepareP2pkhCheck(tx, i, coins[i]!.script);
+			if ('error' in prepared) throw new VerifyError('mandatory-script-verify-flag-failed', 100, 'tx', `${prepared.error} (input ${i})`);
+			return prepared.check;
+		});
 	}
 
 	private insert(entry: MempoolEntry, parents: Set<MempoolEntry>): void {
