@@ -21,11 +21,19 @@ export class SigCache {
 	}
 
 	has(check: SigCheck): boolean {
-		return this.seen.has(SigCache.key(check));
+		return this.hasKey(SigCache.key(check));
 	}
 
 	add(check: SigCheck): void {
-		const key = SigCache.key(check);
+		this.addKey(SigCache.key(check));
+	}
+
+	/** With a key from `SigCache.key`, for a caller that asks and then adds (one hash, not two). */
+	hasKey(key: string): boolean {
+		return this.seen.has(key);
+	}
+
+	addKey(key: string): void {
 		if (this.seen.has(key)) return;
 		this.seen.add(key);
 		if (this.seen.size > this.capacity) this.seen.delete(this.seen.values().next().value as string);

@@ -31,12 +31,13 @@ export class CachingVerifier implements SigVerifier {
 	) {}
 
 	async verify(checks: readonly SigCheck[]): Promise<boolean> {
-		const todo = checks.filter(check => !this.cache.has(check));
+		const keys = checks.map(check => SigCache.key(check));
+		const todo = checks.filter((_, i) => !this.cache.hasKey(keys[i]!));
 		this.hits += checks.length - todo.length;
 		this.misses += todo.length;
 		if (todo.length === 0) return true;
 		if (!(await this.inner.verify(todo))) return false;
-		for (const check of todo) this.cache.add(check);
+		for (const key of keys) this.cache.addKey(key);
 		return true;
 	}
 
