@@ -37,12 +37,29 @@ export class Proc {
 }
 
 /** A port nothing listens on right now. */
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
+/** Whether a server can listen on `port` on every interface (as the node does) right now. */
+function canListen(port: number): Promise<boolean> {
+	return new Promise(resolve => {
 		const server = createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-		});
+		server.once('error', () => resolve(false));
+		server.listen(port, () => server.close(() => resolve(true)));
 	});
+}
+
+const handedOut = new Set<number>();
+
+/**
+ * A port free now, for a node to listen on soon after. Taken below Linux's ephemeral range
+ * (32768-60999): a port the OS hands out as free there can be taken meanwhile by any outgoing
+ * connection, and the load test makes thousands while other files run. Never the same twice in
+ * one process.
+ */
+export async function freePort(): Promise<number> {
+	for (let tries = 0; tries < 500; tries++) {
+		const port = 20_000 + Math.floor(Math.random() * 12_000);
+		if (handedOut.has(port) || !(await canListen(port))) continue;
+		handedOut.add(port);
+		return port;
+	}
+	throw new Error('no free port found in 20000-31999');
 }
