@@ -1,30 +1,46 @@
 /**
- * The screen: status bar, panes, forms and overlays. Panes are pure functions of the store's
- * snapshot; every key goes through the one key table (ui/keymap.ts); forms call actions.
+ * The screen: status bar, panes, footer, and overlays drawn over them. Every frame is exactly the
+ * terminal's size. Panes come from the registry (ui/panes/registry.ts) and are pure functions of
+ * the store's snapshot and the navigation state; every key goes through the one key table
+ * (ui/keymap.ts); forms call actions.
  */
-import React, {useReducer, useRef, useState} from 'react';
+import React, {useEffect, useReducer, useRef, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
-import type {Actions, ExplorerView} from './store/actions.js';
-import type {Snapshot} from './store/snapshot.js';
-import {actionFor} from './ui/keymap.js';
-import {StatusBar} from './ui/panes/status-bar.js';
-import {ChainPane, explorerItems, type ExplorerTarget} from './ui/panes/chain.js';
-import {PeersPane} from './ui/panes/peers.js';
-import {TipsPane} from './ui/panes/tips.js';
-import {MempoolPane} from './ui/panes/mempool.js';
-import {MinerPane} from './ui/panes/miner.js';
-import {WalletPane} from './ui/panes/wallet.js';
-import {BpmPane} from './ui/panes/bpm.js';
-import {LogPane} from './ui/panes/log.js';
-import {Pane} from './ui/components/pane.js';
-import {Help, PANE_NAMES} from './ui/help.js';
+import type {EventEmitter} from 'node:events';
+import type {Actions} from './store/actions.js';
+import type {ExplorerTarget, ExplorerView} from './store/snapshot.js';
+import {actionFor, footerHints, type Action, type Scope} from './ui/keymap.js';
+import {StatusBar, fitSegments} from './ui/panes/status-bar.js';
+import {PANES, paneById, type PaneId, type PaneSpec} from './ui/panes/registry.js';
+import type {Nav, PaneInput} from './ui/panes/types.js';
+import {Pane, paneContent} from './ui/components/pane.js';
+import {Overlay} from './ui/components/overlay.js';
+import {Help, helpLines} from './ui/help.js';
 import {AddPeerFlow, BpmFlow, CloneFlow, CreateWalletFlow, SearchFlow, SendFlow} from './ui/forms/flows.js';
+import {TerminalEvents} from './ui/forms/form.js';
 import {useSnapshot, type SnapshotSource} from './ui/hooks/use-store.js';
 import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
+import {computeLayout, paneAt, type Layout} from './ui/layout.js';
+import {FOLLOW_NEWEST, moveSelection, scrollBy, selectedIndex, selectIndex, toggleFollow, viewTop, type Selection} from './ui/lists/selection.js';
+import {middle} from './ui/lists/columns.js';
+import {applyKeys} from './ui/components/text-field.js';
+import type {MouseEvent} from './ui/terminal/input-parser.js';
 import {useColor} from './ui/theme.js';
 
 type Flow = 'create-wallet' | 'send' | 'record-bpm' | 'clone' | 'add-peer' | 'search';
 type Overlay = null | 'help' | 'quit' | Flow;
+
+/** What the app may ask of the terminal beyond drawing (screen.tsx provides it). */
+export interface TerminalControl {
+	/** Puts text on the clipboard (OSC 52). */
+	copy(text: string): void;
+	/** Erases and draws the whole screen (Ctrl-L). */
+	redraw(): void;
+	/** Gives the terminal back and stops the process until `fg` (Ctrl-Z). */
+	suspend(): void;
+	/** 'paste' (text) and 'mouse' (MouseEvent) from the terminal, read before Ink sees them. */
+	readonly events?: EventEmitter;
+}
 
 export interface AppProps {
 	readonly store: SnapshotSource;
@@ -35,55 +51,76 @@ export interface AppProps {
 	readonly onQuit: () => void;
 	/** Fixed size for tests; otherwise the terminal's, following resizes. */
 	readonly size?: {columns: number; rows: number};
+	readonly terminal?: TerminalControl;
 }
 
-const LARGE = {columns: 120, rows: 40};
+interface NavState extends Nav {
+	focused: PaneId;
+	zoomed: boolean;
+	overlay: Overlay;
+	helpOffset: number;
+	selection: Record<PaneId, Selection>;
+	explorer: ExplorerView[];
+	explorerSel: Selection[];
+	peerDetail: string | null;
+	logFilter: string;
+	logFilterCursor: number;
+	logFiltering: boolean;
+	notice: string | null;
+}
 
-export function App({store, actions, addressVersion, maxMoney, onQuit, size: fixedSize}: AppProps) {
+const MOVES: Partial<Record<Action, 'up' | 'down' | 'page-up' | 'page-down' | 'home' | 'end'>> = {up: 'up', down: 'down', 'page-up': 'page-up', 'page-down': 'page-down', home: 'home', end: 'end'};
+const FLOWS: readonly Action[] = ['search', 'create-wallet', 'send', 'record-bpm', 'clone', 'add-peer'];
+/** Rows read around the chain list's view, so scrolling a little reads nothing. */
+const CHAIN_MARGIN = 40;
+
+export function App({store, actions, addressVersion, maxMoney, onQuit, size: fixedSize, terminal}: AppProps) {
 	const snapshot = useSnapshot(store);
 	const size = useTerminalSize(fixedSize);
 	const color = useColor();
 	// Navigation lives in a ref, read and changed by the key handler directly: keys that arrive
 	// faster than the screen redraws (a quick typist, tmux, a held key) each act on the newest
 	// state, never on the one the last frame was drawn from.
-	const nav = useRef({
-		pane: 0,
-		selected: PANE_NAMES.map(() => 0),
-		stack: [] as ExplorerView[],
-		explorerSel: [0],
-		overlay: null as Overlay,
+	const nav = useRef<NavState>({
+		focused: 'chain',
+		zoomed: false,
+		overlay: null,
+		helpOffset: 0,
+		selection: Object.fromEntries(PANES.map(p => [p.id, p.id === 'bpm' ? {...FOLLOW_NEWEST, follow: false} : FOLLOW_NEWEST])) as Record<PaneId, Selection>,
+		explorer: [],
+		explorerSel: [],
+		peerDetail: null,
+		logFilter: '',
+		logFilterCursor: 0,
+		logFiltering: false,
+		notice: null,
 	});
 	const [, redraw] = useReducer((n: number) => n + 1, 0);
-	const [notice, setNotice] = useState<string | null>(null);
 	const [message, setMessage] = useState<string | null>(null);
-	const {pane, overlay} = nav.current;
-	const setOverlay = (o: Overlay) => {
-		nav.current.overlay = o;
+	const sizeRef = useRef(size);
+	sizeRef.current = size;
+
+	const layoutNow = (): Layout => computeLayout(sizeRef.current, nav.current.focused, nav.current.zoomed);
+	/** A pane's input as of now: the newest snapshot, not the one last drawn. */
+	const inputOf = (id: PaneId, layout = layoutNow()): PaneInput => {
+		const rect = layout.panes.find(p => p.id === id)?.rect ?? layout.panes[0]!.rect;
+		const content = paneContent(rect.width, rect.height);
+		return {snapshot: store.getSnapshot(), nav: nav.current, width: content.width, rows: content.rows};
+	};
+
+	const setSelection = (spec: PaneSpec, sel: Selection) => {
+		const n = nav.current;
+		if (spec.id === 'chain' && n.explorer.length > 0) n.explorerSel = [...n.explorerSel.slice(0, -1), sel];
+		else n.selection = {...n.selection, [spec.id]: sel};
 		redraw();
 	};
 
-	const view = nav.current.stack[nav.current.stack.length - 1] ?? null;
-	const items = explorerItems(view, snapshot.blocks, addressVersion, snapshot.now);
-	// The BPM pane picks all readings or one address's with ↑/↓.
-	const bpmChoices: (string | null)[] = [null, ...new Set(snapshot.bpm.map(r => r.address))];
-	const lengthOf = (p: number) => [items.length, snapshot.peers.length, snapshot.tips.length, snapshot.mempool.newest.length, 0, snapshot.wallet.addresses.length, bpmChoices.length, 0][p] ?? 0;
-	const selOf = (n = nav.current) => (n.pane === 0 ? (n.explorerSel[n.explorerSel.length - 1] ?? 0) : (n.selected[n.pane] ?? 0));
-	const sel = selOf();
-
-	const setSel = (value: number) => {
+	const push = (view: ExplorerView) => {
 		const n = nav.current;
-		const clamped = Math.max(0, Math.min(value, Math.max(0, lengthOf(n.pane) - 1)));
-		if (n.pane === 0) n.explorerSel = [...n.explorerSel.slice(0, -1), clamped];
-		else n.selected = n.selected.map((v, i) => (i === n.pane ? clamped : v));
-		redraw();
-	};
-
-	const push = (value: ExplorerView) => {
-		const n = nav.current;
-		n.pane = 0;
-		n.stack = [...n.stack, value];
-		n.explorerSel = [...n.explorerSel, 0];
-		setNotice(null);
+		n.focused = 'chain';
+		n.explorer = [...n.explorer, view];
+		n.explorerSel = [...n.explorerSel, {...FOLLOW_NEWEST, follow: false}];
+		n.notice = null;
 		redraw();
 	};
 
@@ -91,8 +128,9 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 		const r = target.kind === 'block' ? await actions.block(target.id) : target.kind === 'tx' ? await actions.tx(target.txid) : await actions.address(target.address);
 		if (r.ok) push(r.value);
 		else {
-			nav.current.pane = 0;
-			setNotice(r.error);
+			nav.current.focused = 'chain';
+			nav.current.notice = r.error;
+			redraw();
 		}
 	};
 
@@ -101,195 +139,282 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 		const r = await actions.search(query);
 		if (r.ok) push(r.value);
 		else {
-			nav.current.pane = 0;
-			setNotice(r.error);
+			nav.current.focused = 'chain';
+			nav.current.notice = r.error;
+			redraw();
 		}
 	};
 
-	const quit = () => {
-		if (snapshot.miner.running) setOverlay('quit');
-		else onQuit();
+	const setOverlay = (o: Overlay) => {
+		nav.current.overlay = o;
+		nav.current.helpOffset = 0;
+		redraw();
 	};
 
-	useInput(
-		(input, key) => {
-			if (key.ctrl && input === 'c') return onQuit();
-			const n = nav.current;
-			// A form just opened and not drawn yet: its keys must never act as commands here.
-			if (n.overlay !== null && n.overlay !== 'help' && n.overlay !== 'quit') return;
-			if (n.overlay === 'help') {
-				if (key.escape || input === '?' || input === 'q') setOverlay(null);
-				return;
+	const copy = (text: string | null) => {
+		if (!text) return setMessage('nothing to copy here');
+		terminal?.copy(text);
+		setMessage(`copied ${middle(text, 40)} (OSC 52)`);
+	};
+
+	const act = (action: Action, input: string) => {
+		const n = nav.current;
+		const spec = paneById(n.focused);
+		const move = MOVES[action];
+		if (move && spec.list && !(spec.id === 'peers' && n.peerDetail)) {
+			const {model, space, selection} = spec.list(inputOf(spec.id));
+			// In BPM the list is the choice of address, not rows on screen.
+			return setSelection(spec, moveSelection(selection, model, move, space));
+		}
+		if (FLOWS.includes(action)) return setOverlay(action as Flow);
+		switch (action) {
+			case 'next-pane':
+			case 'prev-pane': {
+				const at = PANES.findIndex(p => p.id === n.focused);
+				n.focused = PANES[(at + (action === 'next-pane' ? 1 : PANES.length - 1)) % PANES.length]!.id;
+				return redraw();
 			}
-			if (n.overlay === 'quit') {
-				if (input === 'y') onQuit();
-				else if (input === 'n' || key.escape) setOverlay(null);
+			case 'pane':
+				n.focused = PANES[Number(input) - 1]?.id ?? n.focused;
+				return redraw();
+			case 'zoom':
+				n.zoomed = !n.zoomed;
+				return redraw();
+			case 'help':
+				return setOverlay('help');
+			case 'quit':
+				if (store.getSnapshot().miner.running) return setOverlay('quit');
+				return onQuit();
+			case 'interrupt':
+				return onQuit();
+			case 'redraw':
+				return terminal?.redraw();
+			case 'suspend':
+				return terminal?.suspend();
+			case 'toggle-mining':
+				void actions.toggleMining().then(r => setMessage(r.ok ? `mining ${r.value}` : r.error));
 				return;
-			}
-			const action = actionFor(input, key);
-			if (!action) return;
-			setMessage(null);
-			switch (action) {
-				case 'next-pane':
-					n.pane = (n.pane + 1) % PANE_NAMES.length;
+			case 'mine-one':
+				void actions.mineOne().then(r => setMessage(r.ok ? `mined a block: ${middle(r.value, 20)}` : r.error));
+				return;
+			case 'follow':
+				if (!spec.list) return;
+				return setSelection(spec, toggleFollow(spec.list(inputOf(spec.id)).selection, spec.list(inputOf(spec.id)).model));
+			case 'filter':
+				n.logFiltering = true;
+				n.logFilterCursor = n.logFilter.length;
+				return redraw();
+			case 'open': {
+				if (!spec.list || !spec.open) return;
+				const input = inputOf(spec.id);
+				const {model, selection} = spec.list(input);
+				const target = spec.open(input, selectedIndex(selection, model));
+				if (!target) return;
+				if (target.kind === 'peer') {
+					n.peerDetail = target.address;
 					return redraw();
-				case 'prev-pane':
-					n.pane = (n.pane + PANE_NAMES.length - 1) % PANE_NAMES.length;
-					return redraw();
-				case 'up':
-					return setSel(selOf() - 1);
-				case 'down':
-					return setSel(selOf() + 1);
-				case 'open': {
-					const at = selOf();
-					if (n.pane === 0) {
-						const current = n.stack[n.stack.length - 1] ?? null;
-						const target = explorerItems(current, snapshot.blocks, addressVersion, snapshot.now)[at]?.target;
-						if (target) void open(target);
-					} else if (n.pane === 3) {
-						const tx = snapshot.mempool.newest[at];
-						if (tx) void open({kind: 'tx', txid: tx.txid});
-					} else if (n.pane === 5) {
-						const a = snapshot.wallet.addresses[at];
-						if (a) void open({kind: 'address', address: a.address});
-					}
-					return;
 				}
-				case 'back':
-					if (n.pane === 0 && n.stack.length > 0) {
-						n.stack = n.stack.slice(0, -1);
-						n.explorerSel = n.explorerSel.length > 1 ? n.explorerSel.slice(0, -1) : [0];
-						redraw();
-					}
-					return setNotice(null);
-				case 'help':
-					return setOverlay('help');
-				case 'quit':
-					return quit();
-				case 'toggle-mining':
-					void actions.toggleMining().then(r => setMessage(r.ok ? `mining ${r.value}` : r.error));
-					return;
-				case 'mine-one':
-					void actions.mineOne().then(r => setMessage(r.ok ? `mined a block: ${r.value.slice(0, 16)}…` : r.error));
-					return;
-				case 'search':
-				case 'create-wallet':
-				case 'send':
-				case 'record-bpm':
-				case 'clone':
-				case 'add-peer':
-					return setOverlay(action);
-				default:
-					if (action.startsWith('pane-')) {
-						n.pane = Number(action.slice(5)) - 1;
-						redraw();
-					}
+				void open(target);
+				return;
 			}
-		},
-		{isActive: overlay === null || overlay === 'help' || overlay === 'quit'},
-	);
-
-	const large = size.columns >= LARGE.columns && size.rows >= LARGE.rows;
-	const flowProps = {actions, snapshot, onDone: () => setOverlay(null), addressVersion, maxMoney};
-
-	const renderPane = (index: number, rows: number, width: number) => {
-		switch (index) {
-			case 0:
-				return <ChainPane blocks={snapshot.blocks} view={view} selected={pane === 0 ? sel : -1} rows={rows} now={snapshot.now} addressVersion={addressVersion} notice={notice} />;
-			case 1:
-				return <PeersPane peers={snapshot.peers} selected={pane === 1 ? sel : -1} rows={rows} />;
-			case 2:
-				return <TipsPane tips={snapshot.tips} reorgs={snapshot.log.filter(l => l.text.startsWith('reorganize'))} rows={rows} />;
-			case 3:
-				return <MempoolPane mempool={snapshot.mempool} selected={pane === 3 ? sel : -1} rows={rows} now={snapshot.now} />;
-			case 4:
-				return <MinerPane miner={snapshot.miner} width={width} regtest={snapshot.regtest} />;
-			case 5:
-				return <WalletPane wallet={snapshot.wallet} selected={pane === 5 ? sel : -1} rows={rows} width={width} />;
-			case 6:
-				return <BpmPane readings={snapshot.bpm} address={bpmChoices[nav.current.selected[6] ?? 0] ?? null} width={width} rows={rows} />;
+			case 'copy': {
+				if (!spec.list || !spec.copy) return copy(null);
+				const input = inputOf(spec.id);
+				const {model, selection} = spec.list(input);
+				return copy(spec.copy(input, selectedIndex(selection, model)));
+			}
+			case 'back':
+				if (spec.id === 'chain' && n.explorer.length > 0) {
+					n.explorer = n.explorer.slice(0, -1);
+					n.explorerSel = n.explorerSel.slice(0, -1);
+				} else if (spec.id === 'peers' && n.peerDetail) n.peerDetail = null;
+				else if (spec.id === 'log' && n.logFilter) n.logFilter = '';
+				n.notice = null;
+				return redraw();
 			default:
-				return <LogPane log={snapshot.log} rows={rows} />;
 		}
 	};
 
-	const box = (index: number, width: number, height: number) => (
-		<Pane key={index} index={index + 1} title={PANE_NAMES[index]!} selected={pane === index} width={width} height={height}>
-			{renderPane(index, Math.max(1, height - 3), width - 4)}
-		</Pane>
-	);
+	useInput((input, key) => {
+		const n = nav.current;
+		// Whatever is open, these three always work.
+		if (key.ctrl && input === 'c') return onQuit();
+		if (key.ctrl && input === 'l') return terminal?.redraw();
+		if (key.ctrl && input === 'z') return terminal?.suspend();
+		// A form is open: its fields have the keys (it handles Esc itself).
+		if (n.overlay !== null && n.overlay !== 'help' && n.overlay !== 'quit') return;
+		if (n.overlay === 'help') {
+			const space = Math.max(1, sizeRef.current.rows - 6);
+			const most = Math.max(0, helpLines().length - space);
+			if (key.escape || input === '?' || input === 'q') setOverlay(null);
+			else if (key.upArrow || input === 'k') n.helpOffset = Math.max(0, n.helpOffset - 1);
+			else if (key.downArrow || input === 'j') n.helpOffset = Math.min(most, n.helpOffset + 1);
+			else if (key.pageUp) n.helpOffset = Math.max(0, n.helpOffset - space);
+			else if (key.pageDown) n.helpOffset = Math.min(most, n.helpOffset + space);
+			return redraw();
+		}
+		if (n.overlay === 'quit') {
+			if (input === 'y') onQuit();
+			else if (input === 'n' || key.escape) setOverlay(null);
+			return;
+		}
+		if (n.logFiltering) {
+			if (key.escape) {
+				n.logFilter = '';
+				n.logFiltering = false;
+			} else if (key.return) n.logFiltering = false;
+			else {
+				const edit = applyKeys(n.logFilter, n.logFilterCursor, input, key);
+				n.logFilter = edit.value;
+				n.logFilterCursor = edit.cursor;
+				if (edit.submitted) n.logFiltering = false;
+			}
+			n.selection = {...n.selection, log: FOLLOW_NEWEST};
+			return redraw();
+		}
+		const spec = paneById(n.focused);
+		const scopes = [spec.scope, spec.list ? 'list' : undefined, 'global'].filter((s): s is Scope => s !== undefined);
+		const action = actionFor(input, key, scopes);
+		if (!action) return;
+		setMessage(null);
+		act(action, input);
+	});
 
-	let body: React.ReactNode;
-	const bodyRows = size.rows - 3;
-	if (overlay && overlay !== 'quit') {
-		body =
-			overlay === 'help' ? (
-				<Help />
-			) : overlay === 'search' ? (
-				<SearchFlow onSearch={q => void search(q)} onDone={() => setOverlay(null)} />
-			) : overlay === 'create-wallet' ? (
-				<CreateWalletFlow {...flowProps} />
-			) : overlay === 'send' ? (
-				<SendFlow {...flowProps} />
-			) : overlay === 'record-bpm' ? (
-				<BpmFlow {...flowProps} />
-			) : overlay === 'clone' ? (
-				<CloneFlow {...flowProps} />
-			) : (
-				<AddPeerFlow {...flowProps} />
-			);
-	} else if (large) {
-		const h1 = Math.floor(bodyRows * 0.4);
-		const h2 = Math.floor(bodyRows * 0.3);
-		const h3 = bodyRows - h1 - h2;
-		const third = Math.floor(size.columns / 3);
-		const wide = Math.floor(size.columns * 0.6);
-		body = (
-			<Box flexDirection="column">
-				<Box>
-					{box(0, wide, h1)}
-					{box(1, size.columns - wide, h1)}
-				</Box>
-				<Box>
-					{box(3, third, h2)}
-					{box(4, third, h2)}
-					{box(2, size.columns - 2 * third, h2)}
-				</Box>
-				<Box>
-					{box(5, third, h3)}
-					{box(6, third, h3)}
-					{box(7, size.columns - 2 * third, h3)}
-				</Box>
-			</Box>
-		);
-	} else {
-		body = (
-			<Box flexDirection="column">
-				<Text>
-					{PANE_NAMES.map((name, i) => (
-						<Text key={name} inverse={i === pane} color={i === pane ? color('cyan') : undefined}>
-							{` ${i + 1} ${name} `}
-						</Text>
-					))}
-				</Text>
-				{box(pane, size.columns, bodyRows - 1)}
-			</Box>
-		);
-	}
+	// The mouse and pastes come from the terminal's input filter, not through Ink.
+	useEffect(() => {
+		const events = terminal?.events;
+		if (!events) return;
+		const onMouse = (m: MouseEvent) => {
+			const n = nav.current;
+			if (n.overlay !== null) return;
+			const layout = layoutNow();
+			if (layout.tabs && m.y === layout.tabs.y && m.kind === 'press') {
+				// The tab line: ` 1 chain  2 peers …`, each name where it is drawn.
+				let x = 0;
+				for (const p of PANES) {
+					const w = ` ${p.number} ${p.title} `.length;
+					if (m.x >= x && m.x < x + w) {
+						n.focused = p.id;
+						return redraw();
+					}
+					x += w;
+				}
+				return;
+			}
+			const hit = paneAt(layout, m.x, m.y);
+			if (!hit) return;
+			const spec = paneById(hit.id);
+			if (m.kind === 'press' && m.button === 0) n.focused = hit.id;
+			if (!spec.list) return redraw();
+			const {model, space, selection, firstRow} = spec.list(inputOf(hit.id, layout));
+			if (m.kind === 'wheel-up' || m.kind === 'wheel-down') return setSelection(spec, scrollBy(selection, model, m.kind === 'wheel-up' ? -3 : 3, space));
+			if (m.kind !== 'press' || m.button !== 0) return;
+			const row = m.y - hit.rect.y - 1 - firstRow;
+			if (row >= 0 && row < space && spec.id !== 'bpm') setSelection(spec, selectIndex(selection, model, viewTop(selection, model, space) + row, space));
+			else redraw();
+		};
+		events.on('mouse', onMouse);
+		return () => {
+			events.off('mouse', onMouse);
+		};
+	}, [terminal]);
+
+	const layout = computeLayout(size, nav.current.focused, nav.current.zoomed);
+	const n = nav.current;
+
+	// The chain list reads the rows around its view from the database as it scrolls.
+	const chainRect = layout.panes.find(p => p.id === 'chain')?.rect;
+	useEffect(() => {
+		if (!chainRect || n.explorer.length > 0) return;
+		const spec = paneById('chain');
+		const {model, space, selection} = spec.list!(inputOf('chain', layout));
+		const top = viewTop(selection, model, space);
+		if (selection.follow && top === 0) actions.showBlocks(null, space + CHAIN_MARGIN);
+		else actions.showBlocks(snapshot.height - Math.max(0, top - CHAIN_MARGIN), space + 2 * CHAIN_MARGIN);
+		// A row selected before it was read gets its hash once it is: from then on it follows the block.
+		if (!selection.follow && selection.id === null) {
+			const id = model.idAt(selectedIndex(selection, model));
+			if (id) n.selection = {...n.selection, chain: {...selection, id}};
+		}
+	});
+
+	const flowProps = {actions, snapshot, onDone: () => setOverlay(null), addressVersion, maxMoney};
+	const overlay = n.overlay;
+	const overlayWidth = Math.min(90, size.columns - 2);
+
+	const hints = footerHints()
+		.split(' · ')
+		.filter(h => !h.startsWith('? '))
+		.map((text, i) => ({text, priority: 100 - i}));
+	const footerLeft = message ?? fitSegments(hints, Math.max(0, size.columns - 10)).map(h => h.text).join(' · ');
 
 	return (
-		<Box flexDirection="column" width={size.columns}>
-			<StatusBar snapshot={snapshot} width={size.columns} />
-			{body}
+		<Box flexDirection="column" width={size.columns} height={size.rows}>
+			<Box height={1} width={size.columns}>
+				<StatusBar snapshot={snapshot} width={size.columns} />
+			</Box>
+			<Box height={Math.max(1, size.rows - 2)} width={size.columns} />
+			<Box height={1} width={size.columns}>
+				<Box flexGrow={1}>
+					<Text dimColor={!message} color={message ? color('yellow') : undefined} wrap="truncate-end">
+						{footerLeft}
+					</Text>
+				</Box>
+				<Text color={color('cyan')}> ? help</Text>
+			</Box>
+			{layout.tabs ? (
+				<Box position="absolute" marginTop={layout.tabs.y} width={size.columns} height={1}>
+					<Text wrap="truncate-end">
+						{PANES.map(p => (
+							<Text key={p.id} inverse={p.id === n.focused} color={p.id === n.focused ? color('cyan') : undefined}>
+								{` ${p.number} ${p.title} `}
+							</Text>
+						))}
+					</Text>
+				</Box>
+			) : null}
+			{layout.panes.map(({id, rect}) => {
+				const spec = paneById(id);
+				const content = paneContent(rect.width, rect.height);
+				const input: PaneInput = {snapshot, nav: n, width: content.width, rows: content.rows};
+				const note = [layout.mode === 'zoom' ? 'zoomed · z' : undefined, spec.note?.(input)].filter(Boolean).join(' · ');
+				return (
+					<Box key={id} position="absolute" marginLeft={rect.x} marginTop={rect.y}>
+						<Pane number={spec.number} title={spec.title} note={note || undefined} focused={id === n.focused} width={rect.width} height={rect.height}>
+							<spec.Component {...input} focused={id === n.focused && overlay === null} />
+						</Pane>
+					</Box>
+				);
+			})}
 			{overlay === 'quit' ? (
-				<Text color={color('yellow')} bold>
-					Mining is on. Quit anyway? y / n
-				</Text>
-			) : (
-				<Text dimColor wrap="truncate-end">
-					{message ?? '? keys · Tab panes · m mine · s send · w wallet · b BPM · c clone · a peer · / search · q quit'}
-				</Text>
-			)}
+				<Overlay columns={size.columns} rows={size.rows} width={44} borderColor={color('yellow')}>
+					<Text color={color('yellow')} bold>
+						Mining is on. Quit anyway? y / n
+					</Text>
+				</Overlay>
+			) : overlay === 'help' ? (
+				<Overlay columns={size.columns} rows={size.rows} width={overlayWidth}>
+					<Help rows={Math.max(1, size.rows - 6 - Math.min(Math.floor(size.rows / 5), 6))} offset={n.helpOffset} />
+				</Overlay>
+			) : overlay ? (
+				<TerminalEvents.Provider value={terminal?.events ?? null}>
+					<Overlay columns={size.columns} rows={size.rows} width={overlayWidth} bare>
+							{overlay === 'search' ? (
+								<SearchFlow onSearch={q => void search(q)} onDone={() => setOverlay(null)} />
+							) : overlay === 'create-wallet' ? (
+								<CreateWalletFlow {...flowProps} />
+							) : overlay === 'send' ? (
+								<SendFlow {...flowProps} />
+							) : overlay === 'record-bpm' ? (
+								<BpmFlow {...flowProps} />
+							) : overlay === 'clone' ? (
+								<CloneFlow {...flowProps} />
+							) : (
+								<AddPeerFlow {...flowProps} />
+							)}
+					</Overlay>
+				</TerminalEvents.Provider>
+			) : null}
 		</Box>
 	);
 }

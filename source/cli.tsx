@@ -38,6 +38,7 @@ const cli = meow(
 	  --rpc-user U, --rpc-password P   credentials instead of the cookie in <datadir>/.cookie
 	  --headless           no screen: one log line per event on stdout (and debug.log)
 	  --json-log           with --headless: one JSON object per event instead
+	  --no-mouse           leave the mouse to the terminal (its own selection) instead of clicks and the wheel
 
 	Keys (on the screen): ? shows them all; q quits.
 	  --help               show this help
@@ -64,6 +65,7 @@ const cli = meow(
 			address: {type: 'string'},
 			headless: {type: 'boolean', default: false},
 			jsonLog: {type: 'boolean', default: false},
+			mouse: {type: 'boolean', default: true},
 			rpcPort: {type: 'number'},
 			rpc: {type: 'boolean', default: true},
 			rpcBind: {type: 'string'},
@@ -189,8 +191,6 @@ if (resumed) {
 }
 note(`wallet ${node.wallet.keystore.path}: ${addresses.length} addresses, ${formatAmount(balance)} confirmed`);
 // Signals and crashes are handled from here on, before anything else starts.
-const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
-const ALT_SCREEN_OFF = '\x1b[?1049l';
 let stopping = false;
 let restoreTerminal = () => {};
 
@@ -239,16 +239,9 @@ if (store) {
 	// the CPU per redraw, which a node validating hundreds of transactions a second cannot spare.
 	process.env.NODE_ENV ??= 'production';
 	const {showScreen} = await import('./screen.js');
-	process.stdout.write(ALT_SCREEN_ON);
-	let restored = false;
-	restoreTerminal = () => {
-		if (restored) return;
-		restored = true;
-		instance.unmount();
-		process.stdout.write(ALT_SCREEN_OFF);
-	};
 	// The terminal went away (window closed, tmux killed): stop, rather than spin on a dead TTY.
 	process.stdin.on('end', () => void shutdown('terminal closed'));
 	process.stdin.on('error', () => void shutdown('terminal closed'));
-	const instance = showScreen({node, store, onQuit: () => void shutdown('quit')});
+	const screen = showScreen({node, store, mouse: cli.flags.mouse, onQuit: () => void shutdown('quit')});
+	restoreTerminal = () => screen.restore();
 }

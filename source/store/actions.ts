@@ -6,45 +6,18 @@ import {decodeAddress, encodeAddress} from '../node/crypto/address.js';
 import {hashToHex} from '../node/encoding/hex.js';
 import type {FullNode} from '../node/node.js';
 import type {CloneResult, SyncStatus} from '../node/net/pool.js';
-import type {Block} from '../node/primitives/block.js';
-import type {Transaction} from '../node/primitives/tx.js';
-import {p2pkhHash} from '../node/primitives/script.js';
+import {classifyOutput} from '../node/primitives/script.js';
 import {formatAmount, parseAmount, parseFeeRate} from '../node/wallet/amount.js';
 import type {PreparedTx} from '../node/wallet/wallet.js';
-import type {AddressEvent} from '../node/chain/chain.js';
 import {checkAddress, checkAmount, checkBpm, checkFeeRate, checkHostPort, checkLabel, checkPassphrasePair} from './validate.js';
 import type {NodeStore} from './store.js';
+import type {ExplorerRow, ExplorerView} from './snapshot.js';
+import {bytes, clock} from './format.js';
 
 export type Result<T> = {readonly ok: true; readonly value: T} | {readonly ok: false; readonly error: string; readonly field?: string};
 
 const ok = <T>(value: T): Result<T> => ({ok: true, value});
 const fail = (error: string, field?: string): Result<never> => ({ok: false, error, ...(field ? {field} : {})});
-
-export interface BlockView {
-	readonly kind: 'block';
-	readonly height: number | null;
-	readonly hash: string;
-	readonly confirmations: number;
-	readonly block: Block;
-}
-
-export interface TxView {
-	readonly kind: 'tx';
-	readonly tx: Transaction;
-	readonly height: number | null;
-	readonly confirmations: number;
-	/** Each input's spent value and address, where known. */
-	readonly inputs: readonly {readonly value: bigint | null; readonly address: string}[];
-}
-
-export interface AddressView {
-	readonly kind: 'address';
-	readonly address: string;
-	readonly balance: bigint;
-	readonly history: readonly AddressEvent[];
-}
-
-export type ExplorerView = BlockView | TxView | AddressView;
 
 export class Actions {
 	constructor(
@@ -64,6 +37,11 @@ export class Actions {
 			this.store.log(`${what} failed: ${message}`);
 			return fail(message);
 		}
+	}
+
+	/** The chain list's rows around what it shows: from height `top` (null: the tip) down. */
+	showBlocks(top: number | null, count: number): void {
+		this.store.showBlocks(top, count);
 	}
 
 	async toggleMining(): Promise<Result<'started' | 'stopped'>> {
@@ -137,6 +115,7 @@ export class Actions {
 
 	async broadcast(prepared: PreparedTx): Promise<Result<string>> {
 		return this.guard('send', async () => {
+			this.store.sent(prepared.tx.txid());
 			const tx = await this.node.wallet.broadcast(prepared);
 			this.store.walletChanged();
 			this.store.log(`sent ${formatAmount(prepared.amount)} in ${tx.txid()} (fee ${formatAmount(prepared.fee)})`);
@@ -151,6 +130,7 @@ export class Actions {
 		if (bpmError) return fail(bpmError, 'bpm');
 		return this.guard('record BPM', async () => {
 			const prepared = await this.node.wallet.prepareBpm({address: form.address.trim(), bpm: Number(form.bpm.trim()), feeRate: 1n});
+			this.store.sent(prepared.tx.txid());
 			const tx = await this.node.wallet.broadcast(prepared);
 			this.store.walletChanged();
 			this.store.log(`BPM ${form.bpm.trim()} recorded from ${form.address.trim()} in ${tx.txid()}`);
@@ -158,14 +138,15 @@ export class Actions {
 		}).then(r => (!r.ok ? {...r, field: /locked/.test(r.error) ? 'passphrase' : 'address'} : r));
 	}
 
-	async clone(hostPort: string, onProgress: (s: SyncStatus) => void): Promise<Result<CloneResult>> {
+	/** Runs in the background: the form shows progress, and aborting `signal` (Esc) cancels it. */
+	async clone(hostPort: string, onProgress: (s: SyncStatus) => void, signal?: AbortSignal): Promise<Result<CloneResult>> {
 		const error = checkHostPort(hostPort);
 		if (error) return fail(error, 'host');
 		const pool = this.node.pool;
 		if (!pool) return fail('this node has no network', 'host');
 		this.store.log(`clone from ${hostPort.trim()} started`);
 		return this.guard('clone', async () => {
-			const result = await pool.clone(hostPort.trim(), {onProgress});
+			const result = await pool.clone(hostPort.trim(), {onProgress, ...(signal ? {signal} : {})});
 			this.store.log(`clone from ${hostPort.trim()}: ${result.message}`);
 			return result;
 		});
@@ -185,43 +166,97 @@ export class Actions {
 
 	// ---------------------------------------------------------------- explorer
 
-	async block(hashOrHeight: string | number): Promise<Result<BlockView>> {
+	/** An output as the explorer shows it: an address, a BPM reading, data, or non-standard. */
+	private describeOutput(script: Uint8Array): {text: string; address: string | null} {
+		const c = classifyOutput(script);
+		if (c.type === 'p2pkh') {
+			const address = encodeAddress(c.hash, this.version);
+			return {text: address, address};
+		}
+		if (c.type === 'bpm') return {text: `BPM reading ${c.bpm}`, address: null};
+		if (c.type === 'nulldata') return {text: `data ${Buffer.from(c.data).toString('hex')}`, address: null};
+		return {text: 'non-standard', address: null};
+	}
+
+	async block(hashOrHeight: string | number): Promise<Result<ExplorerView>> {
 		const chain = this.node.chain;
 		const entry = typeof hashOrHeight === 'number' ? chain.getEntryByHeight(hashOrHeight) : chain.getEntry(hashOrHeight);
 		if (!entry) return fail(`no block ${hashOrHeight}`);
 		const block = await chain.getBlock(entry.hash);
 		if (!block) return fail(`block ${entry.hashHex} is known by its header only`);
 		const main = chain.isMain(entry);
-		return ok({kind: 'block', height: entry.height, hash: entry.hashHex, confirmations: main ? chain.height - entry.height + 1 : 0, block});
+		const rows: ExplorerRow[] = block.txs.map((tx, i) => {
+			const txid = tx.txid();
+			const value = tx.outputs.reduce((sum, o) => sum + o.value, 0n);
+			return {id: txid, cells: {n: String(i), txid, inputs: String(tx.inputs.length), outputs: String(tx.outputs.length), value: formatAmount(value), note: i === 0 ? 'coinbase' : ''}, target: {kind: 'tx', txid}};
+		});
+		return ok({
+			kind: 'block',
+			id: entry.hashHex,
+			facts: [
+				['block', String(entry.height)],
+				['hash', entry.hashHex],
+				['time', `${new Date(block.header.time * 1000).toISOString().slice(0, 10)} ${clock(block.header.time)}`],
+				['txs', String(block.txs.length)],
+				['size', bytes(block.getSize())],
+				['confirmations', main ? String(chain.height - entry.height + 1) : 'none: not on the active chain'],
+			],
+			rows,
+		});
 	}
 
-	async tx(txid: string): Promise<Result<TxView>> {
+	async tx(txid: string): Promise<Result<ExplorerView>> {
 		const chain = this.node.chain;
 		const pooled = this.node.mempool.get(txid);
 		const located = pooled ? null : await chain.getTx(txid);
 		const tx = pooled?.tx ?? located?.tx;
 		if (!tx) return fail(`no transaction ${txid}`);
-		const inputs = [];
-		for (const input of tx.inputs) {
+		const rows: ExplorerRow[] = [];
+		for (const [n, input] of tx.inputs.entries()) {
 			if (tx.isCoinbase()) {
-				inputs.push({value: null, address: 'coinbase'});
+				rows.push({id: `in:${n}`, cells: {dir: 'in', n: String(n), what: 'coinbase (new coins)', value: ''}, target: null});
 				continue;
 			}
 			const prev = this.node.mempool.get(hashToHex(input.prevout.txid))?.tx ?? (await chain.getTx(input.prevout.txid))?.tx;
 			const output = prev?.outputs[input.prevout.index];
-			const owner = output ? p2pkhHash(output.script) : null;
-			inputs.push({value: output?.value ?? null, address: owner ? encodeAddress(owner, this.version) : '?'});
+			const spent = output ? this.describeOutput(output.script) : {text: `${hashToHex(input.prevout.txid)}:${input.prevout.index}`, address: null};
+			rows.push({id: `in:${n}`, cells: {dir: 'in', n: String(n), what: spent.text, value: output ? formatAmount(output.value) : ''}, target: spent.address ? {kind: 'address', address: spent.address} : null});
 		}
-		return ok({kind: 'tx', tx, height: located?.entry.height ?? null, confirmations: located?.confirmations ?? 0, inputs});
+		for (const [n, output] of tx.outputs.entries()) {
+			const d = this.describeOutput(output.script);
+			rows.push({id: `out:${n}`, cells: {dir: 'out', n: String(n), what: d.text, value: formatAmount(output.value)}, target: d.address ? {kind: 'address', address: d.address} : null});
+		}
+		const id = tx.txid();
+		return ok({
+			kind: 'tx',
+			id,
+			facts: [
+				['tx', id],
+				['status', located ? `block ${located.entry.height}, ${located.confirmations} confirmation${located.confirmations === 1 ? '' : 's'}` : 'in the mempool'],
+				['size', bytes(tx.getSize())],
+			],
+			rows,
+		});
 	}
 
-	async address(address: string): Promise<Result<AddressView>> {
+	async address(address: string): Promise<Result<ExplorerView>> {
 		const error = checkAddress(address, this.version);
 		if (error) return fail(error);
-		const hash = decodeAddress(address.trim(), this.version);
+		const clean = address.trim();
+		const hash = decodeAddress(clean, this.version);
 		const coins = await this.node.chain.getAddressCoins(hash);
 		const history = await this.node.chain.getAddressHistory(hash);
-		return ok({kind: 'address', address: address.trim(), balance: coins.reduce((sum, c) => sum + c.coin.value, 0n), history});
+		const balance = coins.reduce((sum, c) => sum + c.coin.value, 0n);
+		return ok({
+			kind: 'address',
+			id: clean,
+			facts: [
+				['address', clean],
+				['balance', formatAmount(balance)],
+				['events', String(history.length)],
+			],
+			rows: [...history].reverse().map((h, i) => ({id: `${h.txid}:${i}`, cells: {height: String(h.height), txid: h.txid, kind: h.kind, value: formatAmount(h.value)}, target: {kind: 'tx', txid: h.txid} as const})),
+		});
 	}
 
 	/** `/` search: a height, a block hash, a txid or an address. */

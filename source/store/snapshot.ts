@@ -54,8 +54,50 @@ export interface WalletView {
 }
 
 export interface LogLine {
+	/** Increases by one a line: the log list's ids. */
+	readonly seq: number;
 	readonly time: number;
 	readonly text: string;
+}
+
+/** A reorganisation, as the tips pane lists it. */
+export interface ReorgRow {
+	readonly time: number;
+	readonly depth: number;
+	readonly forkHeight: number;
+	readonly height: number;
+	readonly hash: string;
+}
+
+/** A payment to one of the wallet's addresses, from someone else. */
+export interface PaymentRow {
+	readonly time: number;
+	readonly txid: string;
+	readonly address: string;
+	readonly label: string;
+	readonly amount: bigint;
+	/** The block that holds it, or null while in the mempool. */
+	readonly height: number | null;
+}
+
+/** Where Enter on a row of the explorer leads. */
+export type ExplorerTarget = {readonly kind: 'block'; readonly id: string} | {readonly kind: 'tx'; readonly txid: string} | {readonly kind: 'address'; readonly address: string};
+
+export interface ExplorerRow {
+	readonly id: string;
+	/** The row's fields by column key, as text. */
+	readonly cells: Readonly<Record<string, string>>;
+	readonly target: ExplorerTarget | null;
+}
+
+/** A block, a transaction or an address, as plain rows: the chain pane draws it. */
+export interface ExplorerView {
+	readonly kind: 'block' | 'tx' | 'address';
+	/** Hash, txid or address: what `y` copies. */
+	readonly id: string;
+	/** The facts shown above the rows, each a short `label value` pair. */
+	readonly facts: readonly (readonly [string, string])[];
+	readonly rows: readonly ExplorerRow[];
 }
 
 export interface Snapshot {
@@ -67,6 +109,7 @@ export interface Snapshot {
 	readonly tip: {readonly hash: string; readonly time: number};
 	readonly sync: SyncStatus;
 	readonly peers: readonly PeerInfo[];
+	/** A window of the active chain, newest first: around what the chain list shows. */
 	readonly blocks: readonly BlockRow[];
 	readonly tips: readonly TipRow[];
 	readonly mempool: MempoolView;
@@ -74,6 +117,10 @@ export interface Snapshot {
 	readonly wallet: WalletView;
 	readonly bpm: readonly BpmReading[];
 	readonly log: readonly LogLine[];
+	/** Newest last. */
+	readonly reorgs: readonly ReorgRow[];
+	/** Newest last. */
+	readonly payments: readonly PaymentRow[];
 	/** Seconds since the epoch when the snapshot was made (for "12 s ago"). */
 	readonly now: number;
 }

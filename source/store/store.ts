@@ -4,11 +4,17 @@
  * No React here: the screen reads the store through a hook.
  */
 import {encodeAddress} from '../node/crypto/address.js';
+import {toHex} from '../node/encoding/hex.js';
 import type {FullNode} from '../node/node.js';
-import {p2pkhHash} from '../node/primitives/script.js';
-import type {BlockRow, LogLine, MempoolView, Snapshot} from './snapshot.js';
+import type {Transaction} from '../node/primitives/tx.js';
+import {classifyOutput} from '../node/primitives/script.js';
+import type {BlockRow, LogLine, MempoolView, PaymentRow, ReorgRow, Snapshot} from './snapshot.js';
 
-const RECENT_BLOCKS = 40;
+/** Rows of the chain list read around what it shows (and kept, so scrolling back reads little). */
+const DEFAULT_WINDOW = 60;
+const BLOCK_CACHE = 2_000;
+const KEPT_REORGS = 50;
+const KEPT_PAYMENTS = 50;
 /** While transactions stream in, the wallet's balances are read again at most once a second. */
 const WALLET_FROM_MEMPOOL_MS = 1000;
 const LOG_LINES = 200;
@@ -33,11 +39,19 @@ export class NodeStore {
 	private walletAgain = false;
 	/** The pool changed since the last notification: its view is rebuilt once, when notifying. */
 	private mempoolDirty = false;
+	private peersDirty = false;
 	private readonly node: FullNode;
 	private readonly now: () => number;
 	private readonly notifyMs: number;
 	private readonly blockCache = new Map<string, BlockRow>();
 	private refreshing = new Set<string>();
+	/** The chain rows wanted: from `top` (null: the tip) down, `count` of them. */
+	private blockWindow: {top: number | null; count: number} = {top: null, count: DEFAULT_WINDOW};
+	private logSeq = 0;
+	/** The wallet's P2PKH hashes (hex) and labels, to notice payments to it. */
+	private walletHashes = new Map<string, {address: string; label: string}>();
+	/** Transactions this screen sent: their outputs to us are change, not payments. */
+	private readonly sentHere = new Set<string>();
 	private again = new Set<string>();
 	private closed = false;
 
@@ -62,6 +76,8 @@ export class NodeStore {
 			wallet: {addresses: [], encrypted: this.node.wallet.keystore.encrypted, locked: this.node.wallet.keystore.locked, path: this.node.wallet.keystore.path},
 			bpm: [],
 			log: [],
+			reorgs: [],
+			payments: [],
 			now: this.now(),
 		};
 		this.attach();
@@ -89,7 +105,7 @@ export class NodeStore {
 
 	/** Adds a line to the log pane. */
 	log(text: string): void {
-		const line: LogLine = {time: this.now(), text};
+		const line: LogLine = {seq: ++this.logSeq, time: this.now(), text};
 		this.set({log: [...this.snapshot.log.slice(-(LOG_LINES - 1)), line]});
 	}
 
@@ -106,6 +122,10 @@ export class NodeStore {
 		if (this.notifyTimer || this.closed) return;
 		this.notifyTimer = setTimeout(() => {
 			this.notifyTimer = undefined;
+			if (this.peersDirty && this.node.pool) {
+				this.peersDirty = false;
+				this.snapshot = {...this.snapshot, peers: this.node.pool.peerInfo()};
+			}
 			if (this.mempoolDirty) {
 				this.mempoolDirty = false;
 				this.snapshot = {...this.snapshot, mempool: this.mempoolView(), now: this.now()};
@@ -149,10 +169,18 @@ export class NodeStore {
 		};
 		chain.on('tip', chainMoved);
 		chain.on('invalid', () => this.set({tips: this.tipRows()}));
-		chain.on('reorganize', info => this.log(`reorganize: depth ${info.depth}, fork at ${info.fork.height}, new tip ${info.newTip.height}`));
-		mempool.on('tx', () => {
+		// The log pane has the reorganisation's line (from the node's log); the tips pane lists them.
+		chain.on('reorganize', info => {
+			const row: ReorgRow = {time: this.now(), depth: info.depth, forkHeight: info.fork.height, height: info.newTip.height, hash: info.newTip.hashHex};
+			this.set({reorgs: [...this.snapshot.reorgs.slice(-(KEPT_REORGS - 1)), row]});
+		});
+		chain.on('connect', (entry, block) => {
+			for (const tx of block.txs) if (!tx.isCoinbase()) this.notePayment(tx, entry.height);
+		});
+		mempool.on('tx', entry => {
 			this.mempoolChanged();
 			this.walletFromMempool();
+			this.notePayment(entry.tx, null);
 		});
 		mempool.on('remove', () => this.mempoolChanged());
 		miner.on('status', status => {
@@ -163,6 +191,11 @@ export class NodeStore {
 		pool?.on('sync', sync => this.set({sync}));
 		pool?.on('peer', () => this.set({peers: pool.peerInfo()}));
 		pool?.on('peer-close', () => this.set({peers: pool.peerInfo()}));
+		// Heights announced by peers (headers, inv): read again when notifying, not per message.
+		(pool as unknown as {on(event: string, listener: () => void): void} | null)?.on('peer-update', () => {
+			this.peersDirty = true;
+			this.schedule();
+		});
 		pool?.on('listening', port => this.set({port}));
 	}
 
@@ -193,30 +226,69 @@ export class NodeStore {
 			});
 	}
 
+	/**
+	 * The chain list asks for the rows it shows (and some around them): from height `top` down
+	 * (null: from the tip, following it), `count` rows. Rows come from the database as needed.
+	 */
+	showBlocks(top: number | null, count: number): void {
+		const want = {top, count: Math.max(1, Math.min(count, 1_000))};
+		if (want.top === this.blockWindow.top && want.count === this.blockWindow.count) return;
+		this.blockWindow = want;
+		this.refresh('blocks');
+	}
+
 	private async loadBlocks(): Promise<void> {
 		const {chain} = this.node;
 		const rows: BlockRow[] = [];
 		const version = chain.network.addressVersion;
-		for (let h = chain.height; h >= 0 && rows.length < RECENT_BLOCKS; h--) {
+		const top = Math.min(this.blockWindow.top ?? chain.height, chain.height);
+		for (let h = top; h >= 0 && rows.length < this.blockWindow.count; h--) {
 			const entry = chain.getEntryByHeight(h);
 			if (!entry) break;
 			let row = this.blockCache.get(entry.hashHex);
 			if (!row) {
 				const block = await chain.getBlock(entry.hash);
 				if (!block) continue;
-				const payee = block.txs[0] ? p2pkhHash(block.txs[0].outputs[0]?.script ?? new Uint8Array(0)) : null;
-				row = {height: h, hash: entry.hashHex, time: entry.time, txs: block.txs.length, size: block.getSize(), miner: payee ? encodeAddress(payee, version) : ''};
+				const paid = block.txs[0]?.outputs[0] ? classifyOutput(block.txs[0].outputs[0].script) : null;
+				row = {height: h, hash: entry.hashHex, time: entry.time, txs: block.txs.length, size: block.getSize(), miner: paid?.type === 'p2pkh' ? encodeAddress(paid.hash, version) : ''};
 				this.blockCache.set(entry.hashHex, row);
-				if (this.blockCache.size > RECENT_BLOCKS * 4) this.blockCache.delete(this.blockCache.keys().next().value as string);
+				if (this.blockCache.size > BLOCK_CACHE) this.blockCache.delete(this.blockCache.keys().next().value as string);
 			}
 			rows.push(row);
 		}
 		this.set({blocks: rows});
 	}
 
+	/** A transaction paying one of our addresses that this screen did not send: a payment. */
+	private notePayment(tx: Transaction, height: number | null): void {
+		if (this.walletHashes.size === 0) return;
+		const txid = tx.txid();
+		if (this.sentHere.has(txid)) return;
+		const known = this.snapshot.payments.find(p => p.txid === txid);
+		if (known) {
+			if (height !== null) this.set({payments: this.snapshot.payments.map(p => (p.txid === txid ? {...p, height} : p))});
+			return;
+		}
+		const found: PaymentRow[] = [];
+		for (const output of tx.outputs) {
+			const c = classifyOutput(output.script);
+			const ours = c.type === 'p2pkh' ? this.walletHashes.get(toHex(c.hash)) : undefined;
+			if (ours) found.push({time: this.now(), txid, address: ours.address, label: ours.label, amount: output.value, height});
+		}
+		if (found.length === 0) return;
+		this.set({payments: [...this.snapshot.payments, ...found].slice(-KEPT_PAYMENTS)});
+	}
+
+	/** A transaction sent from this screen: its change is not a payment received. */
+	sent(txid: string): void {
+		this.sentHere.add(txid);
+		if (this.sentHere.size > 1_000) this.sentHere.delete(this.sentHere.values().next().value as string);
+	}
+
 	private async loadWallet(): Promise<void> {
 		const {wallet} = this.node;
 		const addresses = await wallet.addresses();
+		this.walletHashes = new Map(addresses.map(a => [toHex(a.hash), {address: a.address, label: a.label}]));
 		this.set({wallet: {addresses, encrypted: wallet.keystore.encrypted, locked: wallet.keystore.locked, path: wallet.keystore.path}});
 	}
 

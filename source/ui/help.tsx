@@ -1,23 +1,43 @@
 import React from 'react';
-import {Box, Text} from 'ink';
-import {KEYMAP} from './keymap.js';
-import {useColor} from './theme.js';
+import {Text} from 'ink';
+import {KEYMAP, SCOPE_TITLES, type Scope} from './keymap.js';
+import {PANES} from './panes/registry.js';
 
-export const PANE_NAMES = ['chain', 'peers', 'tips', 'mempool', 'miner', 'wallet', 'BPM', 'log'] as const;
+/** The `?` overlay's lines, from the same table that handles the keys, grouped by scope. */
+export function helpLines(): {text: string; heading: boolean}[] {
+	const lines: {text: string; heading: boolean}[] = [];
+	const scopes: Scope[] = ['global', 'list', 'log', 'form'];
+	for (const scope of scopes) {
+		lines.push({text: SCOPE_TITLES[scope], heading: true});
+		for (const b of KEYMAP.filter(x => x.scope === scope)) lines.push({text: `${b.label.padEnd(15)} ${b.help}`, heading: false});
+	}
+	lines.push({text: 'mouse', heading: true});
+	lines.push({text: `${'click'.padEnd(15)} focus a pane, select a row (--no-mouse: the terminal's own selection)`, heading: false});
+	lines.push({text: `${'wheel'.padEnd(15)} scroll a list`, heading: false});
+	lines.push({text: 'panes', heading: true});
+	lines.push({text: PANES.map(p => `${p.number} ${p.title}`).join(' · '), heading: false});
+	return lines;
+}
 
-/** The `?` overlay, printed from the same table that handles the keys. */
-export function Help() {
-	const color = useColor();
+/** The `?` overlay: as many lines as fit, from `offset` (↑/↓ scroll when they do not all fit). */
+export function Help({rows, offset}: {readonly rows: number; readonly offset: number}) {
+	const lines = helpLines();
+	const space = Math.max(1, rows - 1);
+	const from = Math.max(0, Math.min(offset, lines.length - space));
+	const more = lines.length > space;
 	return (
-		<Box flexDirection="column" borderStyle="round" borderColor={color('cyan')} paddingX={1}>
-			<Text bold>Keys</Text>
-			{KEYMAP.map(b => (
-				<Text key={b.action}>
-					<Text color={color('cyan')}>{b.keys.padEnd(10)}</Text> {b.help}
+		<>
+			<Text bold>
+				Keys{' '}
+				<Text dimColor>
+					{more ? `(${from + 1}-${Math.min(lines.length, from + space)} of ${lines.length}, ↑/↓ scroll) ` : ''}Esc or ? closes
+				</Text>
+			</Text>
+			{lines.slice(from, from + space).map((l, i) => (
+				<Text key={from + i} bold={l.heading} dimColor={l.heading} wrap="truncate-end">
+					{l.text}
 				</Text>
 			))}
-			<Text dimColor>panes: {PANE_NAMES.map((n, i) => `${i + 1} ${n}`).join(' · ')}</Text>
-			<Text dimColor>While a form is open, typed characters go to its fields. Esc or ? closes this.</Text>
-		</Box>
+		</>
 	);
 }

@@ -1,93 +1,162 @@
 /**
- * Every key in one table: the input handler looks actions up here and the `?` overlay prints it
- * (after gemini-cli's keyBindings.ts). While a text field has focus, keys go to the field.
+ * Every key in one table (after gemini-cli's keyBindings.ts): the input handler looks actions up
+ * here, the `?` overlay prints it, and the footer takes its hints from it. Keys have scopes: a
+ * pane's own scope is looked up first (`/` filters in the log, where it searches elsewhere), then
+ * the list keys of panes with a list, then the global keys. While a form is open its fields get
+ * the keys (the `form` rows document them).
  */
+export type Scope = 'global' | 'list' | 'log' | 'bpm' | 'form';
+
 export type Action =
 	| 'next-pane'
 	| 'prev-pane'
-	| 'pane-1'
-	| 'pane-2'
-	| 'pane-3'
-	| 'pane-4'
-	| 'pane-5'
-	| 'pane-6'
-	| 'pane-7'
-	| 'pane-8'
-	| 'up'
-	| 'down'
-	| 'open'
-	| 'back'
-	| 'search'
+	| 'pane'
 	| 'help'
 	| 'quit'
+	| 'search'
 	| 'toggle-mining'
 	| 'mine-one'
 	| 'create-wallet'
 	| 'send'
 	| 'record-bpm'
 	| 'clone'
-	| 'add-peer';
+	| 'add-peer'
+	| 'zoom'
+	| 'redraw'
+	| 'suspend'
+	| 'interrupt'
+	| 'up'
+	| 'down'
+	| 'page-up'
+	| 'page-down'
+	| 'home'
+	| 'end'
+	| 'open'
+	| 'back'
+	| 'follow'
+	| 'copy'
+	| 'filter'
+	| 'form-move'
+	| 'form-edit'
+	| 'form-submit'
+	| 'form-cancel';
+
+type Named = 'tab' | 'shift-tab' | 'up' | 'down' | 'left' | 'right' | 'page-up' | 'page-down' | 'home' | 'end' | 'return' | 'escape';
+
+export interface KeySpec {
+	/** A printable key, or with `ctrl` the letter. */
+	readonly input?: string;
+	readonly ctrl?: boolean;
+	readonly name?: Named;
+}
 
 export interface Binding {
 	readonly action: Action;
-	/** What the help overlay shows. */
-	readonly keys: string;
+	readonly scope: Scope;
+	readonly keys: readonly KeySpec[];
+	/** How the help overlay writes the keys. */
+	readonly label: string;
 	readonly help: string;
+	/** Short words for the footer, when the binding earns a place there. */
+	readonly footer?: string;
 }
 
+const k = (input: string): KeySpec => ({input});
+const ctrl = (input: string): KeySpec => ({input, ctrl: true});
+const named = (name: Named): KeySpec => ({name});
+
 export const KEYMAP: readonly Binding[] = [
-	{action: 'next-pane', keys: 'Tab', help: 'next pane'},
-	{action: 'prev-pane', keys: 'Shift-Tab', help: 'previous pane'},
-	{action: 'pane-1', keys: '1-8', help: 'go to pane 1-8'},
-	{action: 'up', keys: '↑ k', help: 'move up'},
-	{action: 'down', keys: '↓ j', help: 'move down'},
-	{action: 'open', keys: 'Enter', help: 'open (block → transaction → address)'},
-	{action: 'back', keys: 'Esc', help: 'back / cancel'},
-	{action: 'search', keys: '/', help: 'search: height, block hash, txid, address'},
-	{action: 'toggle-mining', keys: 'm', help: 'mining on/off'},
-	{action: 'mine-one', keys: 'g', help: 'mine one block now (regtest)'},
-	{action: 'create-wallet', keys: 'w', help: 'create wallet (a new address)'},
-	{action: 'send', keys: 's', help: 'send coins'},
-	{action: 'record-bpm', keys: 'b', help: 'record a BPM reading'},
-	{action: 'clone', keys: 'c', help: 'clone a chain from host:port'},
-	{action: 'add-peer', keys: 'a', help: 'add a peer'},
-	{action: 'help', keys: '?', help: 'this help'},
-	{action: 'quit', keys: 'q', help: 'quit'},
+	{action: 'help', scope: 'global', keys: [k('?')], label: '?', help: 'this help', footer: 'help'},
+	{action: 'next-pane', scope: 'global', keys: [named('tab')], label: 'Tab', help: 'next pane', footer: 'panes'},
+	{action: 'prev-pane', scope: 'global', keys: [named('shift-tab')], label: 'Shift-Tab', help: 'previous pane'},
+	{action: 'pane', scope: 'global', keys: ['1', '2', '3', '4', '5', '6', '7', '8'].map(k), label: '1-8', help: 'go to pane 1-8'},
+	{action: 'zoom', scope: 'global', keys: [k('z')], label: 'z', help: 'zoom the pane to the whole screen and back', footer: 'zoom'},
+	{action: 'search', scope: 'global', keys: [k('/')], label: '/', help: 'search: height, block hash, txid, address', footer: 'search'},
+	{action: 'toggle-mining', scope: 'global', keys: [k('m')], label: 'm', help: 'mining on/off', footer: 'mine'},
+	{action: 'mine-one', scope: 'global', keys: [k('g')], label: 'g', help: 'mine one block now (regtest)'},
+	{action: 'send', scope: 'global', keys: [k('s')], label: 's', help: 'send coins', footer: 'send'},
+	{action: 'create-wallet', scope: 'global', keys: [k('w')], label: 'w', help: 'create wallet (a new address)', footer: 'wallet'},
+	{action: 'record-bpm', scope: 'global', keys: [k('b')], label: 'b', help: 'record a BPM reading', footer: 'BPM'},
+	{action: 'clone', scope: 'global', keys: [k('c')], label: 'c', help: 'clone a chain from host:port', footer: 'clone'},
+	{action: 'add-peer', scope: 'global', keys: [k('a')], label: 'a', help: 'add a peer', footer: 'peer'},
+	{action: 'redraw', scope: 'global', keys: [ctrl('l')], label: 'Ctrl-L', help: 'redraw the whole screen'},
+	{action: 'suspend', scope: 'global', keys: [ctrl('z')], label: 'Ctrl-Z', help: 'suspend (fg brings it back)'},
+	{action: 'quit', scope: 'global', keys: [k('q')], label: 'q', help: 'quit (asks first while mining)', footer: 'quit'},
+	{action: 'interrupt', scope: 'global', keys: [ctrl('c')], label: 'Ctrl-C', help: 'quit at once'},
+
+	{action: 'up', scope: 'list', keys: [named('up'), k('k')], label: '↑ k', help: 'move up'},
+	{action: 'down', scope: 'list', keys: [named('down'), k('j')], label: '↓ j', help: 'move down'},
+	{action: 'page-up', scope: 'list', keys: [named('page-up')], label: 'PgUp', help: 'page up'},
+	{action: 'page-down', scope: 'list', keys: [named('page-down')], label: 'PgDn', help: 'page down'},
+	{action: 'home', scope: 'list', keys: [named('home')], label: 'Home', help: 'newest (and follow it)'},
+	{action: 'end', scope: 'list', keys: [named('end')], label: 'End', help: 'oldest'},
+	{action: 'open', scope: 'list', keys: [named('return')], label: 'Enter', help: 'open (block → transaction → address; a peer\'s details)'},
+	{action: 'back', scope: 'list', keys: [named('escape')], label: 'Esc', help: 'back'},
+	{action: 'follow', scope: 'list', keys: [k('f')], label: 'f', help: 'follow the newest on/off'},
+	{action: 'copy', scope: 'list', keys: [k('y')], label: 'y', help: 'copy the selected hash, txid or address (OSC 52)'},
+
+	{action: 'filter', scope: 'log', keys: [k('/')], label: '/', help: 'in the log: filter lines (Esc clears)'},
+	{action: 'up', scope: 'bpm', keys: [named('up'), k('k')], label: '↑ ↓', help: 'in BPM: all readings or one address'},
+
+	{action: 'form-move', scope: 'form', keys: [], label: 'Tab ↑ ↓', help: 'next / previous field'},
+	{action: 'form-edit', scope: 'form', keys: [], label: '← → Home End', help: 'move in a field; ← → pick a choice'},
+	{action: 'form-edit', scope: 'form', keys: [], label: 'Ctrl-A E U K W', help: 'start, end, delete to start, to end, a word'},
+	{action: 'form-submit', scope: 'form', keys: [], label: 'Enter', help: 'next field / submit'},
+	{action: 'form-cancel', scope: 'form', keys: [], label: 'Esc', help: 'cancel (a running clone too)'},
 ];
 
+export const SCOPE_TITLES: Readonly<Record<Scope, string>> = {global: 'everywhere', list: 'in a list', log: 'in the log', bpm: 'in BPM', form: 'in a form'};
+
+/** Ink's key flags, as much as the table needs. */
 export interface KeyInput {
 	readonly tab?: boolean;
 	readonly shift?: boolean;
 	readonly upArrow?: boolean;
 	readonly downArrow?: boolean;
+	readonly leftArrow?: boolean;
+	readonly rightArrow?: boolean;
+	readonly pageUp?: boolean;
+	readonly pageDown?: boolean;
+	readonly home?: boolean;
+	readonly end?: boolean;
 	readonly return?: boolean;
 	readonly escape?: boolean;
 	readonly ctrl?: boolean;
 }
 
-const LETTERS: Readonly<Record<string, Action>> = {
-	k: 'up',
-	j: 'down',
-	'/': 'search',
-	'?': 'help',
-	q: 'quit',
-	m: 'toggle-mining',
-	g: 'mine-one',
-	w: 'create-wallet',
-	s: 'send',
-	b: 'record-bpm',
-	c: 'clone',
-	a: 'add-peer',
-};
-
-/** The action for a key press in normal mode, or null. */
-export function actionFor(input: string, key: KeyInput): Action | null {
-	if (key.tab) return key.shift ? 'prev-pane' : 'next-pane';
+function nameOf(key: KeyInput): Named | null {
+	if (key.tab) return key.shift ? 'shift-tab' : 'tab';
 	if (key.upArrow) return 'up';
 	if (key.downArrow) return 'down';
-	if (key.return) return 'open';
-	if (key.escape) return 'back';
-	if (key.ctrl) return null;
-	if (/^[1-8]$/.test(input)) return `pane-${input}` as Action;
-	return LETTERS[input] ?? null;
+	if (key.leftArrow) return 'left';
+	if (key.rightArrow) return 'right';
+	if (key.pageUp) return 'page-up';
+	if (key.pageDown) return 'page-down';
+	if (key.home) return 'home';
+	if (key.end) return 'end';
+	if (key.return) return 'return';
+	if (key.escape) return 'escape';
+	return null;
+}
+
+function matches(spec: KeySpec, input: string, key: KeyInput, name: Named | null): boolean {
+	if (spec.name) return spec.name === name;
+	if (name !== null) return false;
+	return spec.input === input && Boolean(spec.ctrl) === Boolean(key.ctrl);
+}
+
+/** The action for a key in the given scopes (looked up in that order), or null. */
+export function actionFor(input: string, key: KeyInput, scopes: readonly Scope[]): Action | null {
+	const name = nameOf(key);
+	for (const scope of scopes) {
+		for (const b of KEYMAP) if (b.scope === scope && b.keys.some(s => matches(s, input, key, name))) return b.action;
+	}
+	return null;
+}
+
+/** The footer's hints, from the table: `? help · Tab panes · …`. */
+export function footerHints(): string {
+	return KEYMAP.filter(b => b.footer && b.scope === 'global')
+		.map(b => `${b.label} ${b.footer}`)
+		.join(' · ');
 }

@@ -119,6 +119,23 @@ export function outputType(script: Uint8Array): OutputType {
 	return 'nonstandard';
 }
 
+/** What an output is: the one classification the RPC, the explorer and the screen's store share. */
+export type OutputClass =
+	| {readonly type: 'p2pkh'; readonly hash: Uint8Array}
+	| {readonly type: 'bpm'; readonly bpm: number}
+	| {readonly type: 'nulldata'; readonly data: Uint8Array}
+	| {readonly type: 'nonstandard'};
+
+export function classifyOutput(script: Uint8Array): OutputClass {
+	const hash = p2pkhHash(script);
+	if (hash) return {type: 'p2pkh', hash};
+	const bpm = parseBpm(script);
+	if (bpm !== null) return {type: 'bpm', bpm};
+	const data = nullData(script);
+	if (data) return {type: 'nulldata', data};
+	return {type: 'nonstandard'};
+}
+
 /** `<sig+hashtype> <33-byte compressed pubkey>`, the P2PKH spend. */
 export function p2pkhScriptSig(sigWithType: Uint8Array, publicKey: Uint8Array): Uint8Array {
 	return concatBytes(pushData(sigWithType), pushData(publicKey));

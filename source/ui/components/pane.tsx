@@ -1,38 +1,59 @@
 import React from 'react';
 import {Box, Text} from 'ink';
+import stringWidth from 'string-width';
 import {useColor} from '../theme.js';
 
-/** A bordered pane with its number and title; the selected one stands out. */
+/**
+ * A bordered pane with its number and title in the top border (a row saved for content); the
+ * focused one has a double border and the accent colour, so focus shows without colour too.
+ * Content gets `width - 4` columns and `height - 2` rows.
+ */
 export function Pane({
-	index,
+	number,
 	title,
-	selected,
+	note,
+	focused,
 	width,
 	height,
 	children,
 }: {
-	readonly index: number;
+	readonly number: number;
 	readonly title: string;
-	readonly selected: boolean;
-	readonly width?: number | string;
-	readonly height?: number;
+	/** Said in the border after the title (follow, filter, zoom). */
+	readonly note?: string;
+	readonly focused: boolean;
+	readonly width: number;
+	readonly height: number;
 	readonly children: React.ReactNode;
 }) {
 	const color = useColor();
+	const [corner, line, end] = focused ? ['╔', '═', '╗'] : ['┌', '─', '┐'];
+	const label = ` ${number} ${title} `;
+	const extra = note ? ` ${note} ` : '';
+	const room = Math.max(0, width - 3 - stringWidth(label));
+	const shownNote = stringWidth(extra) <= room ? extra : '';
+	const fill = Math.max(0, room - stringWidth(shownNote));
+	const borderColor = focused ? color('cyan') : color('gray');
 	return (
-		<Box
-			flexDirection="column"
-			borderStyle={selected ? 'double' : 'single'}
-			borderColor={selected ? color('cyan') : color('gray')}
-			{...(width === undefined ? {} : {width})}
-			{...(height === undefined ? {} : {height})}
-			paddingX={1}
-			overflow="hidden"
-		>
-			<Text bold>
-				{index} {title}
+		<Box flexDirection="column" width={width} height={height}>
+			<Text color={borderColor} wrap="truncate-end">
+				{corner}
+				{line}
+				<Text bold color={focused ? color('cyan') : undefined}>
+					{label}
+				</Text>
+				<Text dimColor>{shownNote}</Text>
+				{line.repeat(fill)}
+				{end}
 			</Text>
-			{children}
+			<Box flexDirection="column" borderStyle={focused ? 'double' : 'single'} borderTop={false} borderColor={borderColor} width={width} height={Math.max(1, height - 1)} paddingX={1} overflow="hidden">
+				{children}
+			</Box>
 		</Box>
 	);
+}
+
+/** Content size inside a pane of this size. */
+export function paneContent(width: number, height: number): {width: number; rows: number} {
+	return {width: Math.max(1, width - 4), rows: Math.max(1, height - 2)};
 }

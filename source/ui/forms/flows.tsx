@@ -2,7 +2,7 @@
  * The forms and their steps: create wallet, send (with a confirmation line), record BPM, clone
  * (with progress), add peer, search. Each calls one action and shows its outcome.
  */
-import React, {useState} from 'react';
+import React, {useEffect, useRef, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
 import type {Actions} from '../../store/actions.js';
 import type {Snapshot} from '../../store/snapshot.js';
@@ -10,7 +10,8 @@ import type {CloneResult, SyncStatus} from '../../node/net/pool.js';
 import type {PreparedTx} from '../../node/wallet/wallet.js';
 import {checkAddress, checkAmount, checkBpm, checkFeeRate, checkHostPort, checkLabel, checkPassphrasePair} from '../../store/validate.js';
 import {ProgressBar} from '../components/progress-bar.js';
-import {coins, shortHash} from '../format.js';
+import {coins} from '../../store/format.js';
+import {middle} from '../lists/columns.js';
 import {useColor} from '../theme.js';
 import {Form, type Choice} from './form.js';
 
@@ -43,7 +44,7 @@ function Outcome({lines, onDone, failed = false}: {readonly lines: readonly stri
 const fieldErrors = (r: {ok: false; error: string; field?: string}) => ({[r.field ?? '']: r.error});
 
 function addressChoices(snapshot: Snapshot): Choice[] {
-	return snapshot.wallet.addresses.map(a => ({value: a.address, label: `${a.label} ${shortHash(a.address, 14)} (${coins(a.confirmed + a.unconfirmed)})`}));
+	return snapshot.wallet.addresses.map(a => ({value: a.address, label: `${a.label} ${middle(a.address, 15)} (${coins(a.confirmed + a.unconfirmed)})`}));
 }
 
 export function CreateWalletFlow({actions, onDone}: FlowProps) {
@@ -185,9 +186,19 @@ export function CloneFlow({actions, onDone}: FlowProps) {
 	const [progress, setProgress] = useState<{host: string; status: SyncStatus | null} | null>(null);
 	const [result, setResult] = useState<CloneResult | null>(null);
 	const [failure, setFailure] = useState<string | null>(null);
+	const abort = useRef<AbortController | null>(null);
+	// The clone runs in the background: keys keep working, and Esc cancels it (nothing adopted half-way).
+	useInput(
+		(_input, key) => {
+			if (key.escape) abort.current?.abort();
+		},
+		{isActive: progress !== null},
+	);
+	useEffect(() => () => abort.current?.abort(), []);
 	if (result) {
 		const good = result.outcome === 'adopted' || result.outcome === 'already-have';
-		return <Outcome lines={[good ? 'Clone finished' : 'Clone did not replace the chain', result.message, `height ${result.height} · tip ${shortHash(result.tip, 20)}`]} failed={!good && result.outcome !== 'less-work'} onDone={onDone} />;
+		const title = good ? 'Clone finished' : result.outcome === 'cancelled' ? 'Clone cancelled' : 'Clone did not replace the chain';
+		return <Outcome lines={[title, result.message, `height ${result.height} · tip ${middle(result.tip, 21)}`]} failed={!good && result.outcome !== 'less-work' && result.outcome !== 'cancelled'} onDone={onDone} />;
 	}
 	if (failure) return <Outcome lines={['Clone failed', failure]} failed onDone={onDone} />;
 	if (progress) {
@@ -195,23 +206,25 @@ export function CloneFlow({actions, onDone}: FlowProps) {
 		return (
 			<Box flexDirection="column" borderStyle="round" paddingX={1}>
 				<Text bold>Cloning from {progress.host}</Text>
-				<Text>
-					headers {s?.headers ?? 0} · blocks {s?.blocks ?? 0}
-				</Text>
+				<Text>{s === null ? 'connecting…' : s.blocks < s.headers ? `blocks ${s.blocks} of ${s.headers}` : `headers ${s.headers}`}</Text>
 				<ProgressBar value={s?.blocks ?? 0} total={Math.max(1, s?.headers ?? 1)} width={40} />
+				<Text dimColor>Esc cancels</Text>
 			</Box>
 		);
 	}
 	return (
 		<Form
 			title="Clone a chain from host:port"
-			fields={[{name: 'host', label: 'host:port', placeholder: '127.0.0.1:1111', validate: checkHostPort}]}
+			fields={[{name: 'host', label: 'host:port', placeholder: 'e.g. 127.0.0.1:1111', validate: checkHostPort}]}
 			errors={errors}
 			onCancel={onDone}
 			onSubmit={async form => {
 				const host = (form.host ?? '').trim();
+				const controller = new AbortController();
+				abort.current = controller;
 				setProgress({host, status: null});
-				const r = await actions.clone(host, status => setProgress({host, status}));
+				const r = await actions.clone(host, status => setProgress({host, status}), controller.signal);
+				abort.current = null;
 				setProgress(null);
 				if (r.ok) setResult(r.value);
 				else if (r.field === 'host' && checkHostPort(host)) setErrors(fieldErrors(r));
@@ -229,7 +242,7 @@ export function AddPeerFlow({actions, onDone}: FlowProps) {
 	return (
 		<Form
 			title="Add a peer"
-			fields={[{name: 'host', label: 'host:port', placeholder: '127.0.0.1:1112', validate: checkHostPort}]}
+			fields={[{name: 'host', label: 'host:port', placeholder: 'e.g. 127.0.0.1:1112', validate: checkHostPort}]}
 			errors={errors}
 			busy={busy}
 			onCancel={onDone}

@@ -1,7 +1,11 @@
-import React, {useReducer, useRef, useState} from 'react';
+import React, {createContext, useContext, useEffect, useReducer, useRef, useState} from 'react';
+import type {EventEmitter} from 'node:events';
 import {Box, Text, useInput} from 'ink';
 import {TextField, applyKeys, type EditKey} from '../components/text-field.js';
 import {useColor} from '../theme.js';
+
+/** The terminal's pastes (and mouse), read before Ink sees them: a paste goes to the focused field whole. */
+export const TerminalEvents = createContext<EventEmitter | null>(null);
 
 export interface Choice {
 	readonly value: string;
@@ -64,6 +68,27 @@ export function Form({title, fields, initial, onSubmit, onCancel, errors = {}, b
 		}
 		onSubmit({...s.values});
 	};
+
+	// A paste arrives whole, and nothing in it acts as a key (no Enter, no Tab, no Esc).
+	const events = useContext(TerminalEvents);
+	const busyRef = useRef(busy);
+	busyRef.current = busy;
+	useEffect(() => {
+		if (!events) return;
+		const onPaste = (text: string) => {
+			const field = fields[s.focus];
+			if (!field || field.choices || busyRef.current) return;
+			const edit = applyKeys(s.values[field.name] ?? '', s.cursors[field.name] ?? 0, text.replace(/[\r\n\t]/g, ''), {});
+			s.values = {...s.values, [field.name]: edit.value};
+			s.cursors = {...s.cursors, [field.name]: edit.cursor};
+			s.touched.add(field.name);
+			redraw();
+		};
+		events.on('paste', onPaste);
+		return () => {
+			events.off('paste', onPaste);
+		};
+	}, [events, fields]);
 
 	useInput(
 		(input, key) => {

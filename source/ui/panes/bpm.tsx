@@ -1,40 +1,57 @@
 import React from 'react';
 import {Text} from 'ink';
-import type {BpmReading} from '../../node/wallet/wallet.js';
-import {shortHash} from '../format.js';
+import {arrayList} from '../lists/selection.js';
+import {selectedIndex} from '../lists/selection.js';
+import {middle} from '../lists/columns.js';
 import {useColor} from '../theme.js';
+import type {PaneInput, PaneProps, PaneSpec} from './types.js';
 
-export interface BpmProps {
-	readonly readings: readonly BpmReading[];
-	/** Only this address's readings; null for all. */
-	readonly address: string | null;
-	readonly width: number;
-	readonly rows: number;
+/** All readings, then each address that recorded one: ↑/↓ pick. */
+function choices(p: PaneInput): string[] {
+	return ['all', ...new Set(p.snapshot.bpm.map(r => r.address))];
 }
 
-/** A column chart of heart-rate readings recorded on chain, with min, max and last. */
-export function BpmPane({readings, address, width, rows}: BpmProps) {
+function list(p: PaneInput) {
+	return {model: arrayList(choices(p), c => c), space: 1, selection: p.nav.selection.bpm, firstRow: 0};
+}
+
+/** Column heights for `values` spread across `width` columns (each reading as wide as there is room for). */
+export function chartColumns(values: readonly number[], width: number): number[] {
+	if (values.length === 0 || width <= 0) return [];
+	const shown = values.slice(-width);
+	const each = Math.max(1, Math.floor(width / shown.length));
+	return shown.flatMap(v => Array<number>(each).fill(v));
+}
+
+/** A column chart of heart-rate readings recorded on chain, with an axis, min, max and last. */
+function BpmPane(p: PaneProps) {
 	const color = useColor();
-	const shown = address ? readings.filter(r => r.address === address) : readings;
-	const title = address ? `for ${shortHash(address, 16)}` : 'all addresses';
-	if (shown.length === 0) return <Text dimColor>no readings {title} yet: b records one</Text>;
+	const all = choices(p);
+	const choice = all[selectedIndex(p.nav.selection.bpm, list(p).model)] ?? 'all';
+	const shown = choice === 'all' ? p.snapshot.bpm : p.snapshot.bpm.filter(r => r.address === choice);
+	const who = choice === 'all' ? 'all addresses' : middle(choice, Math.max(13, p.width - 24));
+	if (shown.length === 0) return <Text dimColor>no readings yet: b records one</Text>;
 	const values = shown.map(r => r.bpm);
 	const min = Math.min(...values);
 	const max = Math.max(...values);
-	const height = Math.max(2, rows - 2);
-	const columns = values.slice(-Math.max(1, width - 6));
+	const height = Math.max(1, p.rows - 2);
+	const columns = chartColumns(values, Math.max(1, p.width - 5));
 	const lo = Math.max(0, min - 5);
 	const hi = max + 5;
 	const lines: string[] = [];
 	for (let row = height - 1; row >= 0; row--) {
 		const threshold = lo + ((hi - lo) * (row + 0.5)) / height;
-		const label = row === height - 1 ? String(hi).padStart(4) : row === 0 ? String(lo).padStart(4) : '    ';
-		lines.push(`${label} ${columns.map(v => (v >= threshold ? '█' : ' ')).join('')}`);
+		const label = row === height - 1 ? String(hi) : row === 0 ? String(lo) : '';
+		lines.push(`${label.padStart(3)} │${columns.map(v => (v >= threshold ? '█' : ' ')).join('')}`);
 	}
 	return (
 		<>
 			<Text wrap="truncate-end">
-				{shown.length} reading{shown.length === 1 ? '' : 's'} {title} · min {min} · max {max} · last <Text bold>{values[values.length - 1]}</Text> BPM <Text dimColor>(↑/↓: all or one address)</Text>
+				{shown.length} reading{shown.length === 1 ? '' : 's'} · {who}
+				{all.length > 1 ? <Text dimColor> (↑/↓)</Text> : null}
+			</Text>
+			<Text>
+				min {min} · max {max} · last <Text bold>{values[values.length - 1]}</Text> BPM
 			</Text>
 			{lines.map((line, i) => (
 				<Text key={i} color={color('red')}>
@@ -44,3 +61,5 @@ export function BpmPane({readings, address, width, rows}: BpmProps) {
 		</>
 	);
 }
+
+export const bpmPane: PaneSpec = {id: 'bpm', number: 7, title: 'BPM', list, Component: BpmPane, copy: (p, index) => (index > 0 ? (choices(p)[index] ?? null) : null)};

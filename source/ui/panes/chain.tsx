@@ -1,113 +1,143 @@
 import React from 'react';
 import {Text} from 'ink';
-import type {BlockRow} from '../../store/snapshot.js';
-import type {ExplorerView} from '../../store/actions.js';
-import {encodeAddress} from '../../node/crypto/address.js';
-import {nullData, p2pkhHash, parseBpm} from '../../node/primitives/script.js';
-import {ago, bytes, clock, coins, pad, padLeft, shortHash} from '../format.js';
+import type {BlockRow, ExplorerView} from '../../store/snapshot.js';
+import {ago, bytes, clock} from '../../store/format.js';
+import type {Column} from '../lists/columns.js';
+import {arrayList, FOLLOW_NEWEST, type ListModel, type Selection} from '../lists/selection.js';
+import {Table, visible} from '../components/table.js';
+import {sanitize} from '../terminal/sanitize.js';
 import {useColor} from '../theme.js';
+import type {PaneInput, PaneProps, PaneSpec} from './types.js';
 
-/** Where Enter on a line of the explorer leads. */
-export type ExplorerTarget = {readonly kind: 'block'; readonly id: string} | {readonly kind: 'tx'; readonly txid: string} | {readonly kind: 'address'; readonly address: string};
+const BLOCK_COLUMNS: readonly Column[] = [
+	{key: 'height', title: 'height', kind: 'number', priority: 10},
+	{key: 'hash', title: 'hash', kind: 'hash', priority: 9, min: 13},
+	{key: 'time', title: 'time', kind: 'number', priority: 5},
+	{key: 'age', title: 'age', kind: 'number', priority: 7},
+	{key: 'txs', title: 'txs', kind: 'number', priority: 8},
+	{key: 'size', title: 'size', kind: 'number', priority: 6},
+	{key: 'miner', title: 'miner', kind: 'hash', priority: 4, min: 13},
+];
 
-export interface ExplorerItem {
-	readonly text: string;
-	readonly target: ExplorerTarget | null;
+const VIEW_COLUMNS: Readonly<Record<ExplorerView['kind'], readonly Column[]>> = {
+	block: [
+		{key: 'n', title: '#', kind: 'number', priority: 9},
+		{key: 'txid', title: 'txid', kind: 'hash', priority: 10, min: 13},
+		{key: 'inputs', title: 'in', kind: 'number', priority: 6},
+		{key: 'outputs', title: 'out', kind: 'number', priority: 6},
+		{key: 'value', title: 'value', kind: 'number', priority: 8},
+		{key: 'note', title: '', kind: 'text', priority: 5},
+	],
+	tx: [
+		{key: 'dir', title: '', kind: 'text', priority: 10, min: 3},
+		{key: 'n', title: '#', kind: 'number', priority: 9},
+		{key: 'what', title: 'address / output', kind: 'hash', priority: 8, min: 13},
+		{key: 'value', title: 'value', kind: 'number', priority: 9},
+	],
+	address: [
+		{key: 'height', title: 'height', kind: 'number', priority: 9},
+		{key: 'txid', title: 'txid', kind: 'hash', priority: 10, min: 13},
+		{key: 'kind', title: '', kind: 'text', priority: 7, min: 8},
+		{key: 'value', title: 'value', kind: 'number', priority: 9},
+	],
+};
+
+/** The facts of a view as lines of `label value · label value` that fit the width. */
+export function factLines(facts: readonly (readonly [string, string])[], width: number): string[] {
+	const lines: string[] = [];
+	let current = '';
+	for (const [label, value] of facts) {
+		const part = `${label} ${sanitize(value)}`;
+		const joined = current ? `${current} · ${part}` : part;
+		if (current && joined.length > width) {
+			lines.push(current);
+			current = part;
+		} else current = joined;
+	}
+	if (current) lines.push(current);
+	return lines;
 }
 
-function outputText(script: Uint8Array, version: number): {text: string; address: string | null} {
-	const hash = p2pkhHash(script);
-	if (hash) {
-		const address = encodeAddress(hash, version);
-		return {text: address, address};
-	}
-	const bpm = parseBpm(script);
-	if (bpm !== null) return {text: `BPM reading: ${bpm}`, address: null};
-	const data = nullData(script);
-	if (data) return {text: `data: ${Buffer.from(data).toString('hex').slice(0, 32)}`, address: null};
-	return {text: 'non-standard', address: null};
+/** The chain, newest first: `length` is the whole chain; rows outside the loaded window are unknown until read. */
+function chainList(blocks: readonly BlockRow[], height: number): ListModel {
+	const byHeight = new Map(blocks.map(b => [b.height, b]));
+	const byHash = new Map(blocks.map(b => [b.hash, b]));
+	return {
+		length: height + 1,
+		idAt: i => byHeight.get(height - i)?.hash,
+		indexOf: id => {
+			const b = byHash.get(id);
+			return b ? height - b.height : -1;
+		},
+	};
 }
 
-/** The selectable lines of a view (the pane shows them; Enter follows their target). */
-export function explorerItems(view: ExplorerView | null, blocks: readonly BlockRow[], version: number, now: number): ExplorerItem[] {
-	if (!view) {
-		return blocks.map(b => ({
-			text: `${padLeft(String(b.height), 7)} ${pad(shortHash(b.hash, 16), 17)} ${clock(b.time)} ${padLeft(ago(now - b.time), 8)} ${padLeft(String(b.txs), 4)} tx ${padLeft(bytes(b.size), 8)} ${shortHash(b.miner, 14)}`,
-			target: {kind: 'block', id: b.hash},
-		}));
-	}
-	if (view.kind === 'block') {
-		return view.block.txs.map((tx, i) => {
-			const value = tx.outputs.reduce((sum, o) => sum + o.value, 0n);
-			return {text: `${padLeft(String(i), 4)} ${pad(shortHash(tx.txid(), 24), 25)} ${padLeft(String(tx.inputs.length), 3)} in ${padLeft(String(tx.outputs.length), 3)} out ${padLeft(coins(value), 14)}${i === 0 ? ' coinbase' : ''}`, target: {kind: 'tx', txid: tx.txid()}};
-		});
-	}
-	if (view.kind === 'tx') {
-		const items: ExplorerItem[] = view.inputs.map((input, i) => ({
-			text: `in  ${padLeft(String(i), 3)} ${pad(input.address, 36)} ${input.value === null ? '' : padLeft(coins(input.value), 14)}`,
-			target: input.address && input.address !== 'coinbase' && input.address !== '?' ? {kind: 'address', address: input.address} : null,
-		}));
-		view.tx.outputs.forEach((output, n) => {
-			const {text, address} = outputText(output.script, version);
-			items.push({text: `out ${padLeft(String(n), 3)} ${pad(text, 36)} ${padLeft(coins(output.value), 14)}`, target: address ? {kind: 'address', address} : null});
-		});
-		return items;
-	}
-	return [...view.history].reverse().map(h => ({
-		text: `${padLeft(String(h.height), 7)} ${pad(shortHash(h.txid, 24), 25)} ${pad(h.kind, 9)} ${padLeft(coins(h.value), 14)}`,
-		target: {kind: 'tx', txid: h.txid},
-	}));
+function current(p: PaneInput): {view: ExplorerView | null; sel: Selection} {
+	const depth = p.nav.explorer.length;
+	return depth === 0 ? {view: null, sel: p.nav.selection.chain} : {view: p.nav.explorer[depth - 1]!, sel: p.nav.explorerSel[depth - 1] ?? FOLLOW_NEWEST};
 }
 
-export interface ChainProps {
-	readonly blocks: readonly BlockRow[];
-	readonly view: ExplorerView | null;
-	readonly selected: number;
-	readonly rows: number;
-	readonly now: number;
-	readonly addressVersion: number;
-	/** A message from the last search or drill (not found, …). */
-	readonly notice: string | null;
+function headerRows(p: PaneInput, view: ExplorerView | null): number {
+	return (view ? factLines(view.facts, p.width).length : 0) + (p.nav.notice ? 1 : 0) + 1;
 }
 
-/** Recent blocks; Enter drills into a block, then a transaction, then an address; Esc goes back. */
-export function ChainPane({blocks, view, selected, rows, now, addressVersion, notice}: ChainProps) {
+function list(p: PaneInput) {
+	const {view, sel} = current(p);
+	const firstRow = headerRows(p, view);
+	const space = Math.max(1, p.rows - firstRow);
+	const model = view ? arrayList(view.rows, r => r.id) : chainList(p.snapshot.blocks, p.snapshot.height);
+	return {model, space, selection: sel, firstRow};
+}
+
+function ChainPane(p: PaneProps) {
 	const color = useColor();
-	const items = explorerItems(view, blocks, addressVersion, now);
-	let heading: React.ReactNode;
-	if (!view) heading = <Text dimColor>{`${padLeft('height', 7)} ${pad('hash', 17)} ${pad('time', 8)} ${padLeft('age', 8)} ${padLeft('txs', 7)} ${padLeft('size', 8)} miner`}</Text>;
-	else if (view.kind === 'block')
-		heading = (
-			<Text>
-				<Text bold>block {view.height ?? '?'}</Text> {view.hash} · {clock(view.block.header.time)} · {view.block.txs.length} tx · {bytes(view.block.getSize())} ·{' '}
-				{view.confirmations > 0 ? `${view.confirmations} confirmation${view.confirmations === 1 ? '' : 's'}` : 'not on the active chain'}
-			</Text>
-		);
-	else if (view.kind === 'tx')
-		heading = (
-			<Text>
-				<Text bold>tx</Text> {view.tx.txid()} · {view.height === null ? <Text color={color('yellow')}>in the mempool</Text> : `block ${view.height}, ${view.confirmations} confirmation${view.confirmations === 1 ? '' : 's'}`} · {bytes(view.tx.getSize())}
-			</Text>
-		);
-	else
-		heading = (
-			<Text>
-				<Text bold>address</Text> {view.address} · balance <Text bold>{coins(view.balance)}</Text> · {view.history.length} event{view.history.length === 1 ? '' : 's'}
-			</Text>
-		);
-	const space = Math.max(1, rows - 2);
-	const start = Math.max(0, Math.min(selected - Math.floor(space / 2), items.length - space));
+	const {view} = current(p);
+	const {model, space, selection} = list(p);
+	const now = p.snapshot.now;
+	const byHeight = new Map(p.snapshot.blocks.map(b => [b.height, b]));
+	const shown = visible(model, selection, space, i => {
+		if (view) return view.rows[i];
+		const b = byHeight.get(p.snapshot.height - i);
+		return b ? {id: b.hash, cells: {height: String(b.height), hash: b.hash, time: clock(b.time), age: ago(now - b.time), txs: String(b.txs), size: bytes(b.size), miner: b.miner}} : undefined;
+	});
 	return (
 		<>
-			{heading}
-			{notice ? <Text color={color('yellow')}>{notice}</Text> : null}
-			{items.length === 0 ? <Text dimColor>nothing here</Text> : null}
-			{items.slice(start, start + space).map((item, i) => (
-				<Text key={start + i} inverse={start + i === selected} wrap="truncate-end">
-					{item.text}
+			{view
+				? factLines(view.facts, p.width).map((l, i) => (
+						<Text key={i} bold={i === 0} wrap="truncate-end">
+							{l}
+						</Text>
+					))
+				: null}
+			{p.nav.notice ? (
+				<Text color={color('yellow')} wrap="truncate-end">
+					{p.nav.notice}
 				</Text>
-			))}
-			{view ? <Text dimColor>Enter opens · Esc goes back</Text> : null}
+			) : null}
+			{model.length === 0 ? <Text dimColor>nothing here</Text> : <Table columns={view ? VIEW_COLUMNS[view.kind] : BLOCK_COLUMNS} width={p.width} rows={shown.rows} top={shown.top} selected={shown.selected} focused={p.focused} />}
 		</>
 	);
 }
+
+export const chainPane: PaneSpec = {
+	id: 'chain',
+	number: 1,
+	title: 'chain',
+	list,
+	Component: ChainPane,
+	note: p => (p.nav.explorer.length > 0 ? `${p.nav.explorer[p.nav.explorer.length - 1]!.kind} · Esc back` : p.nav.selection.chain.follow ? 'following' : undefined),
+	copy: (p, index) => {
+		const {view} = current(p);
+		if (!view) return list(p).model.idAt(index) ?? null;
+		const target = view.rows[index]?.target;
+		return target ? (target.kind === 'block' ? target.id : target.kind === 'tx' ? target.txid : target.address) : view.id;
+	},
+	open: (p, index) => {
+		const {view} = current(p);
+		if (!view) {
+			const hash = list(p).model.idAt(index);
+			return hash ? {kind: 'block', id: hash} : null;
+		}
+		return view.rows[index]?.target ?? null;
+	},
+};

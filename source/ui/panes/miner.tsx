@@ -1,37 +1,35 @@
 import React from 'react';
 import {Text} from 'ink';
-import type {MinerView} from '../../store/snapshot.js';
+import {duration, hashRate} from '../../store/format.js';
 import {Sparkline} from '../components/sparkline.js';
-import {duration, hashRate} from '../format.js';
 import {useColor} from '../theme.js';
+import type {PaneProps, PaneSpec} from './types.js';
 
 const KERNEL_NAMES: Record<string, string> = {simd: 'WebAssembly, 4 lanes', js: 'JavaScript loop'};
 
-export interface MinerProps {
-	readonly miner: MinerView;
-	readonly width: number;
-	readonly regtest: boolean;
-}
-
 /** Hash rate now and over the last minute, blocks found, difficulty, expected time to a block. */
-export function MinerPane({miner: m, width, regtest}: MinerProps) {
+function MinerPane({snapshot, width}: PaneProps) {
 	const color = useColor();
+	const m = snapshot.miner;
 	return (
 		<>
 			<Text wrap="truncate-end">
-				{/* The rate first: narrow panes cut the end of this line. */}
-				{m.running ? <Text color={color('yellow')}>mining</Text> : <Text dimColor>stopped</Text>} ·{' '}
-				{m.pacedSeconds === null ? <Text bold>{hashRate(m.rate)}</Text> : `paced to a block every ${m.pacedSeconds} s`} · {m.threads} thread
+				{m.running ? <Text color={color('yellow')}>mining</Text> : <Text dimColor>stopped</Text>} · {m.pacedSeconds === null ? <Text bold>{hashRate(m.rate)}</Text> : `paced: a block every ${m.pacedSeconds} s`} · {m.threads} thread
 				{m.threads > 1 ? 's' : ''}
 			</Text>
+			<Sparkline values={m.history} width={Math.max(10, width)} />
+			<Text wrap="truncate-end">blocks found {m.blocksFound}</Text>
+			<Text wrap="truncate-end">difficulty {m.difficulty.toFixed(3)}</Text>
+			<Text wrap="truncate-end">next block in ~{m.running && m.pacedSeconds === null ? duration(m.expectedSeconds) : m.running ? `${m.pacedSeconds} s` : '—'}</Text>
 			<Text wrap="truncate-end">
 				kernel {m.kernel} <Text dimColor>({KERNEL_NAMES[m.kernel] ?? m.kernel})</Text>
 			</Text>
-			<Sparkline values={m.history} width={Math.max(10, Math.min(60, width - 4))} />
-			<Text wrap="truncate-end">
-				blocks found {m.blocksFound} · difficulty {m.difficulty.toFixed(3)} · next block in ~{m.running ? duration(m.expectedSeconds) : '—'} · height {m.height}
+			<Text dimColor wrap="truncate-end">
+				m {m.running ? 'stops' : 'starts'}
+				{snapshot.regtest ? ' · g mines one now' : ''}
 			</Text>
-			<Text dimColor>m to {m.running ? 'stop' : 'start'}{regtest ? ' · g mines one block now' : ''}</Text>
 		</>
 	);
 }
+
+export const minerPane: PaneSpec = {id: 'miner', number: 5, title: 'miner', Component: MinerPane};

@@ -1,43 +1,78 @@
 import React from 'react';
-import {Box, Text} from 'ink';
-import type {Snapshot} from '../../store/snapshot.js';
-import {ProgressBar} from '../components/progress-bar.js';
-import {duration, hashRate, shortHash} from '../format.js';
+import {Text} from 'ink';
+import stringWidth from 'string-width';
+import type {PaymentRow, Snapshot} from '../../store/snapshot.js';
+import {coins, duration, hashRate} from '../../store/format.js';
+import {middle} from '../lists/columns.js';
+import {sanitize} from '../terminal/sanitize.js';
 import {useColor} from '../theme.js';
 
 export interface StatusBarProps {
-	readonly snapshot: Pick<Snapshot, 'network' | 'height' | 'tip' | 'sync' | 'peers' | 'miner' | 'datadir' | 'port'>;
+	readonly snapshot: Pick<Snapshot, 'network' | 'height' | 'tip' | 'sync' | 'peers' | 'miner' | 'datadir' | 'port' | 'payments' | 'now'>;
 	readonly width: number;
 }
 
-/** Network, height, tip, peers, mining; then sync progress (or "synced") and the datadir. */
+interface Segment {
+	readonly text: string;
+	readonly color?: string | undefined;
+	readonly dim?: boolean;
+	readonly bold?: boolean;
+	/** Higher stays longer when the line is short of room. */
+	readonly priority: number;
+}
+
+/** Payments stay in the bar until six confirmations or ten minutes. */
+function recentPayment(payments: readonly PaymentRow[], height: number, now: number): {row: PaymentRow; confirmations: number} | null {
+	const row = payments[payments.length - 1];
+	if (!row) return null;
+	const confirmations = row.height === null ? 0 : height - row.height + 1;
+	return confirmations < 6 && now - row.time < 600 ? {row, confirmations} : null;
+}
+
+/** The segments that fit in `width`, in their order, dropping the lowest priorities first. */
+export function fitSegments<T extends {text: string; priority: number}>(segments: readonly T[], width: number, separator = ' · '): T[] {
+	let shown = [...segments];
+	const need = (s: readonly T[]) => s.reduce((n, x) => n + stringWidth(x.text), 0) + stringWidth(separator) * Math.max(0, s.length - 1);
+	while (shown.length > 1 && need(shown) > width) {
+		const lowest = shown.reduce((a, b) => (b.priority < a.priority ? b : a));
+		shown = shown.filter(x => x !== lowest);
+	}
+	return shown;
+}
+
+/** One row: network, height, sync, peers, mining, a payment just received, tip, port, datadir. */
 export function StatusBar({snapshot: s, width}: StatusBarProps) {
 	const color = useColor();
 	const inbound = s.peers.filter(p => p.direction === 'inbound').length;
 	const outbound = s.peers.length - inbound;
+	const sync = s.sync;
+	const fraction = sync.headers > 0 ? Math.min(1, sync.blocks / sync.headers) : 1;
+	const bar = (n: number) => '█'.repeat(Math.round(fraction * n)) + '░'.repeat(n - Math.round(fraction * n));
+	const paid = recentPayment(s.payments, s.height, s.now);
+	const segments: Segment[] = [
+		{text: `chain-tui ${s.network}`, bold: true, color: color('cyan'), priority: 100},
+		{text: `height ${s.height}`, bold: true, priority: 99},
+		sync.synced
+			? {text: 'synced', color: color('green'), priority: 90}
+			: {text: `sync ${bar(10)} ${Math.floor(fraction * 100)}% ${sync.blocks}/${sync.headers} · ${sync.rate.toFixed(1)} blk/s · ETA ${duration(sync.eta)}`, color: color('yellow'), priority: 90},
+		{text: `peers ${inbound} in ${outbound} out`, priority: 80},
+		s.miner.running ? {text: `mining ${s.miner.pacedSeconds === null ? hashRate(s.miner.rate) : '(paced)'}`, color: color('yellow'), priority: 70} : {text: 'mining off', dim: true, priority: 70},
+		...(paid ? [{text: `received ${coins(paid.row.amount)} to ${sanitize(paid.row.label)} (${paid.confirmations === 0 ? 'unconfirmed' : `${paid.confirmations} conf`})`, color: color('green'), bold: true, priority: 75}] : []),
+		{text: `tip ${middle(s.tip.hash, 15)}`, priority: 40},
+		{text: `port ${s.port}`, dim: true, priority: 30},
+		{text: `datadir ${s.datadir}`, dim: true, priority: 10},
+	];
+	const shown = fitSegments(segments, width);
 	return (
-		<Box flexDirection="column" width={width}>
-			<Text wrap="truncate-end">
-				<Text bold color={color('cyan')}>
-					chain-tui
-				</Text>{' '}
-				{s.network} · height <Text bold>{s.height}</Text> · peers {inbound} in {outbound} out ·{' '}
-				{s.miner.running ? <Text color={color('yellow')}>mining {s.miner.pacedSeconds === null ? hashRate(s.miner.rate) : '(paced)'}</Text> : <Text dimColor>mining off</Text>} · tip {shortHash(s.tip.hash, 16)}
-			</Text>
-			<Text wrap="truncate-end">
-				{s.sync.synced ? (
-					<Text color={color('green')}>synced</Text>
-				) : (
-					<Text>
-						sync <ProgressBar value={s.sync.blocks} total={s.sync.headers} width={16} /> {s.sync.blocks}/{s.sync.headers} blocks · {s.sync.rate.toFixed(1)} blk/s · ETA{' '}
-						{duration(s.sync.eta)}
+		<Text wrap="truncate-end">
+			{shown.map((seg, i) => (
+				<Text key={i}>
+					{i > 0 ? <Text dimColor> · </Text> : null}
+					<Text color={seg.color} dimColor={seg.dim} bold={seg.bold}>
+						{seg.text}
 					</Text>
-				)}
-				<Text dimColor>
-					{' '}
-					· datadir {s.datadir} · port {s.port} · ? keys
 				</Text>
-			</Text>
-		</Box>
+			))}
+		</Text>
 	);
 }

@@ -1,33 +1,56 @@
 import React from 'react';
 import {Text} from 'ink';
-import type {LogLine, TipRow} from '../../store/snapshot.js';
-import {clock, padLeft, shortHash} from '../format.js';
+import {clock} from '../../store/format.js';
+import type {Column} from '../lists/columns.js';
+import {arrayList} from '../lists/selection.js';
+import {Table, visible} from '../components/table.js';
 import {useColor} from '../theme.js';
+import type {PaneInput, PaneProps, PaneSpec} from './types.js';
 
-export interface TipsProps {
-	readonly tips: readonly TipRow[];
-	/** Log lines about reorgs, newest last. */
-	readonly reorgs: readonly LogLine[];
-	readonly rows: number;
+const COLUMNS: readonly Column[] = [
+	{key: 'height', title: 'height', kind: 'number', priority: 10},
+	{key: 'hash', title: 'tip', kind: 'hash', priority: 9, min: 13},
+	{key: 'branch', title: 'branch', kind: 'number', priority: 7},
+	{key: 'status', title: 'status', kind: 'text', priority: 8, min: 12},
+];
+
+/** Up to three recent reorganisations take the last rows. */
+const reorgRows = (p: PaneInput) => Math.min(p.snapshot.reorgs.length, 3, Math.max(0, p.rows - 3));
+
+function list(p: PaneInput) {
+	return {model: arrayList(p.snapshot.tips, t => t.hash), space: Math.max(1, p.rows - 1 - reorgRows(p)), selection: p.nav.selection.tips, firstRow: 1};
 }
 
-/** The active chain and every fork, with branch length and status; then recent reorgs. */
-export function TipsPane({tips, reorgs, rows}: TipsProps) {
+function TipsPane(p: PaneProps) {
 	const color = useColor();
-	const statusColor = (s: TipRow['status']) => (s === 'active' ? color('green') : s === 'invalid' ? color('red') : color('yellow'));
-	const tipRows = Math.max(1, rows - Math.min(reorgs.length, 3) - 1);
+	const {model, space, selection} = list(p);
+	const shown = visible(model, selection, space, i => {
+		const t = p.snapshot.tips[i];
+		return t ? {id: t.hash, cells: {height: String(t.height), hash: t.hash, branch: String(t.branchLength), status: t.status}} : undefined;
+	});
+	const reorgs = p.snapshot.reorgs.slice(-reorgRows(p)).reverse();
 	return (
 		<>
-			{tips.slice(0, tipRows).map(t => (
-				<Text key={t.hash} wrap="truncate-end">
-					{padLeft(String(t.height), 7)} {shortHash(t.hash, 16)} branch {padLeft(String(t.branchLength), 3)} <Text color={statusColor(t.status)}>{t.status}</Text>
-				</Text>
-			))}
-			{reorgs.slice(-3).map((r, i) => (
-				<Text key={i} dimColor wrap="truncate-end">
-					{clock(r.time)} {r.text}
+			<Table columns={COLUMNS} width={p.width} rows={shown.rows} top={shown.top} selected={shown.selected} focused={p.focused} />
+			{reorgs.map(r => (
+				<Text key={`${r.time}-${r.hash}`} color={color('yellow')} wrap="truncate-end">
+					{clock(r.time)} reorg {r.depth} deep at {r.forkHeight} → {r.height}
 				</Text>
 			))}
 		</>
 	);
 }
+
+export const tipsPane: PaneSpec = {
+	id: 'tips',
+	number: 3,
+	title: 'tips',
+	list,
+	Component: TipsPane,
+	note: p => `${p.snapshot.tips.length} · ${p.snapshot.reorgs.length} reorg${p.snapshot.reorgs.length === 1 ? '' : 's'}`,
+	copy: (p, index) => p.snapshot.tips[index]?.hash ?? null,
+	open: (p, index) => {
+		const t = p.snapshot.tips[index];
+		return t ? {kind: 'block', id: t.hash} : null;
+	},
+};

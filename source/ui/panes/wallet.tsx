@@ -1,41 +1,54 @@
 import React from 'react';
-import {Box, Text} from 'ink';
-import type {WalletView} from '../../store/snapshot.js';
-import {coins, pad, padLeft} from '../format.js';
+import {Text} from 'ink';
+import {coins} from '../../store/format.js';
+import type {Column} from '../lists/columns.js';
+import {arrayList} from '../lists/selection.js';
+import {Table, visible} from '../components/table.js';
 import {useColor} from '../theme.js';
+import type {PaneInput, PaneProps, PaneSpec} from './types.js';
 
-export interface WalletProps {
-	readonly wallet: WalletView;
-	readonly selected: number;
-	readonly rows: number;
-	/** Inner width: below 90 columns each address takes two lines. */
-	readonly width?: number;
+const COLUMNS: readonly Column[] = [
+	{key: 'label', title: 'label', kind: 'text', priority: 6, min: 6, max: 16},
+	{key: 'address', title: 'address', kind: 'hash', priority: 10, min: 13},
+	{key: 'confirmed', title: 'confirmed', kind: 'number', priority: 9},
+	{key: 'unconfirmed', title: 'unconfirmed', kind: 'number', priority: 8},
+	{key: 'immature', title: 'immature', kind: 'number', priority: 7},
+];
+
+function list(p: PaneInput) {
+	return {model: arrayList(p.snapshot.wallet.addresses, a => a.address), space: Math.max(1, p.rows - 2), selection: p.nav.selection.wallet, firstRow: 2};
 }
 
 /** Addresses with confirmed, unconfirmed and immature balances. */
-export function WalletPane({wallet: w, selected, rows, width = 100}: WalletProps) {
+function WalletPane(p: PaneProps) {
 	const color = useColor();
+	const w = p.snapshot.wallet;
 	const total = w.addresses.reduce((sum, a) => sum + a.confirmed, 0n);
+	const {model, space, selection} = list(p);
+	const shown = visible(model, selection, space, i => {
+		const a = w.addresses[i];
+		return a ? {id: a.address, cells: {label: a.label, address: a.address, confirmed: coins(a.confirmed), unconfirmed: coins(a.unconfirmed), immature: coins(a.immature)}} : undefined;
+	});
 	return (
 		<>
 			<Text wrap="truncate-end">
-				{w.addresses.length} address{w.addresses.length === 1 ? '' : 'es'} · {coins(total)} confirmed ·{' '}
-				{w.encrypted ? (w.locked ? <Text color={color('yellow')}>encrypted, locked</Text> : <Text color={color('green')}>encrypted, unlocked</Text>) : <Text dimColor>not encrypted</Text>}
+				<Text bold>{coins(total)}</Text> confirmed · {w.encrypted ? w.locked ? <Text color={color('yellow')}>locked</Text> : <Text color={color('green')}>unlocked</Text> : <Text dimColor>not encrypted</Text>}
 			</Text>
-			{w.addresses.length === 0 ? <Text dimColor>no addresses yet: w creates one</Text> : width < 90 ? null : <Text dimColor wrap="truncate-end">{`${pad('label', 12)} ${pad('address', 35)} ${padLeft('confirmed', 14)} ${padLeft('unconfirmed', 14)} ${padLeft('immature', 14)}`}</Text>}
-			{width < 90
-				? w.addresses.slice(0, Math.max(0, Math.floor((rows - 1) / 2))).map((a, i) => (
-						<Box key={a.address} flexDirection="column">
-							<Text inverse={i === selected} wrap="truncate-end">{`${pad(a.label, 12)} ${a.address}`}</Text>
-							<Text wrap="truncate-end">{`  ${coins(a.confirmed)} confirmed · ${coins(a.unconfirmed)} unconfirmed · ${coins(a.immature)} immature`}</Text>
-						</Box>
-					))
-				: null}
-			{width >= 90 && w.addresses.slice(0, Math.max(0, rows - 2)).map((a, i) => (
-				<Text key={a.address} inverse={i === selected} wrap="truncate-end">
-					{`${pad(a.label, 12)} ${pad(a.address, 35)} ${padLeft(coins(a.confirmed), 14)} ${padLeft(coins(a.unconfirmed), 14)} ${padLeft(coins(a.immature), 14)}`}
-				</Text>
-			))}
+			{w.addresses.length === 0 ? <Text dimColor>no addresses yet: w creates one</Text> : <Table columns={COLUMNS} width={p.width} rows={shown.rows} top={shown.top} selected={shown.selected} focused={p.focused} />}
 		</>
 	);
 }
+
+export const walletPane: PaneSpec = {
+	id: 'wallet',
+	number: 6,
+	title: 'wallet',
+	list,
+	Component: WalletPane,
+	note: p => `${p.snapshot.wallet.addresses.length} address${p.snapshot.wallet.addresses.length === 1 ? '' : 'es'}`,
+	copy: (p, index) => p.snapshot.wallet.addresses[index]?.address ?? null,
+	open: (p, index) => {
+		const a = p.snapshot.wallet.addresses[index];
+		return a ? {kind: 'address', address: a.address} : null;
+	},
+};
