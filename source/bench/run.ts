@@ -137,6 +137,17 @@ if (!miningOnly) {
 	}
 	results.push(['mempool acceptance, 1,000 pre-signed txs', await mempoolRate(), 'tx/s']);
 
+	// The screen: what a redraw costs with Ink's own output and with the line diff the app runs.
+	process.env.NODE_ENV ??= 'production'; // as the app runs React (cli.tsx)
+	const {screenBench} = await import('./screen.js');
+	const sb = await screenBench();
+	results.push(['screen redraw at 120x40, Ink\'s own output (incremental)', sb.before.bytes, 'bytes']);
+	results.push(['  CPU of that redraw', sb.before.cpuMs * 1000, 'µs']);
+	results.push(['  whole-screen erases in 60 redraws', sb.before.erases, '']);
+	results.push(['screen redraw at 120x40, FrameWriter line diff (the app)', sb.after.bytes, 'bytes']);
+	results.push(['  CPU of that redraw', sb.after.cpuMs * 1000, 'µs']);
+	results.push(['  whole-screen erases in 60 redraws', sb.after.erases, '']);
+
 	if (!process.argv.includes('--quick')) {
 		const {networkBench} = await import('./network.js');
 		const n = await networkBench();

@@ -50,7 +50,7 @@ export function computeLayout(size: {columns: number; rows: number}, focused: Pa
 	if (mode === 'two') {
 		// Two columns, panes in the order of their numbers, left to right then down.
 		const widths = split(columns, [1, 1]);
-		const heights = split(body, [1, 1, 1, 1]);
+		const heights = split(body, [3, 2, 2, 2]);
 		let y = top;
 		for (let row = 0; row < 4; row++) {
 			let x = 0;

@@ -47,7 +47,10 @@ export function Pane({
 				{end}
 			</Text>
 			<Box flexDirection="column" borderStyle={focused ? 'double' : 'single'} borderTop={false} borderColor={borderColor} width={width} height={Math.max(1, height - 1)} paddingX={1} overflow="hidden">
-				{children}
+				{/* Lines keep their height: what does not fit is cut at the bottom, never squeezed out of the middle. */}
+				<Box flexDirection="column" flexShrink={0}>
+					{children}
+				</Box>
 			</Box>
 		</Box>
 	);

@@ -38,7 +38,7 @@ function MempoolPane(p: PaneProps) {
 				<Text bold>{m.count}</Text> tx · {bytes(m.bytes)} · {full(m.usage, m.maxBytes)} of {bytes(m.maxBytes)}
 			</Text>
 			<Text wrap="truncate-end">
-				fee/byte min {m.minRate.toFixed(1)} · median {m.medianRate.toFixed(1)} · max {m.maxRate.toFixed(1)}
+				per byte {m.minRate.toFixed(1)} · {m.medianRate.toFixed(1)} · {m.maxRate.toFixed(1)} <Text dimColor>(min · median · max)</Text>
 			</Text>
 			{m.count === 0 ? <Text dimColor>empty</Text> : <Table columns={COLUMNS} width={p.width} rows={shown.rows} top={shown.top} selected={shown.selected} focused={p.focused} />}
 		</>
