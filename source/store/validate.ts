@@ -33,6 +33,7 @@ export function checkAddress(text: string, version: number): string | null {
 
 /** Amount in coins; `balance` (spendable units) bounds it when known. */
 export function checkAmount(text: string, maxMoney: bigint, balance?: bigint): string | null {
+	if (/^\s*-\s*\d*\.?\d*\s*$/.test(text) && text.trim() !== '-') return 'amount must not be negative';
 	try {
 		const units = parseAmount(text, maxMoney);
 		if (balance !== undefined && units > balance) return `more than the ${formatAmount(balance)} this address can spend`;
@@ -44,6 +45,8 @@ export function checkAmount(text: string, maxMoney: bigint, balance?: bigint): s
 }
 
 export function checkFeeRate(text: string): string | null {
+	// A number out of range gets the range, whatever its form (negative, fractional, huge).
+	if (/^\s*-?\d+(\.\d*)?\s*$/.test(text) && !/^\s*\d+\s*$/.test(text)) return 'fee rate must be a whole number from 1 to 100,000 units per byte';
 	try {
 		parseFeeRate(text);
 		return null;
