@@ -55,9 +55,12 @@ export type LogSink = (text: string, event: {readonly type: string} & Readonly<R
 export function logNodeEvents(node: FullNode, log: LogSink): void {
 	const short = (hash: string) => `${hash.slice(0, 16)}…`;
 	node.on('log', line => log(line, {type: 'message', message: line}));
-	node.chain.on('connect', (entry, block) =>
-		log(`block ${entry.height} ${short(entry.hashHex)} ${block.txs.length} tx ${block.getSize()} bytes`, {type: 'block', height: entry.height, hash: entry.hashHex, txs: block.txs.length, size: block.getSize()}),
-	);
+	// One line a block, saying so when our miner found it (no separate "mined" line).
+	node.chain.on('connect', (entry, block) => {
+		const mined = node.miner.minedHere(entry.hashHex);
+		const size = block.getSize();
+		log(`block ${entry.height} ${short(entry.hashHex)} ${block.txs.length} tx ${size} bytes${mined ? ', mined here' : ''}`, {type: 'block', height: entry.height, hash: entry.hashHex, txs: block.txs.length, size, mined});
+	});
 	node.chain.on('reorganize', info =>
 		log(`reorganize: ${info.depth} block(s) replaced at height ${info.fork.height}; new tip ${info.newTip.height} ${short(info.newTip.hashHex)}`, {
 			type: 'reorganize',
@@ -76,7 +79,6 @@ export function logNodeEvents(node: FullNode, log: LogSink): void {
 		if (reason === 'block') return;
 		log(`tx ${short(entry.txid)} removed: ${REMOVED[reason]}`, {type: 'tx-removed', txid: entry.txid, reason});
 	});
-	node.miner.on('block', block => log(`mined block ${short(block.hashHex())}`, {type: 'mined', hash: block.hashHex()}));
 	const pool = node.pool;
 	if (!pool) return;
 	pool.on('listening', port => log(`listening on port ${port}`, {type: 'listening', port}));

@@ -7,13 +7,14 @@ import {EventEmitter} from 'node:events';
 import {performance} from 'node:perf_hooks';
 import {Worker} from 'node:worker_threads';
 import type {Chain} from '../chain/chain.js';
-import {blockWork, checkProofOfWork, difficulty, targetFromBits} from '../consensus/pow.js';
+import {checkProofOfWork, difficulty, targetFromBits} from '../consensus/pow.js';
 import type {Mempool} from '../mempool/mempool.js';
 import type {Block} from '../primitives/block.js';
 import {compiledUrl} from '../util/compiled.js';
 import {VerifyError} from '../errors.js';
 import {equalBytes} from '../encoding/hex.js';
 import {chooseKernel, createScanner, type KernelChoice, type KernelName} from './kernels.js';
+import {expectedSecondsToBlock} from './rate.js';
 import {assembleBlock, createTemplate, withNonce, type BlockTemplate} from './template.js';
 import type {MineJob, WorkerMessage} from './worker.js';
 
@@ -90,6 +91,8 @@ interface Job {
 }
 
 const RATE_WINDOW_MS = 5000;
+/** Hashes of blocks found here that minedHere() remembers (the most recent). */
+const MINED_REMEMBERED = 256;
 const NONCE_SPACE = 2 ** 32;
 
 export class Miner extends EventEmitter<MinerEvents> {
@@ -118,6 +121,8 @@ export class Miner extends EventEmitter<MinerEvents> {
 	private totalHashes = 0;
 	private samples: [number, number][] = [];
 	private found = 0;
+	/** Display hashes of blocks found here, oldest first. */
+	private readonly mined = new Set<string>();
 	private lastFoundMs = -Infinity;
 	private statusTimer: NodeJS.Timeout | undefined;
 	private refreshTimer: NodeJS.Timeout | undefined;
@@ -229,7 +234,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 			bits,
 			difficulty: difficulty(bits, this.chain.network.powLimit),
 			blocksFound: this.found,
-			expectedSeconds: rate > 0 ? Number(blockWork(bits)) / rate : Infinity,
+			expectedSeconds: expectedSecondsToBlock(bits, rate),
 			pacedSeconds: this.pace ? this.chain.network.targetSpacing : null,
 		};
 	}
@@ -320,8 +325,22 @@ export class Miner extends EventEmitter<MinerEvents> {
 		void this.submit(candidate);
 	}
 
+	/**
+	 * Whether this miner found the block (one of its last 256). True already while the chain
+	 * connects it, so a 'connect' listener can tell its own blocks apart.
+	 */
+	minedHere(hash: string): boolean {
+		return this.mined.has(hash);
+	}
+
+	private remember(block: Block): void {
+		this.mined.add(block.hashHex());
+		if (this.mined.size > MINED_REMEMBERED) this.mined.delete(this.mined.values().next().value as string);
+	}
+
 	private async submit(block: Block): Promise<void> {
 		this.submitting = true;
+		this.remember(block);
 		try {
 			const result = await this.chain.add(block);
 			if (result.status === 'connected') {
@@ -359,6 +378,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 				if (nonce >= 0) block = withNonce(draft, nonce);
 			}
 			if (!block) throw new Error('no block found in 10^9 hashes: is this really regtest?');
+			this.remember(block);
 			await this.chain.add(block);
 			this.found++;
 			this.emit('block', block);
