@@ -143,6 +143,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 	private readonly orphansByPrev = new Map<string, Set<string>>();
 	private orphanBytes = 0;
 	private nextSequence = 1;
+	/** Reorganisations held back: candidates any of these returns true for are not switched to. */
+	private readonly holds = new Set<(candidate: ChainEntry) => boolean>();
 	/**
 	 * What loading had to finish (a reorganisation or stored blocks a crash left unconnected), or
 	 * null when the stored tip was already the best: the app logs it.
@@ -690,6 +692,89 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	// ---------------------------------------------------------------- the active chain
 
+	/**
+	 * Holds back switching the tip to candidates `hold` returns true for (a clone keeps its host's
+	 * branch from replacing ours until all of it is here); they stay candidates meanwhile. Memory
+	 * only. Returns the release, which runs under the chain's lock after what is queued:
+	 * 'activate' lets the chain take what it held, as if it never had been; 'discard' first
+	 * forgets the stored body of the first block after the fork of every held branch, so what was
+	 * stored after it cannot take over by itself (not even after a restart) until that block comes
+	 * again, then activates the rest. Resolves with the number of bodies forgotten.
+	 */
+	holdReorganisations(hold: (candidate: ChainEntry) => boolean): (mode: 'activate' | 'discard') => Promise<number> {
+		const own = (candidate: ChainEntry) => hold(candidate);
+		this.holds.add(own);
+		let released: Promise<number> | null = null;
+		return mode =>
+			(released ??= this.lock.run(async () => {
+				let forgotten = 0;
+				try {
+					if (mode === 'discard') {
+						const firsts = new Set<ChainEntry>();
+						for (const entry of this.candidates) {
+							if (entry.failed || this.isMain(entry) || !own(entry)) continue;
+							const fork = this.findFork(this.tip, entry);
+							firsts.add(this.getAncestor(entry, fork.height + 1)!);
+						}
+						for (const first of firsts) {
+							await this.forgetBody(first);
+							forgotten++;
+						}
+					}
+				} finally {
+					this.holds.delete(own);
+				}
+				await this.activateBestChain();
+				this.failures.clear();
+				return forgotten;
+			}));
+	}
+
+	/** Switches to the best candidate now (after a hold no longer holds it back). */
+	activate(): Promise<void> {
+		return this.lock.run(async () => {
+			await this.activateBestChain();
+			this.failures.clear();
+		});
+	}
+
+	/**
+	 * Forgets the stored body of a block off the active chain: it becomes header-only, and every
+	 * block stored after it waits for it again, as blocks stored out of order do.
+	 */
+	private async forgetBody(entry: ChainEntry): Promise<void> {
+		if (this.isMain(entry) || !entry.hasData) return;
+		entry.status &= ~Status.HAVE_DATA;
+		await this.db.write([
+			{type: 'del', key: layout.b(entry.hash)},
+			{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()},
+		]);
+		const waiting = this.unlinked.get(entry.prev?.hashHex ?? '');
+		if (waiting?.includes(entry)) waiting.splice(waiting.indexOf(entry), 1);
+		entry.chainData = false;
+		this.candidates.delete(entry);
+		const queue = [entry];
+		for (let i = 0; i < queue.length; i++) {
+			const parent = queue[i]!;
+			for (const child of parent.children) {
+				if (!child.hasData) continue;
+				if (child.chainData) {
+					child.chainData = false;
+					this.candidates.delete(child);
+					queue.push(child);
+				}
+				const list = this.unlinked.get(parent.hashHex) ?? [];
+				if (!list.includes(child)) list.push(child);
+				this.unlinked.set(parent.hashHex, list);
+			}
+		}
+	}
+
+	private isHeld(entry: ChainEntry): boolean {
+		for (const hold of this.holds) if (hold(entry)) return true;
+		return false;
+	}
+
 	private bestCandidate(): ChainEntry | null {
 		let best: ChainEntry | null = null;
 		const tipWork = this.tip.chainwork;
@@ -699,6 +784,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 				this.candidates.delete(entry);
 				continue;
 			}
+			if (this.holds.size > 0 && this.isHeld(entry)) continue;
 			if (!best || entry.chainwork > best.chainwork || (entry.chainwork === best.chainwork && entry.sequence < best.sequence)) {
 				best = entry;
 			}

@@ -79,8 +79,18 @@ export class Peer extends EventEmitter<PeerEvents> {
 	listenPort = 0;
 	/** How they see our address (version.recv). */
 	theySeeUs: string | null = null;
-	/** Best height we know they have. */
+	/** Best height we know they have: the most of startHeight, syncedHeaders and syncedBlocks. */
 	bestHeight = 0;
+	/**
+	 * Height of the best header they sent us in headers messages, -1 before any (Core's
+	 * synced_headers). Kept up to date by the pool.
+	 */
+	syncedHeaders = -1;
+	/**
+	 * Height of the best block we know they have: announced by inv (a block we know) or by
+	 * headers, or sent to us; -1 before any (Core's synced_blocks). Kept up to date by the pool.
+	 */
+	syncedBlocks = -1;
 	/** They sent sendheaders: announce blocks with headers, not inv. */
 	prefersHeaders = false;
 	banScore = 0;

@@ -62,7 +62,17 @@ export interface PeerInfo {
 	readonly direction: 'inbound' | 'outbound';
 	readonly agent: string;
 	readonly version: number;
+	/** The best height we know the peer has: its version's start height or anything since. */
 	readonly height: number;
+	/** The height its version message gave. */
+	readonly startHeight: number;
+	/** Height of the best header it sent us in headers messages; -1 before any (Core's synced_headers). */
+	readonly syncedHeaders: number;
+	/**
+	 * Height of the best block we know it has (announced by inv or headers, or sent to us); -1
+	 * before any (Core's synced_blocks).
+	 */
+	readonly syncedBlocks: number;
 	readonly pingMs: number | null;
 	readonly bytesIn: number;
 	readonly bytesOut: number;
@@ -73,7 +83,19 @@ export interface PeerInfo {
 	readonly inflight: number;
 }
 
-export type CloneOutcome = 'adopted' | 'already-have' | 'less-work' | 'unreachable' | 'other-network' | 'invalid' | 'stalled';
+export type CloneOutcome = 'adopted' | 'already-have' | 'less-work' | 'unreachable' | 'other-network' | 'invalid' | 'stalled' | 'cancelled';
+
+export interface CloneOptions {
+	/** Give up when the host sends nothing new for this long (at most and by default 60 s). */
+	readonly timeoutMs?: number;
+	/** Sync status, about every 100 ms while the clone runs. */
+	readonly onProgress?: (s: SyncStatus) => void;
+	/**
+	 * Aborting cancels the clone: it resolves at once with 'cancelled', the host is disconnected
+	 * if it was dialled for the clone, and nothing of its chain that would replace ours is adopted.
+	 */
+	readonly signal?: AbortSignal;
+}
 
 export interface CloneResult {
 	readonly outcome: CloneOutcome;
@@ -86,6 +108,8 @@ export interface PoolEvents {
 	listening: [port: number];
 	peer: [peer: Peer];
 	'peer-close': [peer: Peer, reason: string];
+	/** A peer's height, syncedHeaders or syncedBlocks changed (not throttled). */
+	'peer-update': [peer: Peer];
 	ban: [address: string, reason: string];
 	sync: [status: SyncStatus];
 	log: [line: string];
@@ -94,6 +118,10 @@ export interface PoolEvents {
 interface PeerState {
 	/** The best header we know this peer has. */
 	best: ChainEntry | null;
+	/** The best header it sent in headers messages (synced_headers). */
+	bestHeaders: ChainEntry | null;
+	/** The best block it announced (inv or headers) or sent (synced_blocks). */
+	bestBlock: ChainEntry | null;
 	readonly inflight: Set<string>;
 	unconnecting: number;
 	answeredGetaddr: boolean;
@@ -162,12 +190,14 @@ export class Pool extends EventEmitter<PoolEvents> {
 	private stallTimer: NodeJS.Timeout | undefined;
 	private connectedTimes: number[] = [];
 	private stopped = false;
-	/** Where to download from: the path from the fork to the best header, cached. */
-	private path: {target: ChainEntry; entries: ChainEntry[]} | null = null;
+	/** Download paths (from the fork with our chain) by target header, cached. */
+	private readonly paths = new Map<ChainEntry, ChainEntry[]>();
 	/** The best header each closed peer had shown (clone() reads it after a hang-up). */
 	private readonly lastBest = new WeakMap<Peer, ChainEntry | null>();
 	/** Peer that clone() prefers for downloads. */
 	private preferred: Peer | null = null;
+	/** Peers dialled without telling them where we listen (see dial). */
+	private readonly quiet = new WeakSet<Peer>();
 
 	constructor(options: PoolOptions) {
 		super();
@@ -267,18 +297,32 @@ export class Pool extends EventEmitter<PoolEvents> {
 		}
 	}
 
-	/** Opens an outbound connection; resolves with the peer once it is ready, or rejects. */
-	dial(host: string, port: number): Promise<Peer> {
+	/**
+	 * Opens an outbound connection; resolves with the peer once it is ready, or rejects. Aborting
+	 * `signal` before then ends the attempt at once (the socket, or the peer mid-handshake).
+	 * `quiet`: the peer is not told where we listen (neither in our version nor by addr), so it
+	 * does not dial us back on its own (a clone's host, until the clone is through).
+	 */
+	dial(host: string, port: number, options: {signal?: AbortSignal; quiet?: boolean} = {}): Promise<Peer> {
+		const {signal} = options;
 		const key = addressKey(host, port);
+		if (signal?.aborted) return Promise.reject(new Error(`connecting to ${key} cancelled`));
 		this.addrman.attempt(host, port);
 		this.dialing.add(key);
 		return new Promise((resolve, reject) => {
 			const socket = connect({host, port});
 			this.dialSockets.add(socket);
 			let settled = false;
+			let attached: Peer | null = null;
+			const onAbort = () => {
+				if (attached) attached.close(`connecting to ${key} cancelled`);
+				else fail(`connecting to ${key} cancelled`);
+			};
+			signal?.addEventListener('abort', onAbort, {once: true});
 			const fail = (message: string) => {
 				if (settled) return;
 				settled = true;
+				signal?.removeEventListener('abort', onAbort);
 				this.dialing.delete(key);
 				this.dialSockets.delete(socket);
 				socket.destroy();
@@ -295,9 +339,17 @@ export class Pool extends EventEmitter<PoolEvents> {
 				this.dialing.delete(key);
 				this.dialSockets.delete(socket);
 				if (this.stopped) return fail('the node is shutting down');
-				const peer = this.attach(socket, true);
-				peer.once('ready', () => resolve(peer));
-				peer.once('close', reason => reject(new Error(reason)));
+				settled = true;
+				const peer = this.attach(socket, true, options.quiet ?? false);
+				attached = peer;
+				peer.once('ready', () => {
+					signal?.removeEventListener('abort', onAbort);
+					resolve(peer);
+				});
+				peer.once('close', reason => {
+					signal?.removeEventListener('abort', onAbort);
+					reject(new Error(reason));
+				});
 			});
 		});
 	}
@@ -311,7 +363,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 		this.attach(socket, false);
 	}
 
-	private attach(socket: Socket, outbound: boolean): Peer {
+	private attach(socket: Socket, outbound: boolean, quiet = false): Peer {
 		const nonce = randomBytes(8).readBigUInt64LE();
 		const peer: Peer = new Peer({
 			socket,
@@ -326,7 +378,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 				dialler.close('connected to ourselves');
 				return true;
 			},
-			listen: {services: SERVICES, host: '0.0.0.0', port: this.listenPort},
+			listen: {services: SERVICES, host: '0.0.0.0', port: quiet ? 0 : this.listenPort},
 			agent: this.agent,
 			height: () => this.chain.height,
 			...(this.options.timeouts ? {timeouts: this.options.timeouts} : {}),
@@ -334,7 +386,8 @@ export class Pool extends EventEmitter<PoolEvents> {
 		});
 		this.nonces.set(nonce, peer);
 		this.peers.set(peer.id, peer);
-		this.state.set(peer, {best: null, inflight: new Set(), unconnecting: 0, answeredGetaddr: false, backlog: [], stalls: 0, headersDone: false, refused: new Set(), txRequests: 0, txValidating: 0});
+		if (quiet) this.quiet.add(peer);
+		this.state.set(peer, {best: null, bestHeaders: null, bestBlock: null, inflight: new Set(), unconnecting: 0, answeredGetaddr: false, backlog: [], stalls: 0, headersDone: false, refused: new Set(), txRequests: 0, txValidating: 0});
 		peer.on('ready', () => this.onReady(peer));
 		peer.on('message', msg => void this.onMessage(peer, msg).catch(error => this.emit('log', `error handling ${msg.type} from ${peer.address}: ${(error as Error).message}`)));
 		peer.on('misbehave', (score, reason) => {
@@ -374,10 +427,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 		if (peer.outbound) {
 			this.addrman.good(peer.host, peer.port);
 			peer.send({type: 'getaddr'});
-			// Tell it where we listen: the IP it sees us at, and our listening port.
-			if (this.server && peer.theySeeUs && peer.theySeeUs !== '0.0.0.0' && peer.theySeeUs !== '0:0:0:0:0:0:0:0') {
-				peer.send({type: 'addr', addrs: [{time: this.now(), services: SERVICES, host: peer.theySeeUs, port: this.listenPort}]});
-			}
+			if (!this.quiet.has(peer)) this.advertiseSelf(peer);
 		} else if (peer.listenPort > 0) {
 			// An inbound peer's listening address: its IP and the port it says it listens on.
 			this.addrman.add(peer.host, peer.listenPort, {services: peer.services});
@@ -389,6 +439,13 @@ export class Pool extends EventEmitter<PoolEvents> {
 		this.sendGetheaders(peer, best.prev ?? best);
 		if (this.mempool && peer.outbound) peer.send({type: 'mempool'});
 		this.emit('peer', peer);
+	}
+
+	/** Tells an outbound peer where we listen: the IP it sees us at, and our listening port. */
+	private advertiseSelf(peer: Peer): void {
+		if (this.server && peer.ready && peer.theySeeUs && peer.theySeeUs !== '0.0.0.0' && peer.theySeeUs !== '0:0:0:0:0:0:0:0') {
+			peer.send({type: 'addr', addrs: [{time: this.now(), services: SERVICES, host: peer.theySeeUs, port: this.listenPort}]});
+		}
 	}
 
 	// ---------------------------------------------------------------- messages
@@ -482,13 +539,32 @@ export class Pool extends EventEmitter<PoolEvents> {
 			}
 		}
 		if (last) {
-			if (!st.best || last.chainwork > st.best.chainwork) st.best = last;
-			peer.bestHeight = Math.max(peer.bestHeight, last.height);
+			this.notePeer(peer, last, true);
 			if (headers.length === LIMITS.headers) this.sendGetheaders(peer, last);
 		}
 		st.headersDone = headers.length < LIMITS.headers;
 		this.emitSync();
 		this.scheduleDownloads();
+	}
+
+	/**
+	 * Records a block a peer showed it has (in headers when `viaHeaders`, else by inv or by sending
+	 * it) and emits 'peer-update' when one of the heights it shows moves.
+	 */
+	private notePeer(peer: Peer, entry: ChainEntry, viaHeaders: boolean): void {
+		const st = this.state.get(peer);
+		if (!st) return;
+		if (!st.best || entry.chainwork > st.best.chainwork) st.best = entry;
+		if (viaHeaders && (!st.bestHeaders || entry.chainwork > st.bestHeaders.chainwork)) st.bestHeaders = entry;
+		if (!st.bestBlock || entry.chainwork > st.bestBlock.chainwork) st.bestBlock = entry;
+		const headers = st.bestHeaders?.height ?? -1;
+		const blocks = st.bestBlock?.height ?? -1;
+		const height = Math.max(peer.bestHeight, headers, blocks);
+		if (headers === peer.syncedHeaders && blocks === peer.syncedBlocks && height === peer.bestHeight) return;
+		peer.syncedHeaders = headers;
+		peer.syncedBlocks = blocks;
+		peer.bestHeight = height;
+		this.emit('peer-update', peer);
 	}
 
 	private onInv(peer: Peer, items: readonly InvItem[]): void {
@@ -499,9 +575,8 @@ export class Pool extends EventEmitter<PoolEvents> {
 			peer.remember(hex);
 			if (item.type === InvType.BLOCK) {
 				const entry = this.chain.getEntry(item.hash);
-				const st = this.state.get(peer);
-				if (entry && st && (!st.best || entry.chainwork > st.best.chainwork)) st.best = entry;
-				if (!entry) unknownBlock = item.hash;
+				if (entry) this.notePeer(peer, entry, false);
+				else unknownBlock = item.hash;
 			} else if (item.type === InvType.TX && this.mempool) {
 				const st = this.state.get(peer);
 				const pending = this.requestedTx.get(hex);
@@ -560,9 +635,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 		try {
 			const result = await this.chain.add(block, {requested});
 			const entry = result.entry ?? this.chain.getEntry(hex);
-			const st = this.state.get(peer);
-			if (entry && st && (!st.best || entry.chainwork > st.best.chainwork)) st.best = entry;
-			if (entry) peer.bestHeight = Math.max(peer.bestHeight, entry.height);
+			if (entry) this.notePeer(peer, entry, false);
 		} catch (error) {
 			if (!(error instanceof VerifyError)) throw error;
 			peer.misbehave(error.score, `block ${hex}: ${error.message}`);
@@ -637,18 +710,22 @@ export class Pool extends EventEmitter<PoolEvents> {
 
 	// ---------------------------------------------------------------- download
 
+	/** The path from the fork with our chain to the best header: what sync downloads first. */
 	private downloadPath(): ChainEntry[] {
-		const target = this.chain.bestHeader;
+		return this.pathTo(this.chain.bestHeader);
+	}
+
+	/** The entries from the fork with our chain up to `target` (cached), or none if it has no more work. */
+	private pathTo(target: ChainEntry): ChainEntry[] {
 		const tip = this.chain.tip;
 		if (target.chainwork <= tip.chainwork) return []; // never download a chain with no more work
-		if (this.path && this.path.target === target && this.path.entries.length > 0 && this.chain.isMain(this.path.entries[0]!.prev!)) {
-			return this.path.entries;
-		}
+		const cached = this.paths.get(target);
+		if (cached && cached.length > 0 && this.chain.isMain(cached[0]!.prev!)) return cached;
 		const fork = this.chain.findFork(tip, target);
 		const entries: ChainEntry[] = [];
 		for (let e: ChainEntry | null = target; e && e !== fork; e = e.prev) entries.push(e);
 		entries.reverse();
-		this.path = {target, entries};
+		this.paths.set(target, entries);
 		return entries;
 	}
 
@@ -659,27 +736,47 @@ export class Pool extends EventEmitter<PoolEvents> {
 		return this.chain.getAncestor(best, entry.height) === entry;
 	}
 
-	/** Asks peers for the next blocks on the best header chain, 16 in flight per peer. */
+	/**
+	 * Asks peers for the next blocks, 16 in flight per peer: on the best header chain first, then
+	 * toward each peer's own best block with more work than our tip (as Core's
+	 * FindNextBlocksToDownload), so blocks a connected peer has still come when the best header
+	 * is one no connected peer can serve (its peer went, or a clone was cancelled).
+	 */
 	private scheduleDownloads(): void {
 		if (this.stopped) return;
-		const path = this.downloadPath();
-		if (path.length === 0) return;
-		// Skip what is already stored (the chain may be waiting on one missing block).
-		let start = 0;
-		while (start < path.length && path[start]!.hasData) start++;
-		const window = path.slice(start, start + DOWNLOAD_WINDOW);
+		const tip = this.chain.tip;
+		const targets: ChainEntry[] = [];
+		const bestHeader = this.chain.bestHeader;
+		if (bestHeader.chainwork > tip.chainwork) targets.push(bestHeader);
+		for (const peer of this.peers.values()) {
+			const best = this.state.get(peer)?.best;
+			if (peer.ready && best && !best.failed && best.chainwork > tip.chainwork && !targets.includes(best)) targets.push(best);
+		}
+		if (targets.length === 0) return; // nothing to download: the usual case once synced
+		targets.sort((a, b) => (b.chainwork > a.chainwork ? 1 : b.chainwork < a.chainwork ? -1 : 0));
+		for (const cached of this.paths.keys()) if (!targets.includes(cached)) this.paths.delete(cached);
 		const ready = [...this.peers.values()].filter(p => p.ready && (this.state.get(p)?.inflight.size ?? 0) < MAX_INFLIGHT_PER_PEER);
+		if (ready.length === 0) return;
 		if (this.preferred && ready.includes(this.preferred)) ready.unshift(...ready.splice(ready.indexOf(this.preferred), 1));
 		const requests = new Map<Peer, InvItem[]>();
-		for (const entry of window) {
-			if (entry.hasData || this.inflight.has(entry.hashHex)) continue;
-			const peer = ready.find(p => this.state.get(p)!.inflight.size < MAX_INFLIGHT_PER_PEER && this.peerHas(p, entry));
-			if (!peer) continue;
-			this.inflight.set(entry.hashHex, {peer, since: performance.now()});
-			this.state.get(peer)!.inflight.add(entry.hashHex);
-			const list = requests.get(peer) ?? [];
-			list.push({type: InvType.BLOCK, hash: entry.hash});
-			requests.set(peer, list);
+		for (const target of targets) {
+			const path = this.pathTo(target);
+			if (path.length === 0) continue;
+			// Skip what is already stored (the chain may be waiting on one missing block).
+			let start = 0;
+			while (start < path.length && path[start]!.hasData) start++;
+			const end = Math.min(path.length, start + DOWNLOAD_WINDOW);
+			for (let i = start; i < end; i++) {
+				const entry = path[i]!;
+				if (entry.hasData || this.inflight.has(entry.hashHex)) continue;
+				const peer = ready.find(p => this.state.get(p)!.inflight.size < MAX_INFLIGHT_PER_PEER && this.peerHas(p, entry));
+				if (!peer) continue;
+				this.inflight.set(entry.hashHex, {peer, since: performance.now()});
+				this.state.get(peer)!.inflight.add(entry.hashHex);
+				const list = requests.get(peer) ?? [];
+				list.push({type: InvType.BLOCK, hash: entry.hash});
+				requests.set(peer, list);
+			}
 		}
 		for (const [peer, items] of requests) peer.send({type: 'getdata', items});
 	}
@@ -715,14 +812,22 @@ export class Pool extends EventEmitter<PoolEvents> {
 	private onConnect(entry: ChainEntry, block: Block): void {
 		this.connectedTimes.push(performance.now());
 		this.emitSync();
-		// While catching up, announcing every block would only echo the past.
-		if (this.chain.bestHeader.height - entry.height > 1) return;
+		// While catching up, announcing every block would only echo the past. (Headers that no
+		// connected peer can serve, as a cancelled clone leaves, are not catching up.)
+		if (this.catchingUp(entry)) return;
 		for (const peer of this.peers.values()) {
 			if (!peer.ready || peer.known.has(entry.hashHex)) continue;
 			peer.remember(entry.hashHex);
 			if (peer.prefersHeaders) peer.send({type: 'headers', headers: [block.header]});
 			else peer.send({type: 'inv', items: [{type: InvType.BLOCK, hash: entry.hash}]});
 		}
+	}
+
+	private catchingUp(entry: ChainEntry): boolean {
+		const best = this.chain.bestHeader;
+		if (best.height - entry.height <= 1) return false;
+		for (const peer of this.peers.values()) if (peer.ready && this.peerHas(peer, best)) return true;
+		return false;
 	}
 
 	private announceTx(tx: Transaction): void {
@@ -761,6 +866,9 @@ export class Pool extends EventEmitter<PoolEvents> {
 				agent: p.agent,
 				version: p.version,
 				height: p.bestHeight,
+				startHeight: p.startHeight,
+				syncedHeaders: p.syncedHeaders,
+				syncedBlocks: p.syncedBlocks,
 				pingMs: p.latencyMs,
 				bytesIn: p.stats.bytesIn,
 				bytesOut: p.stats.bytesOut,
@@ -789,8 +897,16 @@ export class Pool extends EventEmitter<PoolEvents> {
 	 * Downloads the chain of `host:port` headers-first, validating everything, and adopts it if it
 	 * has more work (reorganising if needed). Resolves with the outcome; never throws for a
 	 * peer's failings. `onProgress` gets sync status while it runs.
+	 *
+	 * A reorganisation onto the host's branch waits until the whole branch is stored (blocks that
+	 * simply extend our chain connect as they come, as in normal sync). Cancelled through `signal`
+	 * (or ended by an invalid block, or by shutdown), the part of that branch already stored is
+	 * set aside: the first block after the fork is forgotten, so the rest can never take over by
+	 * itself, not even after a restart, until some peer serves that block again in normal sync.
+	 * Ended because the host stalled or went away, what it sent is kept and taken if it has more
+	 * work than our chain, as normal sync would.
 	 */
-	async clone(text: string, options: {timeoutMs?: number; onProgress?: (s: SyncStatus) => void} = {}): Promise<CloneResult> {
+	async clone(text: string, options: CloneOptions = {}): Promise<CloneResult> {
 		const result = (outcome: CloneOutcome, message: string): CloneResult => ({outcome, message, height: this.chain.height, tip: this.chain.tip.hashHex});
 		let host: string;
 		let port: number;
@@ -799,13 +915,29 @@ export class Pool extends EventEmitter<PoolEvents> {
 		} catch (error) {
 			return result('unreachable', (error as Error).message);
 		}
+		const {signal} = options;
+		const startTip = this.chain.tip;
+		const cancelled = (): CloneResult => {
+			const kept = this.chain.isMain(startTip) ? this.chain.height - startTip.height : 0;
+			const extended = kept > 0 ? ` beyond the ${kept} block${kept === 1 ? '' : 's'} that extended our chain` : '';
+			return result('cancelled', `clone from ${host}:${port} cancelled: nothing adopted${extended}`);
+		};
+		if (signal?.aborted) return cancelled();
 		let peer: Peer;
+		const existing = [...this.peers.values()].find(p => p.ready && p.outbound && p.host === host && p.port === port);
 		try {
-			peer = [...this.peers.values()].find(p => p.ready && p.outbound && p.host === host && p.port === port) ?? (await this.dial(host, port));
+			// Quiet: a host told where we listen would dial us back by itself, and a cancelled
+			// clone would come back as normal sync. It learns it once the clone is through.
+			peer = existing ?? (await this.dial(host, port, {...(signal ? {signal} : {}), quiet: true}));
 		} catch (error) {
+			if (signal?.aborted) return cancelled();
 			const reason = (error as Error).message;
 			if (/magic/.test(reason)) return result('other-network', `${host}:${port} is on another network (its messages carry another network magic)`);
 			return result('unreachable', `${host}:${port} is unreachable: ${reason}`);
+		}
+		if (signal?.aborted) {
+			if (!existing) peer.close(`clone from ${host}:${port} cancelled`);
+			return cancelled();
 		}
 		let closeReason: string | null = peer.isClosed ? 'closed' : null;
 		peer.once('close', reason => (closeReason = reason));
@@ -815,15 +947,63 @@ export class Pool extends EventEmitter<PoolEvents> {
 		const best = this.chain.bestHeader;
 		this.sendGetheaders(peer, best.prev ?? best);
 		const stallMs = Math.min(options.timeoutMs ?? 60_000, 60_000);
-		const startTip = this.chain.tip;
 		let reorgDepth = 0;
 		const onReorg = (info: {depth: number}) => (reorgDepth = Math.max(reorgDepth, info.depth));
 		this.chain.on('reorganize', onReorg);
+		const release = this.chain.holdReorganisations(this.cloneHold(peer));
+		let outcome: CloneResult | null = null;
 		try {
-			return await this.watchClone(peer, host, port, startTip, stallMs, () => reorgDepth, () => closeReason, options, result);
+			outcome = await this.watchClone(peer, host, port, startTip, stallMs, () => reorgDepth, () => closeReason, options, result, cancelled);
+			return outcome;
 		} finally {
 			this.chain.off('reorganize', onReorg);
+			const kind = outcome?.outcome;
+			if (kind === 'cancelled') {
+				if (this.preferred === peer) this.preferred = null;
+				if (!existing) peer.close(`clone from ${host}:${port} cancelled`);
+			} else if (!existing && this.quiet.delete(peer)) {
+				this.advertiseSelf(peer);
+			}
+			// Set the host's partial branch aside unless the clone ended in a way that keeps what
+			// it validated (stalled, host gone: as normal sync would).
+			const discard = kind === undefined || kind === 'cancelled' || kind === 'invalid' || this.stopped;
+			await release(discard ? 'discard' : 'activate').catch((error: Error) => this.emit('log', `clone from ${host}:${port}: ${error.message}`));
 		}
+	}
+
+	/**
+	 * What a clone holds back: switching to a candidate that leaves our chain into the host's
+	 * branch without holding all of it (every header it has shown, with every block stored).
+	 * Memoised per tip, host tip and headers state, since the chain asks for each candidate on
+	 * every block it adds.
+	 */
+	private cloneHold(peer: Peer): (candidate: ChainEntry) => boolean {
+		let seen: {tip: ChainEntry; theirs: ChainEntry; done: boolean} | null = null;
+		let root: ChainEntry | null = null;
+		const memo = new Map<ChainEntry, boolean>();
+		return candidate => {
+			const st = this.state.get(peer);
+			const theirs = st?.best ?? this.lastBest.get(peer) ?? null;
+			if (!theirs) return false;
+			const done = st?.headersDone ?? true; // gone: it will show no more
+			const tip = this.chain.tip;
+			if (!seen || seen.tip !== tip || seen.theirs !== theirs || seen.done !== done) {
+				seen = {tip, theirs, done};
+				memo.clear();
+				const fork = this.chain.findFork(tip, theirs);
+				// Their chain is ours, behind ours, or simply extends ours: nothing to hold.
+				root = fork === theirs || fork === tip ? null : this.chain.getAncestor(theirs, fork.height + 1);
+			}
+			if (!root) return false;
+			let held = memo.get(candidate);
+			if (held === undefined) {
+				const onBranch = candidate.height >= root.height && this.chain.getAncestor(candidate, root.height) === root;
+				const whole = done && candidate.height >= theirs.height && this.chain.getAncestor(candidate, theirs.height) === theirs;
+				held = onBranch && !whole;
+				memo.set(candidate, held);
+			}
+			return held;
+		};
 	}
 
 	private async watchClone(
@@ -834,27 +1014,22 @@ export class Pool extends EventEmitter<PoolEvents> {
 		stallMs: number,
 		reorgDepth: () => number,
 		closed: () => string | null,
-		options: {onProgress?: (s: SyncStatus) => void},
+		options: CloneOptions,
 		result: (outcome: CloneOutcome, message: string) => CloneResult,
+		cancelled: () => CloneResult,
 	): Promise<CloneResult> {
+		const {signal} = options;
 		let lastProgress = performance.now();
 		let mark = '';
 		for (;;) {
-			await new Promise(resolve => setTimeout(resolve, 100));
-			options.onProgress?.(this.syncStatus());
+			await abortableSleep(100, signal);
+			if (!signal?.aborted) options.onProgress?.(this.syncStatus());
 			const st = this.state.get(peer);
 			const theirs = st?.best ?? this.lastBest.get(peer) ?? null;
 			// A broken rule first: the host may have been banned and dropped for it.
 			if (theirs?.failed) return result('invalid', `${host}:${port} sent a chain that breaks the rules; nothing adopted from it`);
-			const closeReason = closed();
-			if (closeReason !== null) {
-				if (/genesis|magic/.test(closeReason)) return result('other-network', `${host}:${port} is on another network (${closeReason})`);
-				return result('unreachable', `${host}:${port} went away during the clone: ${closeReason}`);
-			}
 			const headersDone = st?.headersDone ?? false;
-			if (headersDone && !theirs) {
-				return result('less-work', `${host}:${port} has no blocks we lack (its height ${peer.bestHeight}, ours ${this.chain.height}): nothing replaced`);
-			}
+			// Finished, one way or the other, before an abort: that is the truth to tell.
 			if (theirs && headersDone && this.chain.isMain(theirs)) {
 				if (theirs.chainwork > startTip.chainwork) {
 					const depth = reorgDepth();
@@ -862,10 +1037,21 @@ export class Pool extends EventEmitter<PoolEvents> {
 				}
 				return result('already-have', `already had ${host}:${port}'s chain (height ${theirs.height})`);
 			}
+			if (signal?.aborted) return cancelled();
+			const closeReason = closed();
+			if (closeReason !== null) {
+				if (/genesis|magic/.test(closeReason)) return result('other-network', `${host}:${port} is on another network (${closeReason})`);
+				return result('unreachable', `${host}:${port} went away during the clone: ${closeReason}`);
+			}
+			if (headersDone && !theirs) {
+				return result('less-work', `${host}:${port} has no blocks we lack (its height ${peer.bestHeight}, ours ${this.chain.height}): nothing replaced`);
+			}
 			if (theirs && headersDone && theirs.chainwork <= this.chain.tip.chainwork) {
 				return result('less-work', `${host}:${port}'s chain (height ${theirs.height}) has less work than ours: nothing replaced`);
 			}
-			const now = `${this.chain.height}:${theirs?.height ?? -1}:${this.inflightFor(peer)}`;
+			// Every block of their branch stored, but held while more headers were due: switch now.
+			if (theirs && headersDone && theirs.chainData) await this.chain.activate();
+			const now = `${this.chain.height}:${theirs?.height ?? -1}:${this.inflightFor(peer)}:${this.storedAhead()}`;
 			if (now !== mark) {
 				mark = now;
 				lastProgress = performance.now();
@@ -875,7 +1061,29 @@ export class Pool extends EventEmitter<PoolEvents> {
 		}
 	}
 
+	/** Blocks stored along the download path: progress while a reorganisation is held. */
+	private storedAhead(): number {
+		const path = this.downloadPath();
+		let n = 0;
+		while (n < path.length && path[n]!.hasData) n++;
+		return n;
+	}
+
 	private inflightFor(peer: Peer): number {
 		return this.state.get(peer)?.inflight.size ?? 0;
 	}
+}
+
+/** Waits `ms`, or less if `signal` aborts meanwhile. */
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	return new Promise(resolve => {
+		if (signal?.aborted) return resolve();
+		const done = () => {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', done);
+			resolve();
+		};
+		const timer = setTimeout(done, ms);
+		signal?.addEventListener('abort', done, {once: true});
+	});
 }

@@ -10,7 +10,8 @@ import {OutPoint, Transaction} from '../primitives/tx.js';
 import type {Block} from '../primitives/block.js';
 import type {ChainEntry} from '../chain/entry.js';
 import {p2pkhHash, p2pkhScript, nullData, parseBpm} from '../primitives/script.js';
-import {blockWork, difficulty as difficultyOf} from '../consensus/pow.js';
+import {difficulty as difficultyOf} from '../consensus/pow.js';
+import {networkHashesPerSecond} from '../mining/rate.js';
 import {utxoSetInfo} from '../chain/utxo-stats.js';
 import {AmountError, parseAmount} from '../wallet/amount.js';
 import {WalletError, WalletLockedError} from '../wallet/keystore.js';
@@ -271,8 +272,9 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 				inbound: p.direction === 'inbound',
 				subver: p.agent,
 				version: p.version,
-				startingheight: p.height,
-				synced_blocks: p.height,
+				startingheight: p.startHeight,
+				synced_headers: p.syncedHeaders,
+				synced_blocks: p.syncedBlocks,
 				pingtime: p.pingMs === null ? undefined : p.pingMs / 1000,
 				bytessent: p.bytesOut,
 				bytesrecv: p.bytesIn,
@@ -328,9 +330,9 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		listbanned: () => (pool?.addrman.banned() ?? []).map(b => ({address: b.key, banned_until: b.until})),
 		getmininginfo: () => {
 			const s = miner.getStatus();
-			return {blocks: chain.height, difficulty: difficulty(chain.tip.header.bits), networkhashps: networkHashps(120), pooledtx: mempool.size, chain: net.name, generate: s.running, genproclimit: s.threads, localhashps: s.rate, kernel: s.kernel, warnings: ''};
+			return {blocks: chain.height, difficulty: difficulty(chain.tip.header.bits), networkhashps: networkHashps(120, -1), pooledtx: mempool.size, chain: net.name, generate: s.running, genproclimit: s.threads, localhashps: s.rate, kernel: s.kernel, warnings: ''};
 		},
-		getnetworkhashps: params => networkHashps(int(params, 0, 'nblocks', 120)),
+		getnetworkhashps: params => networkHashps(int(params, 0, 'nblocks', 120), int(params, 1, 'height', -1)),
 		generatetoaddress: async params => {
 			const n = int(params, 0, 'nblocks');
 			const to = str(params, 1, 'address');
@@ -466,15 +468,16 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		help: () => Object.keys(methods).sort().join('\n'),
 	};
 
-	/** Expected hashes per second over the last `n` blocks (Core's getnetworkhashps). */
-	function networkHashps(n: number): number {
-		const tip = chain.tip;
-		const first = chain.getEntryByHeight(Math.max(0, tip.height - Math.max(1, n)));
-		if (!first || first === tip) return 0;
-		let work = 0n;
-		for (let e: ChainEntry | null = tip; e && e !== first; e = e.prev) work += blockWork(e.header.bits);
-		const seconds = Math.max(1, tip.time - first.time);
-		return Number(work) / seconds;
+	/**
+	 * Expected hashes per second over the `nblocks` blocks up to `height` (Core's getnetworkhashps:
+	 * nblocks -1 = since the last difficulty change, height -1 = the tip; other values below 1 are
+	 * refused as Core does). The genesis block's time never counts (see networkHashesPerSecond).
+	 */
+	function networkHashps(nblocks: number, height: number): number {
+		if (nblocks < -1 || nblocks === 0) throw bad('Invalid nblocks. Must be a positive number or -1.');
+		if (height < -1 || height > chain.height) throw bad('Block does not exist at specified height');
+		const at = height === -1 ? chain.tip : chain.getEntryByHeight(height)!;
+		return networkHashesPerSecond(at, nblocks, net.retargetInterval);
 	}
 
 	return methods;
