@@ -1,7 +1,7 @@
 import React, {createContext, useContext, useEffect, useReducer, useRef, useState} from 'react';
 import type {EventEmitter} from 'node:events';
 import {Box, Text, useInput} from 'ink';
-import {TextField, applyKeys, type EditKey} from '../components/text-field.js';
+import {TextField, applyKeys, insertText, type EditKey} from '../components/text-field.js';
 import {useColor} from '../theme.js';
 
 /** The terminal's pastes (and mouse), read before Ink sees them: a paste goes to the focused field whole. */
@@ -78,7 +78,7 @@ export function Form({title, fields, initial, onSubmit, onCancel, errors = {}, b
 		const onPaste = (text: string) => {
 			const field = fields[s.focus];
 			if (!field || field.choices || busyRef.current) return;
-			const edit = applyKeys(s.values[field.name] ?? '', s.cursors[field.name] ?? 0, text.replace(/[\r\n\t]/g, ''), {});
+			const edit = insertText(s.values[field.name] ?? '', s.cursors[field.name] ?? 0, text);
 			s.values = {...s.values, [field.name]: edit.value};
 			s.cursors = {...s.cursors, [field.name]: edit.cursor};
 			s.touched.add(field.name);
