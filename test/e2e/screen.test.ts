@@ -95,6 +95,10 @@ it('overlays over the mining dashboard: whole frames at 120x40 and 80x24, no era
 	await tmux.start({...BIG, args: ['--network', 'main', '--port', String(await freePort()), '--datadir', '{datadir}', '--no-rpc', '--mine']});
 	judge(await tmux.frame(), BIG, 'the first frame');
 	const since = tmux.mark();
+	// The recording started before the app: it holds the switch to the alternate screen.
+	const recorded = tmux.bytesSince(0, since).toString('latin1');
+	expect(recorded.indexOf('\x1b[?1049h'), 'the alternate screen switch recorded').toBeGreaterThanOrEqual(0);
+	expect(recorded.indexOf('\x1b[?1049h')).toBeLessThan(recorded.indexOf('chain-tui main'));
 
 	// Colours and focus: the focused pane's border has a colour; pressing 2 moves it to peers.
 	const first = await tmux.frame({escapes: true});
