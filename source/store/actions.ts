@@ -115,7 +115,6 @@ export class Actions {
 
 	async broadcast(prepared: PreparedTx): Promise<Result<string>> {
 		return this.guard('send', async () => {
-			this.store.sent(prepared.tx.txid());
 			const tx = await this.node.wallet.broadcast(prepared);
 			this.store.walletChanged();
 			this.store.log(`sent ${formatAmount(prepared.amount)} in ${tx.txid()} (fee ${formatAmount(prepared.fee)})`);
@@ -130,7 +129,6 @@ export class Actions {
 		if (bpmError) return fail(bpmError, 'bpm');
 		return this.guard('record BPM', async () => {
 			const prepared = await this.node.wallet.prepareBpm({address: form.address.trim(), bpm: Number(form.bpm.trim()), feeRate: 1n});
-			this.store.sent(prepared.tx.txid());
 			const tx = await this.node.wallet.broadcast(prepared);
 			this.store.walletChanged();
 			this.store.log(`BPM ${form.bpm.trim()} recorded from ${form.address.trim()} in ${tx.txid()}`);

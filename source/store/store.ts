@@ -5,9 +5,10 @@
  */
 import {encodeAddress} from '../node/crypto/address.js';
 import {toHex} from '../node/encoding/hex.js';
+import {hash160} from '../node/crypto/hash.js';
 import type {FullNode} from '../node/node.js';
 import type {Transaction} from '../node/primitives/tx.js';
-import {classifyOutput} from '../node/primitives/script.js';
+import {classifyOutput, parseP2pkhScriptSig} from '../node/primitives/script.js';
 import type {BlockRow, LogLine, MempoolView, PaymentRow, ReorgRow, Snapshot} from './snapshot.js';
 
 /** Rows of the chain list read around what it shows (and kept, so scrolling back reads little). */
@@ -50,8 +51,9 @@ export class NodeStore {
 	private logSeq = 0;
 	/** The wallet's P2PKH hashes (hex) and labels, to notice payments to it. */
 	private walletHashes = new Map<string, {address: string; label: string}>();
-	/** Transactions this screen sent: their outputs to us are change, not payments. */
-	private readonly sentHere = new Set<string>();
+	/** The wallet's public keys (hex): a transaction spending with one of them is ours, its outputs to us change. */
+	private walletKeys = new Set<string>();
+
 	private again = new Set<string>();
 	private closed = false;
 
@@ -259,11 +261,30 @@ export class NodeStore {
 		this.set({blocks: rows});
 	}
 
-	/** A transaction paying one of our addresses that this screen did not send: a payment. */
+	/** The wallet's keys as of now (read again only when their number changed: a new address). */
+	private knowKeys(): void {
+		const keys = this.node.wallet.keystore.keys();
+		if (keys.length === this.walletKeys.size) return;
+		const version = this.node.chain.network.addressVersion;
+		this.walletKeys = new Set(keys.map(k => toHex(k.publicKey)));
+		this.walletHashes = new Map(
+			keys.map(k => {
+				const hash = hash160(k.publicKey);
+				return [toHex(hash), {address: encodeAddress(hash, version), label: k.label}];
+			}),
+		);
+	}
+
+	/** A transaction paying one of our addresses, spending none of our coins: a payment. */
 	private notePayment(tx: Transaction, height: number | null): void {
+		this.knowKeys();
 		if (this.walletHashes.size === 0) return;
 		const txid = tx.txid();
-		if (this.sentHere.has(txid)) return;
+		// Spent by one of our keys (this screen, the RPC, another node sharing the wallet): not a payment to us.
+		for (const input of tx.inputs) {
+			const spend = parseP2pkhScriptSig(input.script);
+			if (spend && this.walletKeys.has(toHex(spend.publicKey))) return;
+		}
 		const known = this.snapshot.payments.find(p => p.txid === txid);
 		if (known) {
 			if (height !== null) this.set({payments: this.snapshot.payments.map(p => (p.txid === txid ? {...p, height} : p))});
@@ -279,16 +300,9 @@ export class NodeStore {
 		this.set({payments: [...this.snapshot.payments, ...found].slice(-KEPT_PAYMENTS)});
 	}
 
-	/** A transaction sent from this screen: its change is not a payment received. */
-	sent(txid: string): void {
-		this.sentHere.add(txid);
-		if (this.sentHere.size > 1_000) this.sentHere.delete(this.sentHere.values().next().value as string);
-	}
-
 	private async loadWallet(): Promise<void> {
 		const {wallet} = this.node;
 		const addresses = await wallet.addresses();
-		this.walletHashes = new Map(addresses.map(a => [toHex(a.hash), {address: a.address, label: a.label}]));
 		this.set({wallet: {addresses, encrypted: wallet.keystore.encrypted, locked: wallet.keystore.locked, path: wallet.keystore.path}});
 	}
 

@@ -66,8 +66,9 @@ export function computeLayout(size: {columns: number; rows: number}, focused: Pa
 	const heights = split(body, [4, 3, 3]);
 	const rowsOf: readonly (readonly [PaneId, number][])[] = [
 		[
-			['chain', 3],
-			['peers', 2],
+			// Room for every column of both at 120: the chain's (hashes shortened) and the peers'.
+			['chain', 11],
+			['peers', 13],
 		],
 		[
 			['tips', 1],

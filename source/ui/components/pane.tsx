@@ -46,7 +46,9 @@ export function Pane({
 				{line.repeat(fill)}
 				{end}
 			</Text>
-			<Box flexDirection="column" borderStyle={focused ? 'double' : 'single'} borderTop={false} borderColor={borderColor} width={width} height={Math.max(1, height - 1)} paddingX={1} overflow="hidden">
+			{/* Keyed by focus: Ink updates only the style props that changed, so a new borderStyle alone
+			    would bring back the top border's row (borderTop={false} unseen), one blank line. */}
+			<Box key={focused ? 'focused' : 'plain'} flexDirection="column" borderStyle={focused ? 'double' : 'single'} borderTop={false} borderColor={borderColor} width={width} height={Math.max(1, height - 1)} paddingX={1} overflow="hidden">
 				{/* Lines keep their height: what does not fit is cut at the bottom, never squeezed out of the middle. */}
 				<Box flexDirection="column" flexShrink={0}>
 					{children}

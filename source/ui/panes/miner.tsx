@@ -14,13 +14,15 @@ function MinerPane({snapshot, width}: PaneProps) {
 	return (
 		<>
 			<Text wrap="truncate-end">
-				{m.running ? <Text color={color('yellow')}>mining</Text> : <Text dimColor>stopped</Text>} · {m.pacedSeconds === null ? <Text bold>{hashRate(m.rate)}</Text> : `paced: a block every ${m.pacedSeconds} s`} · {m.threads} thread
-				{m.threads > 1 ? 's' : ''}
+				{m.running ? <Text color={color('yellow')}>mining</Text> : <Text dimColor>stopped</Text>} · {m.running && m.pacedSeconds === null ? <Text bold>{hashRate(m.rate)} </Text> : ''}
+				{m.threads} thread{m.threads > 1 ? 's' : ''}
 			</Text>
 			<Sparkline values={m.history} width={Math.max(10, width)} />
 			<Text wrap="truncate-end">blocks found {m.blocksFound}</Text>
 			<Text wrap="truncate-end">difficulty {m.difficulty.toFixed(3)}</Text>
-			<Text wrap="truncate-end">next block in ~{m.running && m.pacedSeconds === null ? duration(m.expectedSeconds) : m.running ? `${m.pacedSeconds} s` : '—'}</Text>
+			<Text wrap="truncate-end">
+				{m.pacedSeconds !== null ? `paced: a block every ${m.pacedSeconds} s` : `next block in ~${m.running ? duration(m.expectedSeconds) : '—'}`}
+			</Text>
 			<Text wrap="truncate-end">
 				kernel {m.kernel} <Text dimColor>({KERNEL_NAMES[m.kernel] ?? m.kernel})</Text>
 			</Text>
