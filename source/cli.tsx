@@ -138,6 +138,17 @@ const rpc: RpcServer | null = cli.flags.rpc
 			paramNames: PARAM_NAMES,
 		})
 	: null;
+// With a screen: say at once what is happening (the screen takes a second to load), and load it
+// while the datadir opens. React's production build unless told otherwise: the development build
+// takes several times the CPU per redraw, which a node validating hundreds of transactions a
+// second cannot spare.
+let screenModule: Promise<typeof import('./screen.js')> | null = null;
+if (!headless) {
+	process.stderr.write(`chain-tui ${cli.pkg.version ?? ''} ${network.name}: opening ${datadir} …\n`);
+	process.env.NODE_ENV ??= 'production';
+	screenModule = import('./screen.js');
+	screenModule.catch(() => undefined); // an import error is reported where it is awaited
+}
 let node: FullNode;
 try {
 	node = await FullNode.open({
@@ -181,15 +192,17 @@ const note = (line: string) => {
 	emitJson({type: 'message', message: line});
 };
 const tip = node.chain.tip;
-const addresses = await node.wallet.addresses();
-const balance = addresses.reduce((sum, a) => sum + a.confirmed, 0n);
 note(`chain-tui ${cli.pkg.version ?? ''} ${network.name}: datadir ${datadir}`);
 note(`height ${node.chain.height}, tip ${tip.hashHex}, ${new Date(tip.time * 1000).toISOString()}`);
 const resumed = node.chain.resumed;
 if (resumed) {
 	note(`resumed after an interruption: ${resumed.disconnected} block(s) disconnected, ${resumed.connected} connected, height ${resumed.from.height} -> ${resumed.to.height}`);
 }
-note(`wallet ${node.wallet.keystore.path}: ${addresses.length} addresses, ${formatAmount(balance)} confirmed`);
+// Balances read every coin of every address (a second on a long chain): not before the screen.
+void node.wallet
+	.addresses()
+	.then(addresses => note(`wallet ${node.wallet.keystore.path}: ${addresses.length} addresses, ${formatAmount(addresses.reduce((sum, a) => sum + a.confirmed, 0n))} confirmed`))
+	.catch(error => note(`wallet ${node.wallet.keystore.path}: ${(error as Error).message}`));
 // Signals and crashes are handled from here on, before anything else starts.
 let stopping = false;
 let restoreTerminal = () => {};
@@ -234,11 +247,8 @@ if (cli.flags.mine) {
 
 
 
-if (store) {
-	// React's production build unless told otherwise: the development build takes several times
-	// the CPU per redraw, which a node validating hundreds of transactions a second cannot spare.
-	process.env.NODE_ENV ??= 'production';
-	const {showScreen} = await import('./screen.js');
+if (store && screenModule) {
+	const {showScreen} = await screenModule;
 	// The terminal went away (window closed, tmux killed): stop, rather than spin on a dead TTY.
 	process.stdin.on('end', () => void shutdown('terminal closed'));
 	process.stdin.on('error', () => void shutdown('terminal closed'));

@@ -58,14 +58,21 @@ export class Actions {
 		});
 	}
 
-	/** Regtest only: mines one block now. */
+	/** `g` pressed while the last one still mines waits its turn: each block builds on the one before. */
+	private mineQueue: Promise<unknown> = Promise.resolve();
+
+	/** Regtest only: mines one block now (after any still being mined). */
 	async mineOne(): Promise<Result<string>> {
 		if (!this.node.chain.network.noRetarget) return fail('g mines a block at once on regtest only; press m to mine');
-		return this.guard('mining a block', async () => {
-			await this.node.generate(1);
-			this.store.walletChanged();
-			return this.node.chain.tip.hashHex;
-		});
+		const run = this.mineQueue.then(() =>
+			this.guard('mining a block', async () => {
+				await this.node.generate(1);
+				this.store.walletChanged();
+				return this.node.chain.tip.hashHex;
+			}),
+		);
+		this.mineQueue = run;
+		return run;
 	}
 
 	async createWallet(form: {label: string; passphrase: string; repeat: string}): Promise<Result<string>> {

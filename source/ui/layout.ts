@@ -70,15 +70,16 @@ export function computeLayout(size: {columns: number; rows: number}, focused: Pa
 			['chain', 11],
 			['peers', 13],
 		],
+		// At 120: tips' status, the wallet's three balances and the peers' every column fit.
 		[
-			['tips', 1],
-			['mempool', 1],
-			['miner', 1],
+			['tips', 11],
+			['mempool', 10],
+			['miner', 9],
 		],
 		[
-			['wallet', 1],
-			['bpm', 1],
-			['log', 1],
+			['wallet', 8],
+			['bpm', 5],
+			['log', 7],
 		],
 	];
 	let y = top;

@@ -124,7 +124,7 @@ export function SendFlow({actions, snapshot, onDone, addressVersion, maxMoney}: 
 			fields={[
 				{name: 'from', label: 'from', choices},
 				{name: 'to', label: 'to', validate: v => checkAddress(v, addressVersion)},
-				{name: 'amount', label: 'amount', placeholder: 'coins, e.g. 1.5', validate: (v, all) => checkAmount(v, maxMoney, balanceOf(all.from ?? ''))},
+				{name: 'amount', label: 'amount', placeholder: 'coins, e.g. 1.5', validate: v => checkAmount(v, maxMoney), advise: (v, all) => checkAmount(v, maxMoney, balanceOf(all.from ?? ''))},
 				{name: 'feeRate', label: 'fee rate', validate: checkFeeRate},
 				...(locked ? [{name: 'passphrase', label: 'passphrase', mask: true, validate: (v: string) => (v ? null : 'the wallet is locked: its passphrase is needed')}] : []),
 			]}

@@ -19,8 +19,14 @@ export interface FieldSpec {
 	readonly placeholder?: string;
 	/** Pick one with ←/→ instead of typing. */
 	readonly choices?: readonly Choice[];
-	/** The message to show for a bad value, or null; run as you type. */
+	/** The message to show for a bad value, or null; run as you type, and a bad value stops a submit. */
 	readonly validate?: (value: string, values: Readonly<Record<string, string>>) => string | null;
+	/**
+	 * A message from what the screen last knew (a balance), shown as you type but never stopping a
+	 * submit: the action checks against the node itself, which may know better by then (coins
+	 * that just matured).
+	 */
+	readonly advise?: (value: string, values: Readonly<Record<string, string>>) => string | null;
 }
 
 export interface FormProps {
@@ -144,7 +150,7 @@ export function Form({title, fields, initial, onSubmit, onCancel, errors = {}, b
 		<Box flexDirection="column" borderStyle="round" borderColor={color('cyan')} paddingX={1}>
 			<Text bold>{title}</Text>
 			{fields.map((f, i) => {
-				const error = s.touched.has(f.name) ? (errorOf(f) ?? errors[f.name] ?? null) : (errors[f.name] ?? null);
+				const error = s.touched.has(f.name) ? (errorOf(f) ?? f.advise?.(s.values[f.name] ?? '', s.values) ?? errors[f.name] ?? null) : (errors[f.name] ?? null);
 				const choice = f.choices?.find(c => c.value === s.values[f.name]);
 				const focused = i === s.focus;
 				return (

@@ -5,6 +5,7 @@
  * the columns with the lowest priority go first.
  */
 import stringWidth from 'string-width';
+import {sanitize} from '../terminal/sanitize.js';
 
 export type ColumnKind = 'number' | 'hash' | 'text';
 
@@ -90,4 +91,24 @@ export function cell(c: FittedColumn, value: string): string {
 /** A row (or the heading, with `titles`) as one line. */
 export function line(columns: readonly FittedColumn[], row: Readonly<Record<string, string>> | 'titles'): string {
 	return columns.map(c => cell(c, row === 'titles' ? c.title : (row[c.key] ?? ''))).join(' '.repeat(GAP)).trimEnd();
+}
+
+/**
+ * Facts as lines of `label value · label value` that fit the width; a value too long for a line
+ * of its own (a hash in a narrow pane) is shortened in the middle.
+ */
+export function factLines(facts: readonly (readonly [string, string])[], width: number): string[] {
+	const lines: string[] = [];
+	let current = '';
+	for (const [label, value] of facts) {
+		const clean = sanitize(value);
+		const part = stringWidth(label) + 1 + stringWidth(clean) > width ? `${label} ${middle(clean, Math.max(1, width - stringWidth(label) - 1))}` : `${label} ${clean}`;
+		const joined = current ? `${current} · ${part}` : part;
+		if (current && stringWidth(joined) > width) {
+			lines.push(current);
+			current = part;
+		} else current = joined;
+	}
+	if (current) lines.push(current);
+	return lines;
 }

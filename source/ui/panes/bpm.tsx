@@ -2,7 +2,7 @@ import React from 'react';
 import {Text} from 'ink';
 import {arrayList} from '../lists/selection.js';
 import {selectedIndex} from '../lists/selection.js';
-import {middle} from '../lists/columns.js';
+import {factLines, middle} from '../lists/columns.js';
 import {useColor} from '../theme.js';
 import type {PaneInput, PaneProps, PaneSpec} from './types.js';
 
@@ -34,7 +34,16 @@ function BpmPane(p: PaneProps) {
 	const values = shown.map(r => r.bpm);
 	const min = Math.min(...values);
 	const max = Math.max(...values);
-	const height = Math.max(1, p.rows - 2);
+	// The summary's numbers are never cut: its parts go on as many lines as the width needs.
+	const summary = factLines(
+		[
+			['min', String(min)],
+			['max', String(max)],
+			['last', `${values[values.length - 1]} BPM`],
+		],
+		p.width,
+	);
+	const height = Math.max(1, p.rows - 1 - summary.length);
 	const columns = chartColumns(values, Math.max(1, p.width - 5));
 	const lo = Math.max(0, min - 5);
 	const hi = max + 5;
@@ -50,9 +59,9 @@ function BpmPane(p: PaneProps) {
 				{shown.length} reading{shown.length === 1 ? '' : 's'} · {who}
 				{all.length > 1 ? <Text dimColor> (↑/↓)</Text> : null}
 			</Text>
-			<Text>
-				min {min} · max {max} · last <Text bold>{values[values.length - 1]}</Text> BPM
-			</Text>
+			{summary.map((line, i) => (
+				<Text key={`s${i}`}>{line}</Text>
+			))}
 			{lines.map((line, i) => (
 				<Text key={i} color={color('red')}>
 					{line}

@@ -2,10 +2,9 @@ import React from 'react';
 import {Text} from 'ink';
 import type {BlockRow, ExplorerView} from '../../store/snapshot.js';
 import {ago, bytes, clock} from '../../store/format.js';
-import type {Column} from '../lists/columns.js';
+import {factLines, type Column} from '../lists/columns.js';
 import {arrayList, FOLLOW_NEWEST, type ListModel, type Selection} from '../lists/selection.js';
 import {Table, visible} from '../components/table.js';
-import {sanitize} from '../terminal/sanitize.js';
 import {useColor} from '../theme.js';
 import type {PaneInput, PaneProps, PaneSpec} from './types.js';
 
@@ -41,22 +40,6 @@ const VIEW_COLUMNS: Readonly<Record<ExplorerView['kind'], readonly Column[]>> = 
 		{key: 'value', title: 'value', kind: 'number', priority: 9},
 	],
 };
-
-/** The facts of a view as lines of `label value · label value` that fit the width. */
-export function factLines(facts: readonly (readonly [string, string])[], width: number): string[] {
-	const lines: string[] = [];
-	let current = '';
-	for (const [label, value] of facts) {
-		const part = `${label} ${sanitize(value)}`;
-		const joined = current ? `${current} · ${part}` : part;
-		if (current && joined.length > width) {
-			lines.push(current);
-			current = part;
-		} else current = joined;
-	}
-	if (current) lines.push(current);
-	return lines;
-}
 
 /** The chain, newest first: `length` is the whole chain; rows outside the loaded window are unknown until read. */
 function chainList(blocks: readonly BlockRow[], height: number): ListModel {

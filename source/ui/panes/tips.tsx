@@ -10,8 +10,9 @@ import type {PaneInput, PaneProps, PaneSpec} from './types.js';
 const COLUMNS: readonly Column[] = [
 	{key: 'height', title: 'height', kind: 'number', priority: 10},
 	{key: 'hash', title: 'tip', kind: 'hash', priority: 9, min: 13},
-	{key: 'branch', title: 'branch', kind: 'number', priority: 7},
-	{key: 'status', title: 'status', kind: 'text', priority: 8, min: 12},
+	{key: 'branch', title: 'len', kind: 'number', priority: 7},
+	// Core's statuses, whole: 'valid-headers' is the longest.
+	{key: 'status', title: 'status', kind: 'text', priority: 8, min: 13},
 ];
 
 /** Up to three recent reorganisations take the last rows. */
