@@ -4,8 +4,8 @@
  * the store's snapshot and the navigation state; every key goes through the one key table
  * (ui/keymap.ts); forms call actions.
  */
-import React, {useEffect, useReducer, useRef, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import React, {useCallback, useEffect, useReducer, useRef, useState} from 'react';
+import {Box, Text, useInput, type Key} from 'ink';
 import type {EventEmitter} from 'node:events';
 import type {Actions} from './store/actions.js';
 import type {ExplorerTarget, ExplorerView} from './store/snapshot.js';
@@ -235,7 +235,12 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 		}
 	};
 
-	useInput((input, key) => {
+	// One handler for the app's whole life: Ink calls handlers in the order they subscribed and
+	// re-subscribes one whenever it changes, so a new one each render would come after an open
+	// form's, and see the Enter or Esc that just closed the form as a key for the pane below.
+	const onKey = useRef<(input: string, key: Key) => void>(() => undefined);
+	useInput(useCallback((input: string, key: Key) => onKey.current(input, key), []));
+	onKey.current = (input, key) => {
 		const n = nav.current;
 		// Whatever is open, these three always work.
 		if (key.ctrl && input === 'c') return onQuit();
@@ -278,7 +283,7 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 		if (!action) return;
 		setMessage(null);
 		act(action, input);
-	});
+	};
 
 	// The mouse and pastes come from the terminal's input filter, not through Ink.
 	useEffect(() => {

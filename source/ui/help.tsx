@@ -6,7 +6,7 @@ import {PANES} from './panes/registry.js';
 /** The `?` overlay's lines, from the same table that handles the keys, grouped by scope. */
 export function helpLines(): {text: string; heading: boolean}[] {
 	const lines: {text: string; heading: boolean}[] = [];
-	const scopes: Scope[] = ['global', 'list', 'log', 'form'];
+	const scopes: Scope[] = ['global', 'list', 'log', 'bpm', 'form'];
 	for (const scope of scopes) {
 		lines.push({text: SCOPE_TITLES[scope], heading: true});
 		for (const b of KEYMAP.filter(x => x.scope === scope)) lines.push({text: `${b.label.padEnd(15)} ${b.help}`, heading: false});

@@ -96,7 +96,8 @@ export const KEYMAP: readonly Binding[] = [
 	{action: 'copy', scope: 'list', keys: [k('y')], label: 'y', help: 'copy the selected hash, txid or address (OSC 52)'},
 
 	{action: 'filter', scope: 'log', keys: [k('/')], label: '/', help: 'in the log: filter lines (Esc clears)'},
-	{action: 'up', scope: 'bpm', keys: [named('up'), k('k')], label: '↑ ↓', help: 'in BPM: all readings or one address'},
+	{action: 'up', scope: 'bpm', keys: [named('up'), k('k')], label: '↑ k', help: 'in BPM: the readings of the previous address (all first)'},
+	{action: 'down', scope: 'bpm', keys: [named('down'), k('j')], label: '↓ j', help: 'in BPM: the readings of the next address'},
 
 	{action: 'form-move', scope: 'form', keys: [], label: 'Tab ↑ ↓', help: 'next / previous field'},
 	{action: 'form-edit', scope: 'form', keys: [], label: '← → Home End', help: 'move in a field; ← → pick a choice'},

@@ -1,5 +1,5 @@
 /**
- * Where each pane goes for a terminal size: every pane from 160x35 as from 120x40, two columns
+ * Where each pane goes for a terminal size: every pane from 160x35 as from 120x40 (in four rows), two columns
  * from 100x30, one pane (under a line of tabs) below that; `z` gives the focused pane the whole
  * body at any size. Row 0 is the status bar and the last row the footer. Pure, so the mouse can
  * find what was clicked with the same numbers the screen was drawn with.
@@ -62,24 +62,24 @@ export function computeLayout(size: {columns: number; rows: number}, focused: Pa
 		}
 		return {mode, panes, tabs: null};
 	}
-	// Every pane: chain and peers, then tips, mempool and miner, then wallet, BPM and log.
-	const heights = split(body, [4, 3, 3]);
+	// Every pane, in four rows: the chain across the screen (every column, hashes whole from about
+	// 130 columns); peers (every column at 120) and tips; mempool and miner; wallet (its three
+	// balances at 120), BPM and log.
+	const heights = split(body, [5, 4, 4, 5]);
 	const rowsOf: readonly (readonly [PaneId, number][])[] = [
+		[['chain', 1]],
 		[
-			// Room for every column of both at 120: the chain's (hashes shortened) and the peers'.
-			['chain', 11],
-			['peers', 13],
-		],
-		// At 120: tips' status, the wallet's three balances and the peers' every column fit.
-		[
-			['tips', 11],
-			['mempool', 10],
-			['miner', 9],
+			['peers', 64],
+			['tips', 36],
 		],
 		[
-			['wallet', 8],
-			['bpm', 5],
-			['log', 7],
+			['mempool', 1],
+			['miner', 1],
+		],
+		[
+			['wallet', 41],
+			['bpm', 25],
+			['log', 34],
 		],
 	];
 	let y = top;

@@ -161,7 +161,7 @@ describe('keys that change the layout', () => {
 			expect(frameProblems(zoomed, s)).toEqual([]);
 			expect(drawnWhereLaidOut(zoomed, computeLayout(s, 'tips', true))).toEqual([]);
 			// Zoomed, the tips table has the room for every column.
-			expect(zoomed).toMatch(/height tip\s+branch status/);
+			expect(zoomed).toMatch(/height tip\s+len status/);
 			await app.press('z');
 			const back = await app.until(f => titles(f).length === 8, 'every pane again');
 			expect(back).not.toContain('zoomed');

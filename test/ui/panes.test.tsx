@@ -132,7 +132,7 @@ describe.each(SIZES.filter(z => z.columns >= 120))("nothing in README's pane tab
 	it(`3 tips: every tip with its status${wide ? ' and branch length' : ''}, hashes whole or shortened in the middle; the reorg with its depth`, () => {
 		const rows = paneText(frame, '3 tips');
 		expect(heading(rows[0])).toEqual(expect.arrayContaining(['height', 'tip', 'status']));
-		if (wide) expect(rows[0]).toMatch(/^height\s+tip\s+branch\s+status$/);
+		if (wide) expect(rows[0]).toMatch(/^height\s+tip\s+len\s+status$/);
 		for (const t of s.tips) {
 			const row = rowWith(rows, ` ${t.status}`);
 			expect(row).toMatch(new RegExp(`^${t.height}\\s.*\\s${t.status}$`));
@@ -181,7 +181,7 @@ describe.each(SIZES.filter(z => z.columns >= 120))("nothing in README's pane tab
 		expect(rows[0]).toMatch(/^4 readings · /);
 		// min, max and last, whole, on as many lines as the width needs; then the chart.
 		const chart = rows.findIndex(r => r.includes('│'));
-		expect(rows.slice(1, chart).join(' · ')).toBe('min 62 · max 120 · last 68 BPM');
+		expect(rows.slice(0, chart).join(' · ')).toContain('min 62 · max 120 · last 68 BPM');
 		expect(rows.slice(chart).every(r => /^\s*\d*\s*│/.test(r))).toBe(true);
 		expect(rows.join('')).toContain('█');
 	});
@@ -403,17 +403,9 @@ describe('keys on the fixture screen', () => {
 		try {
 			await app.settle();
 			await app.press('2', KEY.down, KEY.enter);
-			const detail = paneText(await app.until(f => f.includes('2 peers  details'), 'the peer details'), '2 peers');
-			expect(detail).toEqual(
-				expect.arrayContaining([
-					'address          192.168.1.20:40112',
-					'direction        inbound',
-					'agent            /Satoshi:27.0.0/',
-					'bytes in / out   900 B / 120.0 kB',
-					'ban score        20',
-					'connected        1m 0s ago',
-				]),
-			);
+			const detail = paneText(await app.until(f => f.includes('2 peers  details'), 'the peer details'), '2 peers').join(' · ');
+			// Every field, packed into as few lines as the pane is wide.
+			for (const field of ['address 192.168.1.20:40112', 'direction inbound', 'agent /Satoshi:27.0.0/', 'bytes in / out 900 B / 120.0 kB', 'ban score 20', 'connected 1m 0s ago', 'blocks in flight']) expect(detail).toContain(field);
 			await app.press(KEY.esc);
 			await app.until(f => f.includes('2 peers  2 ') && !f.includes('details'), 'the list');
 		} finally {

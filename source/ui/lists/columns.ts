@@ -93,16 +93,11 @@ export function line(columns: readonly FittedColumn[], row: Readonly<Record<stri
 	return columns.map(c => cell(c, row === 'titles' ? c.title : (row[c.key] ?? ''))).join(' '.repeat(GAP)).trimEnd();
 }
 
-/**
- * Facts as lines of `label value · label value` that fit the width; a value too long for a line
- * of its own (a hash in a narrow pane) is shortened in the middle.
- */
-export function factLines(facts: readonly (readonly [string, string])[], width: number): string[] {
+/** Parts joined with ` · ` into as few lines as fit the width (a part is never split). */
+export function wrapParts(parts: readonly string[], width: number): string[] {
 	const lines: string[] = [];
 	let current = '';
-	for (const [label, value] of facts) {
-		const clean = sanitize(value);
-		const part = stringWidth(label) + 1 + stringWidth(clean) > width ? `${label} ${middle(clean, Math.max(1, width - stringWidth(label) - 1))}` : `${label} ${clean}`;
+	for (const part of parts) {
 		const joined = current ? `${current} · ${part}` : part;
 		if (current && stringWidth(joined) > width) {
 			lines.push(current);
@@ -111,4 +106,18 @@ export function factLines(facts: readonly (readonly [string, string])[], width: 
 	}
 	if (current) lines.push(current);
 	return lines;
+}
+
+/**
+ * Facts as lines of `label value · label value` that fit the width; a value too long for a line
+ * of its own (a hash in a narrow pane) is shortened in the middle.
+ */
+export function factLines(facts: readonly (readonly [string, string])[], width: number): string[] {
+	return wrapParts(
+		facts.map(([label, value]) => {
+			const clean = sanitize(value);
+			return stringWidth(label) + 1 + stringWidth(clean) > width ? `${label} ${middle(clean, Math.max(1, width - stringWidth(label) - 1))}` : `${label} ${clean}`;
+		}),
+		width,
+	);
 }

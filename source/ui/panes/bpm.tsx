@@ -2,7 +2,7 @@ import React from 'react';
 import {Text} from 'ink';
 import {arrayList} from '../lists/selection.js';
 import {selectedIndex} from '../lists/selection.js';
-import {factLines, middle} from '../lists/columns.js';
+import {middle, wrapParts} from '../lists/columns.js';
 import {useColor} from '../theme.js';
 import type {PaneInput, PaneProps, PaneSpec} from './types.js';
 
@@ -35,15 +35,9 @@ function BpmPane(p: PaneProps) {
 	const min = Math.min(...values);
 	const max = Math.max(...values);
 	// The summary's numbers are never cut: its parts go on as many lines as the width needs.
-	const summary = factLines(
-		[
-			['min', String(min)],
-			['max', String(max)],
-			['last', `${values[values.length - 1]} BPM`],
-		],
-		p.width,
-	);
-	const height = Math.max(1, p.rows - 1 - summary.length);
+	const summary = wrapParts([`min ${min}`, `max ${max}`, `last ${values[values.length - 1]} BPM`], p.width);
+	const heading = wrapParts([`${shown.length} reading${shown.length === 1 ? '' : 's'}`, who, ...(all.length > 1 ? ['↑/↓ another'] : [])], p.width);
+	const height = Math.max(1, p.rows - heading.length - summary.length);
 	const columns = chartColumns(values, Math.max(1, p.width - 5));
 	const lo = Math.max(0, min - 5);
 	const hi = max + 5;
@@ -55,10 +49,9 @@ function BpmPane(p: PaneProps) {
 	}
 	return (
 		<>
-			<Text wrap="truncate-end">
-				{shown.length} reading{shown.length === 1 ? '' : 's'} · {who}
-				{all.length > 1 ? <Text dimColor> (↑/↓)</Text> : null}
-			</Text>
+			{heading.map((line, i) => (
+				<Text key={`h${i}`}>{line}</Text>
+			))}
 			{summary.map((line, i) => (
 				<Text key={`s${i}`}>{line}</Text>
 			))}
@@ -71,4 +64,4 @@ function BpmPane(p: PaneProps) {
 	);
 }
 
-export const bpmPane: PaneSpec = {id: 'bpm', number: 7, title: 'BPM', list, Component: BpmPane, copy: (p, index) => (index > 0 ? (choices(p)[index] ?? null) : null)};
+export const bpmPane: PaneSpec = {id: 'bpm', number: 7, title: 'BPM', scope: 'bpm', list, Component: BpmPane, copy: (p, index) => (index > 0 ? (choices(p)[index] ?? null) : null)};

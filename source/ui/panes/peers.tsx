@@ -2,7 +2,7 @@ import React from 'react';
 import {Text} from 'ink';
 import type {PeerInfo} from '../../node/net/pool.js';
 import {bytes, duration} from '../../store/format.js';
-import type {Column} from '../lists/columns.js';
+import {factLines, type Column} from '../lists/columns.js';
 import {arrayList} from '../lists/selection.js';
 import {Table, visible} from '../components/table.js';
 import {sanitize} from '../terminal/sanitize.js';
@@ -32,27 +32,29 @@ function list(p: PaneInput) {
 	return {model: arrayList(p.snapshot.peers, x => x.address), space: Math.max(1, p.rows - 1), selection: p.nav.selection.peers, firstRow: 1};
 }
 
-/** Every field of one peer, for panes too narrow for all the columns. */
-function Detail({peer, now}: {readonly peer: LivePeer; readonly now: number}) {
-	const rows: [string, string][] = [
-		['address', peer.address],
-		['direction', peer.direction],
-		['agent', sanitize(peer.agent)],
-		['version', String(peer.version)],
-		['height', `${peer.height} (headers ${peer.syncedHeaders ?? '—'}, blocks ${peer.syncedBlocks ?? '—'})`],
-		['ping', ping(peer)],
-		['bytes in / out', `${bytes(peer.bytesIn)} / ${bytes(peer.bytesOut)}`],
-		['ban score', String(peer.banScore)],
-		['blocks in flight', String(peer.inflight)],
-		['connected', `${duration(now - peer.connectedAt)} ago`],
-	];
+/** Every field of one peer, packed into as few lines as the pane's width allows. */
+function Detail({peer, now, width}: {readonly peer: LivePeer; readonly now: number; readonly width: number}) {
+	const lines = factLines(
+		[
+			['address', peer.address],
+			['direction', peer.direction],
+			['agent', peer.agent],
+			['version', String(peer.version)],
+			['height', String(peer.height)],
+			['headers', peer.syncedHeaders === undefined || peer.syncedHeaders < 0 ? '—' : String(peer.syncedHeaders)],
+			['blocks', peer.syncedBlocks === undefined || peer.syncedBlocks < 0 ? '—' : String(peer.syncedBlocks)],
+			['ping', ping(peer)],
+			['bytes in / out', `${bytes(peer.bytesIn)} / ${bytes(peer.bytesOut)}`],
+			['ban score', String(peer.banScore)],
+			['blocks in flight', String(peer.inflight)],
+			['connected', `${duration(now - peer.connectedAt)} ago`],
+		],
+		width,
+	);
 	return (
 		<>
-			{rows.map(([k, v]) => (
-				<Text key={k} wrap="truncate-end">
-					<Text dimColor>{k.padEnd(17)}</Text>
-					{v}
-				</Text>
+			{lines.map((l, i) => (
+				<Text key={i}>{l}</Text>
 			))}
 			<Text dimColor>Esc: back to the list</Text>
 		</>
@@ -61,7 +63,7 @@ function Detail({peer, now}: {readonly peer: LivePeer; readonly now: number}) {
 
 function PeersPane(p: PaneProps) {
 	const detail = p.nav.peerDetail ? p.snapshot.peers.find(x => x.address === p.nav.peerDetail) : undefined;
-	if (p.nav.peerDetail) return detail ? <Detail peer={detail} now={p.snapshot.now} /> : <Text dimColor>{sanitize(p.nav.peerDetail)} disconnected · Esc: back</Text>;
+	if (p.nav.peerDetail) return detail ? <Detail peer={detail} now={p.snapshot.now} width={p.width} /> : <Text dimColor>{sanitize(p.nav.peerDetail)} disconnected · Esc: back</Text>;
 	if (p.snapshot.peers.length === 0) return <Text dimColor>no peers yet (a to add one)</Text>;
 	const {model, space, selection} = list(p);
 	const shown = visible(model, selection, space, i => {
