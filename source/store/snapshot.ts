@@ -4,6 +4,10 @@ import type {MinerStatus} from '../node/mining/miner.js';
 import type {PeerInfo, SyncStatus} from '../node/net/pool.js';
 import type {BpmReading, WalletAddress} from '../node/wallet/wallet.js';
 
+// The node's plain types the screen shows, handed on so the UI imports from the store only.
+export type {PeerInfo, SyncStatus, CloneResult} from '../node/net/pool.js';
+export type {PreparedTx} from '../node/wallet/wallet.js';
+
 export interface BlockRow {
 	readonly height: number;
 	readonly hash: string;

@@ -9,7 +9,7 @@ import {fromHex, hashToHex, hexToHash, toHex} from '../encoding/hex.js';
 import {OutPoint, Transaction} from '../primitives/tx.js';
 import type {Block} from '../primitives/block.js';
 import type {ChainEntry} from '../chain/entry.js';
-import {p2pkhHash, p2pkhScript, nullData, parseBpm} from '../primitives/script.js';
+import {classifyOutput, p2pkhScript} from '../primitives/script.js';
 import {difficulty as difficultyOf} from '../consensus/pow.js';
 import {networkHashesPerSecond} from '../mining/rate.js';
 import {utxoSetInfo} from '../chain/utxo-stats.js';
@@ -153,10 +153,11 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		previousblockhash: e.prev?.hashHex,
 		nextblockhash: chain.isMain(e) ? chain.getEntryByHeight(e.height + 1)?.hashHex : undefined,
 	});
+	// Core's type names; a BPM reading is a nulldata output that says its reading.
 	const scriptJson = (script: Uint8Array) => {
-		const h = p2pkhHash(script);
-		const bpm = parseBpm(script);
-		return {hex: toHex(script), type: h ? 'pubkeyhash' : nullData(script) ? 'nulldata' : 'nonstandard', ...(h ? {address: address(h)} : {}), ...(bpm !== null ? {bpm} : {})};
+		const c = classifyOutput(script);
+		const type = c.type === 'p2pkh' ? 'pubkeyhash' : c.type === 'nonstandard' ? 'nonstandard' : 'nulldata';
+		return {hex: toHex(script), type, ...(c.type === 'p2pkh' ? {address: address(c.hash)} : {}), ...(c.type === 'bpm' ? {bpm: c.bpm} : {})};
 	};
 	// The transaction's own JSON, with values in coins and scripts decoded for this network.
 	const txJson = (tx: Transaction, extra: Record<string, unknown> = {}) => ({

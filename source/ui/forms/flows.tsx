@@ -5,9 +5,7 @@
 import React, {useEffect, useRef, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
 import type {Actions} from '../../store/actions.js';
-import type {Snapshot} from '../../store/snapshot.js';
-import type {CloneResult, SyncStatus} from '../../node/net/pool.js';
-import type {PreparedTx} from '../../node/wallet/wallet.js';
+import type {CloneResult, PreparedTx, Snapshot, SyncStatus} from '../../store/snapshot.js';
 import {checkAddress, checkAmount, checkBpm, checkFeeRate, checkHostPort, checkLabel, checkPassphrasePair} from '../../store/validate.js';
 import {ProgressBar} from '../components/progress-bar.js';
 import {coins} from '../../store/format.js';

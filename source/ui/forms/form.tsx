@@ -98,7 +98,9 @@ export function Form({title, fields, initial, onSubmit, onCancel, errors = {}, b
 
 	useInput(
 		(input, key) => {
+			// Esc always closes, even while the action runs (it goes on, and the log says how it ended).
 			if (key.escape) return onCancel();
+			if (busyRef.current) return;
 			const n = fields.length;
 			if (key.tab || key.downArrow || key.upArrow) {
 				s.focus = key.upArrow || (key.tab && key.shift) ? (s.focus + n - 1) % n : (s.focus + 1) % n;
@@ -143,7 +145,6 @@ export function Form({title, fields, initial, onSubmit, onCancel, errors = {}, b
 			}
 			redraw();
 		},
-		{isActive: !busy},
 	);
 
 	return (

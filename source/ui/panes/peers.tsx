@@ -1,6 +1,6 @@
 import React from 'react';
 import {Text} from 'ink';
-import type {PeerInfo} from '../../node/net/pool.js';
+import type {PeerInfo} from '../../store/snapshot.js';
 import {bytes, duration} from '../../store/format.js';
 import {factLines, type Column} from '../lists/columns.js';
 import {arrayList} from '../lists/selection.js';
