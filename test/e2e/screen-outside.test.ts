@@ -112,6 +112,38 @@ it('a hostile user agent is drawn escaped; y copies the tip hash; a payment show
 	expect(pasted.join('\n')).not.toContain('Cloning from');
 	tmux.keys('Escape');
 	await tmux.until(s => !s.includes('Clone a chain'), 'the form closed');
+
+	// Ctrl-Z gives the terminal back (mouse, paste and the alternate screen off); fg redraws it whole.
+	const beforeStop = tmux.mark();
+	tmux.keys('C-z');
+	await tmux.until(s => /Stopped/.test(s), 'the shell says the job stopped');
+	const left = tmux.bytesSince(beforeStop).toString('latin1');
+	for (const mode of ['\x1b[?1000l', '\x1b[?1006l', '\x1b[?2004l', '\x1b[?25h', '\x1b[?1049l']) expect(left).toContain(mode);
+	tmux.text('fg');
+	tmux.keys('Enter');
+	const back = await tmux.until(s => /^chain-tui regtest/.test(s), 'the screen back after fg');
+	expect(checkWholeFrame(back.length === size.rows ? await tmux.frame() : back, size)).toEqual([]);
+	const again = tmux.bytesSince(beforeStop).toString('latin1');
+	expect(again.slice(left.length)).toContain('\x1b[?1000h');
+
+	// q: every mode off again on the way out, the shell's screen back. (After a job was stopped and
+	// resumed, bash runs no more of its command line, so there is no EXIT line to read here.)
+	const beforeQuit = tmux.mark();
+	tmux.keys('q');
+	await tmux.until(s => s.includes('chain-tui stopped (quit)') && !tmux.alive(), 'the app gone, saying it stopped');
+	const out = tmux.bytesSince(beforeQuit).toString('latin1');
+	for (const mode of ['\x1b[?1000l', '\x1b[?1006l', '\x1b[?2004l', '\x1b[?25h', '\x1b[?1049l']) expect(out).toContain(mode);
+}, 90_000);
+
+it('--no-mouse leaves the mouse to the terminal: mouse reporting is never turned on', async () => {
+	const tmux = new TmuxScreen();
+	screens.push(tmux);
+	const size = {columns: 80, rows: 24};
+	await tmux.start({...size, args: ['--network', 'regtest', '--port', String(await freePort()), '--datadir', '{datadir}', '--no-rpc', '--no-mouse']});
+	expect(checkWholeFrame(await tmux.frame(), size)).toEqual([]);
+	const bytes = tmux.allBytes().toString('latin1');
+	expect(bytes).toContain('\x1b[?2004h'); // bracketed paste still on
+	expect(bytes).not.toContain('\x1b[?1000h');
 	tmux.keys('q');
 	await tmux.until(s => s.includes('EXIT 0'), 'exit 0');
-}, 90_000);
+}, 60_000);

@@ -10,7 +10,7 @@
 import {createServer, type Server, type Socket} from 'node:net';
 import {afterAll, describe, expect, it} from 'vitest';
 import {freePort} from '../helpers/proc.js';
-import {OVERLAYS, TmuxScreen, borderColourOf, checkWholeFrame, colourCodes, eraseSequences, exerciseOverlay, foregrounds, titleOnce, type Size} from '../helpers/tmux-screen.js';
+import {OVERLAYS, TmuxScreen, borderColourOf, checkWholeFrame, expectNoUnexcusedErases, colourCodes, eraseSequences, exerciseOverlay, foregrounds, titleOnce, type Size} from '../helpers/tmux-screen.js';
 
 describe('the screen checks', () => {
 	const size = {columns: 40, rows: 6};
@@ -139,13 +139,7 @@ it('overlays over the mining dashboard: whole frames at 120x40 and 80x24, no era
 	}
 
 	// The byte stream: no screen erase but in the spans of a resize or Ctrl-L.
-	const erases = tmux.unexcusedErases(since);
-	expect
-		.soft(
-			erases.map(e => `${e.name} at byte ${e.offset}`),
-			`screen erases outside a resize or Ctrl-L (${tmux.excused.map(x => `${x.why}: ${x.from}-${x.to}`).join(', ')})`,
-		)
-		.toEqual([]);
+	expectNoUnexcusedErases(tmux, since);
 
 	// Quit with q, y (mining is on): the shell comes back, exit code 0.
 	tmux.keys('q');

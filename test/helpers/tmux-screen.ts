@@ -8,6 +8,7 @@
  * the last row, closed borders, each pane title at most once) and `eraseSequences` (screen
  * erases in the raw byte stream: a redraw must write what changed, not clear and rewrite).
  */
+import {expect} from 'vitest';
 import {execFileSync} from 'node:child_process';
 import {closeSync, openSync, readSync, statSync, writeFileSync, readFileSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -582,4 +583,15 @@ export async function exerciseOverlay(
 	tmux.keys(o.close);
 	const rows = await tmux.until(s => !s.includes(o.title), `the ${o.name} overlay closed`);
 	judge(rows, tmux.size, `after closing ${o.name}`, []);
+}
+
+/** Every screen erase since `since` came in the span of a resize or Ctrl-L (soft: the test goes on to say more). */
+export function expectNoUnexcusedErases(tmux: TmuxScreen, since: number): void {
+	const erases = tmux.unexcusedErases(since);
+	expect
+		.soft(
+			erases.map(e => `${e.name} at byte ${e.offset}`),
+			`screen erases outside a resize or Ctrl-L (${tmux.excused.map(x => `${x.why}: ${x.from}-${x.to}`).join(', ')})`,
+		)
+		.toEqual([]);
 }

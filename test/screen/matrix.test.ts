@@ -11,7 +11,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {Proc, cliPath, freePort} from '../helpers/proc.js';
-import {OVERLAYS, TmuxScreen, checkWholeFrame, colourCodes, eraseSequences, exerciseOverlay, type Size} from '../helpers/tmux-screen.js';
+import {OVERLAYS, TmuxScreen, checkWholeFrame, expectNoUnexcusedErases, colourCodes, eraseSequences, exerciseOverlay, type Size} from '../helpers/tmux-screen.js';
 
 const SIZES: readonly Size[] = [
 	{columns: 80, rows: 24},
@@ -28,15 +28,6 @@ function judge(rows: string[], size: Size, what: string, extra: string[] = []): 
 	expect.soft(problems, `${what} at ${size.columns}x${size.rows}:\n${rows.map((r, i) => `${String(i + 1).padStart(2)}|${r}`).join('\n')}\n`).toEqual([]);
 }
 
-function expectNoUnexcusedErases(tmux: TmuxScreen, since: number): void {
-	const erases = tmux.unexcusedErases(since);
-	expect
-		.soft(
-			erases.map(e => `${e.name} at byte ${e.offset}`),
-			`screen erases outside a resize or Ctrl-L (${tmux.excused.map(x => `${x.why}: ${x.from}-${x.to}`).join(', ')})`,
-		)
-		.toEqual([]);
-}
 
 async function quit(tmux: TmuxScreen, mining: boolean): Promise<void> {
 	tmux.keys('q');
