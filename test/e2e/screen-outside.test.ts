@@ -73,6 +73,16 @@ it('a hostile user agent is drawn escaped; y copies the tip hash; a payment show
 	await tmux.until(s => s.includes('copied'), 'the copy message');
 	expect(tmux.tmux('show-buffer').trim()).toBe(tip);
 
+	// A real click (an SGR mouse report, as a terminal sends it) on the chain's third row selects it.
+	const rows = await tmux.frame();
+	const third = rows.findIndex(r => /^\S\s+99\s/.test(r));
+	expect(third).toBeGreaterThan(0);
+	tmux.text(`\x1b[<0;10;${third + 1}M\x1b[<0;10;${third + 1}m`);
+	await tmux.until(s => !s.includes('1 chain  following'), 'following off after the click');
+	tmux.keys('y');
+	await tmux.until(() => tmux.tmux('show-buffer').trim() !== tip, 'the clicked row copied');
+	expect(tmux.tmux('show-buffer').trim()).toBe((await rpc('getblockhash', '99')).trim());
+
 	// Our own spend (sendtoaddress from this wallet) is no payment received, change and all.
 	await rpc('sendtoaddress', (await rpc('getnewaddress')).trim(), '3');
 	await tmux.until(s => s.includes('1 tx'), 'our own spend in the mempool pane');
