@@ -203,8 +203,9 @@ describe('the status bar', () => {
 		expect(out).toBe(`chain-tui regtest · height 1234 · sync ████████░░ 82% 1234/1500 · 35.5 blk/s · ETA 8s · peers 1 in 1 out · mining 6.78 MH/s · received 0.12345678 to savings (2 conf) · tip ${blocks[0]!.hash.slice(0, 10)}…${blocks[0]!.hash.slice(-4)} · port 19111 · datadir /home/ada/.chain-tui/regtest/19111`);
 	});
 
-	it('drops whole segments, lowest priority first, and never goes past its width', () => {
-		const pieces = bar(s, 300).split(' · ');
+	it('shortens, then drops whole segments, lowest priority first, and never goes past its width', () => {
+		// Each segment whole, or its short form (peers 1/1, a payment as +amount, the rate alone).
+		const pieces = [...bar(s, 300).split(' · '), 'peers 1/1', '+0.12345678 (2 conf)', '6.78 MH/s'];
 		for (let width = 20; width <= 300; width += 7) {
 			const out = bar(s, width);
 			expect(stringWidth(out), `at ${width}`).toBeLessThanOrEqual(width);

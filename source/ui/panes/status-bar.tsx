@@ -14,6 +14,8 @@ export interface StatusBarProps {
 
 interface Segment {
 	readonly text: string;
+	/** A shorter form, taken before the segment is dropped. */
+	readonly short?: string;
 	readonly color?: string | undefined;
 	readonly dim?: boolean;
 	readonly bold?: boolean;
@@ -29,10 +31,17 @@ function recentPayment(payments: readonly PaymentRow[], height: number, now: num
 	return confirmations < 6 && now - row.time < 600 ? {row, confirmations} : null;
 }
 
-/** The segments that fit in `width`, in their order, dropping the lowest priorities first. */
-export function fitSegments<T extends {text: string; priority: number}>(segments: readonly T[], width: number, separator = ' · '): T[] {
+/**
+ * The segments that fit in `width`, in their order: short forms first (the lowest priorities
+ * first), then the lowest priorities dropped.
+ */
+export function fitSegments<T extends {text: string; short?: string; priority: number}>(segments: readonly T[], width: number, separator = ' · '): T[] {
 	let shown = [...segments];
 	const need = (s: readonly T[]) => s.reduce((n, x) => n + stringWidth(x.text), 0) + stringWidth(separator) * Math.max(0, s.length - 1);
+	for (const seg of [...shown].sort((a, b) => a.priority - b.priority)) {
+		if (need(shown) <= width) break;
+		if (seg.short !== undefined) shown = shown.map(x => (x === seg ? {...x, text: seg.short!} : x));
+	}
 	while (shown.length > 1 && need(shown) > width) {
 		const lowest = shown.reduce((a, b) => (b.priority < a.priority ? b : a));
 		shown = shown.filter(x => x !== lowest);
@@ -55,9 +64,19 @@ export function StatusBar({snapshot: s, width}: StatusBarProps) {
 		sync.synced
 			? {text: 'synced', color: color('green'), priority: 90}
 			: {text: `sync ${bar(10)} ${Math.floor(fraction * 100)}% ${sync.blocks}/${sync.headers} · ${sync.rate.toFixed(1)} blk/s · ETA ${duration(sync.eta)}`, color: color('yellow'), priority: 90},
-		{text: `peers ${inbound} in ${outbound} out`, priority: 80},
-		s.miner.running ? {text: `mining ${s.miner.pacedSeconds === null ? hashRate(s.miner.rate) : '(paced)'}`, color: color('yellow'), priority: 70} : {text: 'mining off', dim: true, priority: 70},
-		...(paid ? [{text: `received ${coins(paid.row.amount)} to ${sanitize(paid.row.label)} (${paid.confirmations === 0 ? 'unconfirmed' : `${paid.confirmations} conf`})`, color: color('green'), bold: true, priority: 75}] : []),
+		{text: `peers ${inbound} in ${outbound} out`, short: `peers ${inbound}/${outbound}`, priority: 80},
+		s.miner.running ? {text: `mining ${s.miner.pacedSeconds === null ? hashRate(s.miner.rate) : '(paced)'}`, short: s.miner.pacedSeconds === null ? hashRate(s.miner.rate) : 'mining', color: color('yellow'), priority: 70} : {text: 'mining off', dim: true, priority: 70},
+		...(paid
+			? [
+					{
+						text: `received ${coins(paid.row.amount)} to ${sanitize(paid.row.label)} (${paid.confirmations === 0 ? 'unconfirmed' : `${paid.confirmations} conf`})`,
+						short: `+${coins(paid.row.amount)} (${paid.confirmations} conf)`,
+						color: color('green'),
+						bold: true,
+						priority: 75,
+					},
+				]
+			: []),
 		{text: `tip ${middle(s.tip.hash, 15)}`, priority: 40},
 		{text: `port ${s.port}`, dim: true, priority: 30},
 		{text: `datadir ${s.datadir}`, dim: true, priority: 10},
