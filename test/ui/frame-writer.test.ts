@@ -1,7 +1,7 @@
 /** The line-diffing writer between Ink's whole frames and the terminal (source/ui/terminal/frame-writer.ts). */
 import {EventEmitter} from 'node:events';
 import {describe, expect, it} from 'vitest';
-import {diffRows, fitRows, FrameWriter, type Terminal} from '../../source/ui/terminal/frame-writer.js';
+import {diffRows, fitRows, FrameWriter, ROW_RESET, type Terminal} from '../../source/ui/terminal/frame-writer.js';
 import {ERASE_SCREEN, SYNC_BEGIN, SYNC_END} from '../../source/ui/terminal/modes.js';
 
 /** A terminal that records what is written to it. */
@@ -29,10 +29,10 @@ class FakeTerminal extends EventEmitter implements Terminal {
 /** The writer draws on the next turn of the event loop (setImmediate): one turn later it has. */
 const drawn = () => new Promise<void>(resolve => setImmediate(resolve));
 
-/** The rows a write put where: `\x1b[row;1H` + text, as diffRows writes them. */
+/** The rows a write put where: `\x1b[row;1H`, the row reset and erased, then text, as diffRows writes them. */
 function rowsWritten(out: string): Map<number, string> {
 	const rows = new Map<number, string>();
-	const re = /\x1b\[(\d+);1H([^\x1b]*)/g;
+	const re = /\x1b\[(\d+);1H\x1b\[0m\x1b\[2K([^\x1b]*)/g;
 	for (let m = re.exec(out); m; m = re.exec(out)) rows.set(Number(m[1]), m[2]!);
 	return rows;
 }
@@ -42,29 +42,27 @@ const erases = (out: string) => out.split(ERASE_SCREEN).length - 1;
 const frameOf = (...rows: string[]) => `${rows.join('\n')}\n`;
 
 describe('diffRows', () => {
-	it('with nothing on screen writes every row at its absolute position', () => {
-		const {out, rows} = diffRows(null, ['one', 'two', 'three'], 10);
+	it('with nothing on screen writes every row at its absolute position, each erased first', () => {
+		const {out, rows} = diffRows(null, ['one', 'two', 'three']);
 		expect(rows).toBe(3);
-		expect(out).toBe('\x1b[1;1Hone\x1b[0m\x1b[K\x1b[2;1Htwo\x1b[0m\x1b[K\x1b[3;1Hthree\x1b[0m\x1b[K');
+		expect(out).toBe(`\x1b[1;1H${ROW_RESET}one\x1b[2;1H${ROW_RESET}two\x1b[3;1H${ROW_RESET}three`);
 	});
 
 	it('writes only the rows that changed', () => {
-		const {out, rows} = diffRows(['a', 'b', 'c', 'd'], ['a', 'B', 'c', 'D'], 10);
+		const {out, rows} = diffRows(['a', 'b', 'c', 'd'], ['a', 'B', 'c', 'D']);
 		expect(rows).toBe(2);
 		expect([...rowsWritten(out)]).toEqual([
 			[2, 'B'],
 			[4, 'D'],
 		]);
-		expect(diffRows(['a', 'b'], ['a', 'b'], 10)).toEqual({out: '', rows: 0});
+		expect(diffRows(['a', 'b'], ['a', 'b'])).toEqual({out: '', rows: 0});
 	});
 
-	it('a row as wide as the terminal is not followed by erase-to-end (it would take the last cell)', () => {
-		const {out} = diffRows(null, ['0123456789', '01234'], 10);
-		expect(out).toBe('\x1b[1;1H0123456789\x1b[2;1H01234\x1b[0m\x1b[K');
-		// Width counts cells, not code units: ten double-width characters fill 20 columns.
-		expect(diffRows(null, ['日'.repeat(10)], 20).out).not.toContain('\x1b[K');
-		// Colour codes take no cells.
-		expect(diffRows(null, ['\x1b[36m0123456789\x1b[39m'], 10).out).not.toContain('\x1b[K');
+	it('erases a row before its text, never after (from the last column an erase would take its cell)', () => {
+		const {out} = diffRows(null, ['0123456789', '日'.repeat(10)]);
+		expect(out).not.toContain('\x1b[K');
+		expect(out.endsWith('0123456789') || out.endsWith('日'.repeat(10))).toBe(true);
+		for (const [, text] of rowsWritten(out)) expect(text.length).toBeGreaterThan(0);
 	});
 });
 

@@ -9,7 +9,6 @@
  * scrolls.
  */
 import {EventEmitter} from 'node:events';
-import stringWidth from 'string-width';
 import {CURSOR_HIDE, ERASE_SCREEN, SYNC_BEGIN, SYNC_END} from './modes.js';
 
 /** What the writer draws on: the real terminal's stdout, or a fake one in tests. */
@@ -34,18 +33,25 @@ export interface FrameStats {
 	erases: number;
 }
 
-/** Frame rows to write at absolute positions: `\x1b[row;1H` + text, then erase the rest of the row. */
-export function diffRows(previous: readonly string[] | null, next: readonly string[], columns: number): {out: string; rows: number} {
+/**
+ * The rows that changed, each at its absolute position: `ESC[row;1H`, attributes reset and the
+ * row erased (`ESC[0m ESC[2K`: an erase takes the current background), then its text. Erasing first rather than after the text keeps the last column of a row that
+ * fills the width (erasing from a cursor left in the last column would take it), and needs no
+ * measure of the row's width (measuring every changed row cost more than the diff saved).
+ * The frame goes out in one write inside synchronized-output markers, so no terminal shows a row
+ * erased but not yet written.
+ */
+/** Before each row: no attributes left from the last, and the row blank. */
+export const ROW_RESET = '\x1b[0m\x1b[2K';
+
+export function diffRows(previous: readonly string[] | null, next: readonly string[]): {out: string; rows: number} {
 	let out = '';
 	let rows = 0;
 	for (let i = 0; i < next.length; i++) {
 		const line = next[i]!;
 		if (previous && previous[i] === line) continue;
-		out += `\x1b[${i + 1};1H${line}`;
+		out += `\x1b[${i + 1};1H${ROW_RESET}${line}`;
 		rows++;
-		// A row that fills every column leaves the cursor in the last one: erasing from there
-		// would take that column's character with it, and there is nothing left to erase anyway.
-		if (stringWidth(line) < columns) out += '\x1b[0m\x1b[K';
 	}
 	return {out, rows};
 }
@@ -134,7 +140,7 @@ export class FrameWriter {
 		const rows = fitRows(this.pending, this.terminal.rows || 24);
 		this.pending = null;
 		const erase = this.eraseFirst;
-		const {out: body, rows: written} = diffRows(erase ? null : this.onScreen, rows, this.terminal.columns || 80);
+		const {out: body, rows: written} = diffRows(erase ? null : this.onScreen, rows);
 		this.onScreen = rows;
 		this.eraseFirst = false;
 		if (body === '' && !erase) return;
