@@ -32,19 +32,20 @@ function recentPayment(payments: readonly PaymentRow[], height: number, now: num
 }
 
 /**
- * The segments that fit in `width`, in their order: short forms first (the lowest priorities
- * first), then the lowest priorities dropped.
+ * The segments that fit in `width`, in their order: from the lowest priority up, each takes its
+ * short form if it has one, and goes if that is still too long.
  */
 export function fitSegments<T extends {text: string; short?: string; priority: number}>(segments: readonly T[], width: number, separator = ' · '): T[] {
 	let shown = [...segments];
 	const need = (s: readonly T[]) => s.reduce((n, x) => n + stringWidth(x.text), 0) + stringWidth(separator) * Math.max(0, s.length - 1);
-	for (const seg of [...shown].sort((a, b) => a.priority - b.priority)) {
-		if (need(shown) <= width) break;
-		if (seg.short !== undefined) shown = shown.map(x => (x === seg ? {...x, text: seg.short!} : x));
-	}
-	while (shown.length > 1 && need(shown) > width) {
-		const lowest = shown.reduce((a, b) => (b.priority < a.priority ? b : a));
-		shown = shown.filter(x => x !== lowest);
+	for (const seg of [...segments].sort((a, b) => a.priority - b.priority)) {
+		if (need(shown) <= width || shown.length === 1) break;
+		if (seg.short !== undefined) {
+			const shorter = {...seg, text: seg.short};
+			shown = shown.map(x => (x === seg ? shorter : x));
+			if (need(shown) <= width) break;
+			shown = shown.filter(x => x !== shorter);
+		} else shown = shown.filter(x => x !== seg);
 	}
 	return shown;
 }
