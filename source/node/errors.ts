@@ -1,3 +1,5 @@
+import type {ScriptErrorCode} from './primitives/sign.js';
+
 /** Malformed bytes: truncated, trailing, over-long or non-canonical input. */
 export class EncodingError extends Error {
 	override readonly name = 'EncodingError';
@@ -5,7 +7,8 @@ export class EncodingError extends Error {
 
 /**
  * A block, header or transaction that breaks a rule. `reason` is Bitcoin Core's reject reason
- * where one exists; `score` is the misbehaviour score a peer earns for sending it (100 = ban).
+ * where one exists; `score` is the misbehaviour score a peer earns for sending it (100 = ban);
+ * `scriptError` says which script rule a `mandatory-script-verify-flag-failed` broke, when known.
  */
 export class VerifyError extends Error {
 	override readonly name = 'VerifyError';
@@ -14,6 +17,7 @@ export class VerifyError extends Error {
 		readonly score: number,
 		readonly kind: 'block' | 'header' | 'tx' = 'block',
 		detail?: string,
+		readonly scriptError: ScriptErrorCode | null = null,
 	) {
 		super(detail ? `${reason}: ${detail}` : reason);
 	}

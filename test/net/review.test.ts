@@ -101,10 +101,8 @@ describe('peers cannot game the rules', () => {
 		h2.send({type: 'verack'});
 		await h2.waitFor(() => h2.received.some(m => m.type === 'verack'), 'handshake');
 		h2.send({type: 'inv', items: Array.from({length: 2}, () => ({type: 7, hash: new Uint8Array(32)}))});
-		const {frame} = await import('../../source/node/net/framer.js');
-		const header = frame(quickNet.magic, 'block', new Uint8Array(0));
-		new DataView(header.buffer).setUint32(16, 5_000_000, true);
-		h2.write(header); // oversized: ban
+		// An invalid block: a ban (an oversized length only disconnects, as in Core).
+		h2.send({type: 'block', block: nextBlock(a.chain, a.chain.tip, {value: 51n * 100_000_000n})});
 		await waitFor(() => a.pool.addrman.banned().length === 1, 'banned');
 		// Back with the same claim: refused after its version.
 		const h3 = await raw(a);

@@ -78,7 +78,7 @@ describe('real mainnet P2PKH signatures (the spends in block 100000)', () => {
 		expect(verifyDigest(signature.subarray(0, -1), wrong, pub, false)).toBe(false);
 		// chain-tui's own rules are stricter: compressed keys only.
 		expect(parseP2pkhScriptSig(script)).toBeNull();
-		expect(prepareP2pkhCheck(tx, c.inputIndex, prevScript)).toEqual({error: 'scriptsig-not-p2pkh'});
+		expect(prepareP2pkhCheck(tx, c.inputIndex, prevScript)).toEqual({error: 'scriptsig-not-p2pkh', code: 'scriptsig-not-p2pkh'});
 	});
 });
 

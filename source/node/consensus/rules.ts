@@ -22,10 +22,14 @@ export function moneyRange(value: bigint, net: NetworkParams): boolean {
 	return value >= 0n && value <= net.maxMoney;
 }
 
-/** Context-free transaction checks (CheckTransaction) plus chain-tui's script-template rule. */
+/**
+ * Context-free transaction checks (CheckTransaction) plus chain-tui's script-template rule. Every
+ * failure here is consensus (Core's TX_CONSENSUS): the sender is disconnected, as Core's
+ * invalid_txs.py expects for each of these cases (`expect_disconnect = True`).
+ */
 export function checkTransaction(tx: Transaction, net: NetworkParams): void {
-	if (tx.inputs.length === 0) throw new VerifyError('bad-txns-vin-empty', 10, 'tx');
-	if (tx.outputs.length === 0) throw new VerifyError('bad-txns-vout-empty', 10, 'tx');
+	if (tx.inputs.length === 0) throw new VerifyError('bad-txns-vin-empty', 100, 'tx');
+	if (tx.outputs.length === 0) throw new VerifyError('bad-txns-vout-empty', 100, 'tx');
 	if (tx.getSize() > net.maxBlockSize) throw new VerifyError('bad-txns-oversize', 100, 'tx');
 
 	let total = 0n;
@@ -54,8 +58,11 @@ export function checkTransaction(tx: Transaction, net: NetworkParams): void {
 		if (n < 2 || n > 100) throw new VerifyError('bad-cb-length', 100, 'tx');
 		return;
 	}
+	// Every prevout first, as Core's CheckTransaction does, before our scriptSig form rule.
 	for (const input of tx.inputs) {
-		if (input.prevout.isNull()) throw new VerifyError('bad-txns-prevout-null', 10, 'tx');
+		if (input.prevout.isNull()) throw new VerifyError('bad-txns-prevout-null', 100, 'tx');
+	}
+	for (const input of tx.inputs) {
 		if (!parseP2pkhScriptSig(input.script)) {
 			throw new VerifyError('bad-txns-nonstandard-input', 100, 'tx', 'scriptSig must be <signature> <compressed pubkey>');
 		}

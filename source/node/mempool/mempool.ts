@@ -344,7 +344,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 	private signatureChecks(tx: Transaction, coins: readonly (Coin | null)[]): SigCheck[] {
 		return tx.inputs.map((_, i) => {
 			const prepared = prepareP2pkhCheck(tx, i, coins[i]!.script);
-			if ('error' in prepared) throw new VerifyError('mandatory-script-verify-flag-failed', 100, 'tx', `${prepared.error} (input ${i})`);
+			if ('error' in prepared) throw new VerifyError('mandatory-script-verify-flag-failed', 100, 'tx', `${prepared.error} (input ${i})`, prepared.code);
 			return prepared.check;
 		});
 	}

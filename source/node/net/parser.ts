@@ -1,17 +1,32 @@
 /**
  * Turns a byte stream from a socket into whole messages: any split across reads, any number per
- * read. The declared length is checked before the body is waited for; wrong magic is fatal (the
- * stream cannot be re-synchronised); a bad checksum drops just that message.
+ * read. As Core's V1Transport: wrong magic and a declared length over 4,000,000 bytes are fatal
+ * (checked before the body is waited for; the stream cannot go on, but neither is proof of malice,
+ * so neither scores); a bad checksum or a malformed command name drops just that message.
  */
 import {sha256d} from '../crypto/hash.js';
 import {EncodingError} from '../errors.js';
 import {COMMANDS, decodePayload, type Command, type Message} from './messages.js';
 import {HEADER_SIZE, MAX_PAYLOAD} from './framer.js';
 
+/** What went wrong in the envelope or payload; callers decide by this, never by the text. */
+export type ProtocolErrorCode =
+	/** Not our network's magic: fatal, scores nothing (Core: "Wrong MessageStart", disconnect). */
+	| 'wrong-magic'
+	/** Declared length over the limit: fatal, scores nothing (Core: "Size too large", disconnect). */
+	| 'oversized'
+	/** Checksum mismatch: that message is dropped (Core: "Wrong checksum"). */
+	| 'bad-checksum'
+	/** Command with a byte outside 0x20-0x7e, or a non-NUL after a NUL: that message is dropped (Core: "Invalid message type"). */
+	| 'bad-command'
+	/** A known command whose payload does not decode. */
+	| 'malformed-payload';
+
 /** A broken protocol: what to tell, and the misbehaviour score it earns. */
 export class ProtocolError extends Error {
 	override readonly name = 'ProtocolError';
 	constructor(
+		readonly code: ProtocolErrorCode,
 		message: string,
 		readonly score: number,
 		/** The stream cannot go on: disconnect. */
@@ -77,20 +92,26 @@ export class Parser {
 		while (this.buffered >= HEADER_SIZE) {
 			const header = this.peek(HEADER_SIZE);
 			for (let i = 0; i < 4; i++) {
-				if (header[i] !== this.magic[i]) throw new ProtocolError('wrong network magic', 10, true);
+				if (header[i] !== this.magic[i]) throw new ProtocolError('wrong-magic', 'wrong network magic', 0, true);
 			}
 			const command = readCommand(header.subarray(4, 16));
 			const length = new DataView(header.buffer).getUint32(16, true);
-			if (length > this.maxPayload) throw new ProtocolError(`message of ${length} bytes declared, at most ${this.maxPayload}`, 100, true);
-			if (command === null) throw new ProtocolError('malformed command name', 100, true);
+			if (length > this.maxPayload) {
+				throw new ProtocolError('oversized', `message of ${length} bytes declared, at most ${this.maxPayload}`, 0, true);
+			}
 			if (this.buffered < HEADER_SIZE + length) break;
 			const whole = this.peek(HEADER_SIZE + length);
 			this.consume(HEADER_SIZE + length);
 			const payload = whole.subarray(HEADER_SIZE);
 			const check = sha256d(payload);
 			const size = HEADER_SIZE + length;
+			// Core's order: the checksum first, then the command name; either drops the message only.
 			if (check[0] !== header[20] || check[1] !== header[21] || check[2] !== header[22] || check[3] !== header[23]) {
-				out.push({kind: 'error', error: new ProtocolError('bad checksum: message dropped', 0, false), command, size});
+				out.push({kind: 'error', error: new ProtocolError('bad-checksum', 'bad checksum: message dropped', 0, false), command: command ?? '', size});
+				continue;
+			}
+			if (command === null) {
+				out.push({kind: 'error', error: new ProtocolError('bad-command', 'malformed command name: message dropped', 0, false), command: '', size});
 				continue;
 			}
 			if (!(COMMANDS as readonly string[]).includes(command)) {
@@ -101,14 +122,17 @@ export class Parser {
 				out.push({kind: 'message', message: decodePayload(command as Command, payload), size});
 			} catch (error) {
 				if (!(error instanceof EncodingError)) throw error;
-				out.push({kind: 'error', error: new ProtocolError(`malformed ${command}: ${error.message}`, 100, false), command, size});
+				out.push({kind: 'error', error: new ProtocolError('malformed-payload', `malformed ${command}: ${error.message}`, 100, false), command, size});
 			}
 		}
 		return out;
 	}
 }
 
-/** ASCII letters and digits, NUL-padded to 12 bytes; null if malformed. */
+/**
+ * Printable ASCII, NUL-padded to 12 bytes; null if malformed (Core's IsMessageTypeValid: a byte
+ * outside 0x20-0x7e, or anything but NUL after the first NUL). All NULs is a valid, unknown name.
+ */
 function readCommand(bytes: Uint8Array): string | null {
 	let end = bytes.indexOf(0);
 	if (end < 0) end = 12;
@@ -119,5 +143,5 @@ function readCommand(bytes: Uint8Array): string | null {
 		if (c < 0x20 || c > 0x7e) return null;
 		s += String.fromCharCode(c);
 	}
-	return s.length > 0 ? s : null;
+	return s;
 }

@@ -232,8 +232,10 @@ export class Peer extends EventEmitter<PeerEvents> {
 		}
 		for (const result of results) {
 			if (this.closed) return;
-			// Unknown names share one counter, so a peer cannot grow the table.
-			const command = result.kind === 'message' ? result.message.type : result.kind === 'unknown' ? 'unknown' : result.command.replace(/[^a-z]/g, '').slice(0, 12) || 'unknown';
+			// Unknown names share one counter, so a peer cannot grow the table; so do messages dropped
+			// for their envelope (bad checksum or command name), as Core counts them under *other*.
+			const dropped = result.kind === 'error' && (result.error.code === 'bad-checksum' || result.error.code === 'bad-command');
+			const command = result.kind === 'message' ? result.message.type : result.kind === 'unknown' || dropped ? 'unknown' : result.command.replace(/[^a-z]/g, '').slice(0, 12) || 'unknown';
 			this.stats.messagesIn[command] = (this.stats.messagesIn[command] ?? 0) + 1;
 			if (result.kind === 'error') this.misbehave(result.error.score, result.error.message);
 			else if (result.kind === 'message') this.onMessage(result.message);
@@ -242,7 +244,8 @@ export class Peer extends EventEmitter<PeerEvents> {
 
 	private onMessage(msg: Message): void {
 		if (msg.type === 'version') {
-			if (this.gotVersion) return this.misbehave(1, 'duplicate version');
+			// Core: "redundant version message", ignored and not scored.
+			if (this.gotVersion) return;
 			if (this.options.isOurNonce(msg.nonce)) return this.close('connected to ourselves');
 			this.gotVersion = true;
 			this.version = msg.version;
@@ -260,7 +263,8 @@ export class Peer extends EventEmitter<PeerEvents> {
 		}
 		if (!this.gotVersion) return this.misbehave(10, `${msg.type} before version`);
 		if (msg.type === 'verack') {
-			if (this.gotVerack) return this.misbehave(1, 'duplicate verack');
+			// Core: "ignoring redundant verack message", not scored.
+			if (this.gotVerack) return;
 			this.gotVerack = true;
 			this.checkReady();
 			return;

@@ -1,7 +1,7 @@
 import {hash160} from '../crypto/hash.js';
 import {publicKeyOf, signDigest, verifyDigest} from '../crypto/keys.js';
 import {concatBytes, equalBytes} from '../encoding/hex.js';
-import {isValidSignatureEncoding} from '../crypto/der.js';
+import {derToCompact, isLowS, isValidSignatureEncoding} from '../crypto/der.js';
 import {SIGHASH_ALL, p2pkhHash, p2pkhScriptSig, parseP2pkhScriptSig} from './script.js';
 import {legacySighash} from './sighash.js';
 import {Transaction, TxIn} from './tx.js';
@@ -35,25 +35,54 @@ export interface SigCheck {
 	readonly publicKey: Uint8Array;
 }
 
+/** Why a P2PKH spend's form is refused, after Core's ScriptError codes where one exists. */
+export type ScriptErrorCode =
+	| 'prevout-not-p2pkh'
+	| 'scriptsig-not-p2pkh'
+	| 'pubkey-mismatch'
+	/** SCRIPT_ERR_SIG_DER */
+	| 'sig-der'
+	/** SCRIPT_ERR_SIG_HIGH_S: consensus on our chain (policy only in Core). */
+	| 'sig-high-s'
+	/** SCRIPT_ERR_SIG_HASHTYPE */
+	| 'sig-hashtype';
+
+/** Core's ScriptErrorString for the high-S signature. */
+export const SIG_HIGH_S_MESSAGE = 'Non-canonical signature: S value is unnecessarily high';
+
 /**
  * Checks the form of a P2PKH spend and returns the signature check still to do, or a reason.
- * Our chain's rules: compressed key matching the output's hash, strict DER, SIGHASH_ALL only.
+ * Our chain's rules: compressed key matching the output's hash, strict DER, low S (as Core's
+ * CheckSignatureEncoding with SCRIPT_VERIFY_LOW_S, before any curve arithmetic), SIGHASH_ALL only.
  */
 export function prepareP2pkhCheck(
 	tx: Transaction,
 	index: number,
 	prevScript: Uint8Array,
-): {check: SigCheck} | {error: string} {
+): {check: SigCheck} | {error: string; code: ScriptErrorCode} {
 	const hash = p2pkhHash(prevScript);
-	if (!hash) return {error: 'prevout is not P2PKH'};
+	if (!hash) return {error: 'prevout is not P2PKH', code: 'prevout-not-p2pkh'};
 	const parts = parseP2pkhScriptSig(tx.inputs[index]!.script);
-	if (!parts) return {error: 'scriptsig-not-p2pkh'};
-	if (!equalBytes(hash160(parts.publicKey), hash)) return {error: 'pubkey does not match output hash'};
-	if (!isValidSignatureEncoding(parts.signature)) return {error: 'non-canonical DER signature'};
+	if (!parts) return {error: 'scriptsig-not-p2pkh', code: 'scriptsig-not-p2pkh'};
+	if (!equalBytes(hash160(parts.publicKey), hash)) return {error: 'pubkey does not match output hash', code: 'pubkey-mismatch'};
+	if (!isValidSignatureEncoding(parts.signature)) return {error: 'non-canonical DER signature', code: 'sig-der'};
+	const der = parts.signature.subarray(0, -1);
+	if (!hasLowS(der)) return {error: SIG_HIGH_S_MESSAGE, code: 'sig-high-s'};
 	const hashType = parts.signature[parts.signature.length - 1]!;
-	if (hashType !== SIGHASH_ALL) return {error: 'hash type is not SIGHASH_ALL'};
+	if (hashType !== SIGHASH_ALL) return {error: 'hash type is not SIGHASH_ALL', code: 'sig-hashtype'};
 	const digest = legacySighash(tx, index, prevScript, hashType);
-	return {check: {signature: parts.signature.subarray(0, -1), digest, publicKey: parts.publicKey}};
+	return {check: {signature: der, digest, publicKey: parts.publicKey}};
+}
+
+/** s <= n/2; a signature whose r or s is out of range is left to fail the signature check. */
+function hasLowS(der: Uint8Array): boolean {
+	let compact: Uint8Array;
+	try {
+		compact = derToCompact(der);
+	} catch {
+		return true;
+	}
+	return isLowS(compact);
 }
 
 export function runSigCheck(check: SigCheck): boolean {
