@@ -40,6 +40,9 @@ export class NodeStore {
 	private walletAgain = false;
 	/** The pool changed since the last notification: its view is rebuilt once, when notifying. */
 	private mempoolDirty = false;
+	/** The number of known headers when the tips were last listed. */
+	private tipsAtHeaders = -1;
+	private pollsSinceTips = 0;
 	private peersDirty = false;
 	private readonly node: FullNode;
 	private readonly now: () => number;
@@ -203,8 +206,18 @@ export class NodeStore {
 
 	private poll(): void {
 		const {pool, miner, chain} = this.node;
+		// Tips change with a new header (the tip's moves and invalid blocks come as events), and a
+		// side branch's status as its blocks arrive: listing them walks every leaf to the active
+		// chain, so not once a second among 100k one-header forks, but on a new header or every 10 s.
+		const headers = chain.headerCount;
+		const due = headers !== this.tipsAtHeaders || ++this.pollsSinceTips >= 10;
+		const tips = due ? {tips: this.tipRows()} : {};
+		if (due) {
+			this.tipsAtHeaders = headers;
+			this.pollsSinceTips = 0;
+		}
 		this.set({
-			tips: this.tipRows(),
+			...tips,
 			height: chain.height,
 			...(pool ? {peers: pool.peerInfo(), sync: pool.syncStatus()} : {}),
 			...(miner.isRunning ? {} : {miner: {...miner.getStatus(), history: this.snapshot.miner.history}}),

@@ -303,6 +303,11 @@ export class Chain extends EventEmitter<ChainEvents> {
 		return this.main.length - 1;
 	}
 
+	/** How many headers are known (every branch): grows with each new header. */
+	get headerCount(): number {
+		return this.index.size;
+	}
+
 	/** The valid header with the most work we know (possibly without its block yet). */
 	get bestHeader(): ChainEntry {
 		if (!this.best || this.best.failed) this.best = this.scanBestHeader();
