@@ -133,13 +133,13 @@ describe('low S: consensus on our chain, refused with Core\'s words', () => {
 		expect((error as Error).message).toContain('Non-canonical signature: S value is unnecessarily high');
 	});
 
-	it('a block holding it is refused with the same words', async () => {
+	it('a block holding it is refused with the same words and code', async () => {
 		const block = nextBlock(env.chain, env.chain.tip, {txs: [highS(coins[1]!)], fees: 1n * 100_000_000n});
 		const error = await env.chain.add(block).then(
 			() => null,
 			(e: unknown) => e,
 		);
-		expect(error).toMatchObject({reason: 'mandatory-script-verify-flag-failed', score: 100});
+		expect(error).toMatchObject({reason: 'mandatory-script-verify-flag-failed', score: 100, scriptError: 'sig-high-s'});
 		expect((error as Error).message).toContain('Non-canonical signature: S value is unnecessarily high');
 	});
 });

@@ -897,7 +897,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 					const coin = coins[i]!;
 					const prepared = prepareP2pkhCheck(tx, i, coin.script);
 					if ('error' in prepared) {
-						throw new VerifyError('mandatory-script-verify-flag-failed', 100, 'block', `${prepared.error} (tx ${tx.txid()} input ${i})`);
+						throw new VerifyError('mandatory-script-verify-flag-failed', 100, 'block', `${prepared.error} (tx ${tx.txid()} input ${i})`, prepared.code);
 					}
 					checks.push(prepared.check);
 					view.spend(prevout);
