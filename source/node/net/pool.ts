@@ -7,6 +7,7 @@ import {EventEmitter} from 'node:events';
 import {createServer, connect, type Server, type Socket} from 'node:net';
 import {performance} from 'node:perf_hooks';
 import {randomBytes} from 'node:crypto';
+import {networkInterfaces} from 'node:os';
 import type {Chain} from '../chain/chain.js';
 import type {ChainEntry} from '../chain/entry.js';
 import type {NetworkParams} from '../consensus/networks.js';
@@ -44,6 +45,8 @@ export interface PoolOptions {
 	/** A transaction asked for and not delivered in this long is asked of another peer (60 s). */
 	readonly txRequestMs?: number;
 	readonly now?: () => number;
+	/** Uniform in [0, 1): the address manager's key and choices, addr order (tests pass a seeded one). */
+	readonly random?: () => number;
 }
 
 export interface SyncStatus {
@@ -81,6 +84,9 @@ export interface PeerInfo {
 	readonly connectedAt: number;
 	readonly banScore: number;
 	readonly inflight: number;
+	/** Addresses from its addr messages taken in, and dropped over its rate limit (Core's addr_processed, addr_rate_limited). */
+	readonly addrProcessed?: number;
+	readonly addrRateLimited?: number;
 }
 
 export type CloneOutcome = 'adopted' | 'already-have' | 'less-work' | 'unreachable' | 'other-network' | 'invalid' | 'stalled' | 'cancelled';
@@ -125,6 +131,11 @@ interface PeerState {
 	readonly inflight: Set<string>;
 	unconnecting: number;
 	answeredGetaddr: boolean;
+	/** Core's addr token bucket: addresses it may still send us, refilled at ADDR_RATE per second. */
+	addrTokens: number;
+	addrTokenTime: number;
+	addrProcessed: number;
+	addrRateLimited: number;
 	/** Requests held back while the peer was not reading. */
 	readonly backlog: InvItem[];
 	stalls: number;
@@ -150,6 +161,12 @@ const TX_REQUEST_TIMEOUT_MS = 60_000;
 const DOWNLOAD_WINDOW = 1024;
 const MAX_UNCONNECTING = 10;
 const RATE_WINDOW_MS = 10_000;
+/** Core's addr rate limit: 0.1 address a second, a bucket of 1,000 at most (more only after our getaddr). */
+const ADDR_RATE = 0.1;
+const MAX_ADDR_TOKENS = 1000;
+/** A getaddr answer: at most 23% of what we know and 1,000 (Core), but never fewer than 10 if known. */
+const GETADDR_PCT = 23;
+const GETADDR_FLOOR = 10;
 
 export function parseHostPort(text: string): {host: string; port: number} {
 	const m = /^\[([0-9a-fA-F:.]+)\]:(\d{1,5})$|^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(text.trim());
@@ -180,6 +197,8 @@ export class Pool extends EventEmitter<PoolEvents> {
 	private readonly nonces = new Map<bigint, Peer>();
 	/** Addresses that turned out to be this node. */
 	private readonly selfAddresses = new Set<string>();
+	/** IPs of this machine and those peers see us at: with our listening port, our own address. */
+	private readonly ownHosts = new Set<string>(['127.0.0.1', '::1', '0:0:0:0:0:0:0:1']);
 	/** Block hash -> who we asked and when. */
 	private readonly inflight = new Map<string, {peer: Peer; since: number}>();
 	/** Transactions asked for: of whom and when (forgotten on delivery, notfound, close or timeout). */
@@ -220,7 +239,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 	}
 
 	async start(): Promise<void> {
-		this.addrman = await AddrMan.open(this.options.addrPath ?? null, this.now);
+		this.addrman = await AddrMan.open(this.options.addrPath ?? null, this.now, {...(this.options.random ? {random: this.options.random} : {}), log: message => this.emit('log', message)});
 		for (const text of this.options.peers ?? []) {
 			const {host, port} = parseHostPort(text);
 			this.addrman.add(host, port, {manual: true});
@@ -246,6 +265,9 @@ export class Pool extends EventEmitter<PoolEvents> {
 				const address = server.address();
 				this.listenPort = typeof address === 'object' && address ? address.port : this.options.port;
 				this.selfAddresses.add(addressKey('127.0.0.1', this.listenPort));
+				for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) this.ownHosts.add(i.address.replace(/^::ffff:/, ''));
+				if (this.options.host) this.ownHosts.add(this.options.host);
+				for (const host of this.ownHosts) this.addrman.remove(host, this.listenPort);
 				this.emit('listening', this.listenPort);
 				resolve();
 			});
@@ -375,6 +397,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 				if (!dialler) return false;
 				// We dialled ourselves: both ends go, and that address is never dialled again.
 				this.selfAddresses.add(addressKey(dialler.host, dialler.port));
+				this.addrman.remove(dialler.host, dialler.port);
 				dialler.close('connected to ourselves');
 				return true;
 			},
@@ -387,7 +410,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 		this.nonces.set(nonce, peer);
 		this.peers.set(peer.id, peer);
 		if (quiet) this.quiet.add(peer);
-		this.state.set(peer, {best: null, bestHeaders: null, bestBlock: null, inflight: new Set(), unconnecting: 0, answeredGetaddr: false, backlog: [], stalls: 0, headersDone: false, refused: new Set(), txRequests: 0, txValidating: 0});
+		this.state.set(peer, {best: null, bestHeaders: null, bestBlock: null, inflight: new Set(), unconnecting: 0, answeredGetaddr: false, addrTokens: 1, addrTokenTime: this.now(), addrProcessed: 0, addrRateLimited: 0, backlog: [], stalls: 0, headersDone: false, refused: new Set(), txRequests: 0, txValidating: 0});
 		peer.on('ready', () => this.onReady(peer));
 		peer.on('message', msg => void this.onMessage(peer, msg).catch(error => this.emit('log', `error handling ${msg.type} from ${peer.address}: ${(error as Error).message}`)));
 		peer.on('misbehave', (score, reason) => {
@@ -427,10 +450,19 @@ export class Pool extends EventEmitter<PoolEvents> {
 		if (peer.outbound) {
 			this.addrman.good(peer.host, peer.port);
 			peer.send({type: 'getaddr'});
+			// Its answer may be up to 1,000 addresses (Core adds MAX_ADDR_TO_SEND to the bucket).
+			const st = this.state.get(peer);
+			if (st) st.addrTokens += LIMITS.addr;
 			if (!this.quiet.has(peer)) this.advertiseSelf(peer);
-		} else if (peer.listenPort > 0) {
+		} else if (peer.listenPort > 0 && !this.isOwnAddress(peer.host, peer.listenPort)) {
 			// An inbound peer's listening address: its IP and the port it says it listens on.
-			this.addrman.add(peer.host, peer.listenPort, {services: peer.services});
+			this.addrman.add(peer.host, peer.listenPort, {services: peer.services, source: peer.host});
+		}
+		// The IP a peer we chose sees us at is ours too (an inbound peer's word is not taken: it
+		// could name an honest node's IP to make us forget it).
+		if (peer.outbound && peer.theySeeUs && peer.theySeeUs !== '0.0.0.0' && peer.theySeeUs !== '0:0:0:0:0:0:0:0' && !this.ownHosts.has(peer.theySeeUs)) {
+			this.ownHosts.add(peer.theySeeUs);
+			if (this.listenPort) this.addrman.remove(peer.theySeeUs, this.listenPort);
 		}
 		peer.send({type: 'sendheaders'});
 		// From the parent of our best header (as Core): the reply is never empty if the peer has
@@ -492,7 +524,12 @@ export class Pool extends EventEmitter<PoolEvents> {
 				const st = this.state.get(peer);
 				if (!st || st.answeredGetaddr) return;
 				st.answeredGetaddr = true;
-				const addrs = this.addrman.sample(LIMITS.addr).map(a => ({time: a.lastSeen, services: a.services, host: a.host, port: a.port}));
+				const known = this.addrman.size;
+				const count = Math.min(LIMITS.addr, Math.max(Math.floor((known * GETADDR_PCT) / 100), Math.min(known, GETADDR_FLOOR)));
+				const addrs = this.addrman
+					.sample(count)
+					.filter(a => !this.isOwnAddress(a.host, a.port))
+					.map(a => ({time: a.lastSeen, services: a.services, host: a.host, port: a.port}));
 				peer.send({type: 'addr', addrs});
 				return;
 			}
@@ -695,15 +732,42 @@ export class Pool extends EventEmitter<PoolEvents> {
 		}
 	}
 
+	/** Whether host:port is this node's own listening address (never stored, never passed on). */
+	private isOwnAddress(host: string, port: number): boolean {
+		return this.selfAddresses.has(addressKey(host, port)) || (port === this.listenPort && this.ownHosts.has(host));
+	}
+
+	/**
+	 * Addresses a peer sent: taken in random order under its token bucket (Core: 0.1 a second,
+	 * starting with one, plus 1,000 for each getaddr we sent it); the rest are dropped and counted.
+	 * Each is filed under the peer's IP as its source (see AddrMan).
+	 */
 	private onAddr(peer: Peer, addrs: readonly {time: number; services: bigint; host: string; port: number}[]): void {
-		const fresh: typeof addrs[number][] = [];
+		const st = this.state.get(peer);
+		if (!st) return;
 		const now = this.now();
-		for (const a of addrs) {
-			if (this.addrman.add(a.host, a.port, {services: a.services, time: a.time}) && a.time > now - 600) fresh.push(a);
+		if (st.addrTokens < MAX_ADDR_TOKENS) st.addrTokens = Math.min(MAX_ADDR_TOKENS, st.addrTokens + Math.max(0, now - st.addrTokenTime) * ADDR_RATE);
+		st.addrTokenTime = now;
+		const random = this.options.random ?? Math.random;
+		const order = [...addrs];
+		for (let i = order.length - 1; i > 0; i--) {
+			const j = Math.floor(random() * (i + 1));
+			[order[i], order[j]] = [order[j]!, order[i]!];
+		}
+		const fresh: typeof addrs[number][] = [];
+		for (const a of order) {
+			if (st.addrTokens < 1) {
+				st.addrRateLimited++;
+				continue;
+			}
+			st.addrTokens--;
+			st.addrProcessed++;
+			if (this.isOwnAddress(a.host, a.port)) continue;
+			if (this.addrman.add(a.host, a.port, {services: a.services, time: a.time, source: peer.host}) && a.time > now - 600) fresh.push(a);
 		}
 		// Pass a few fresh ones on to two other peers, so a new node becomes known.
 		if (fresh.length > 0 && addrs.length <= 10) {
-			const others = [...this.peers.values()].filter(p => p !== peer && p.ready).sort(() => Math.random() - 0.5).slice(0, 2);
+			const others = [...this.peers.values()].filter(p => p !== peer && p.ready).sort(() => random() - 0.5).slice(0, 2);
 			for (const other of others) other.send({type: 'addr', addrs: fresh});
 		}
 	}
@@ -877,6 +941,8 @@ export class Pool extends EventEmitter<PoolEvents> {
 				connectedAt: p.connectedAt,
 				banScore: p.banScore,
 				inflight: this.state.get(p)?.inflight.size ?? 0,
+				addrProcessed: this.state.get(p)?.addrProcessed ?? 0,
+				addrRateLimited: this.state.get(p)?.addrRateLimited ?? 0,
 			}));
 	}
 

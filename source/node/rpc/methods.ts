@@ -283,6 +283,8 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 				bytesrecv_per_msg: p.messagesIn,
 				conntime: p.connectedAt,
 				banscore: p.banScore,
+				addr_processed: p.addrProcessed ?? 0,
+				addr_rate_limited: p.addrRateLimited ?? 0,
 			})),
 		getconnectioncount: () => pool?.connectedPeers.length ?? 0,
 		getnetworkinfo: () => ({version: 10000, subversion: '/chain-tui:0.1.0/', protocolversion: 70016, connections: pool?.connectedPeers.length ?? 0, networkactive: pool !== null, localrelay: true, relayfee: new Amount(mempool.minRelayFeeRate * 1000n), warnings: ''}),
