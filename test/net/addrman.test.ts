@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {AddrMan, BUCKET_SIZE, NEW_BUCKET_COUNT, NEW_BUCKETS_PER_SOURCE_GROUP, TRIED_BUCKET_COUNT} from '../../source/node/net/addrman.js';
-import {seeded} from '../helpers/seeded.js';
+import {floodAddresses, seededRandom} from '../helpers/seeded.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -22,18 +22,6 @@ async function tempPath(): Promise<string> {
 	return join(dir, 'peers.json');
 }
 
-/** Uniform in [0, 1) from a seed, so every run makes the same choices. */
-function seededRandom(seed: number): () => number {
-	const next = seeded(seed);
-	return () => next(0, 0x3fffffff) / 0x40000000;
-}
-
-/** `n` distinct fresh public addresses in many /16s (class E, so nothing is ever reachable). */
-function floodAddresses(n: number, salt: number): {host: string; port: number}[] {
-	const out: {host: string; port: number}[] = [];
-	for (let i = 0; i < n; i++) out.push({host: `${240 + (salt % 15)}.${i % 256}.${Math.floor(i / 256) % 256}.${(salt * 7 + 1) % 256}`, port: 1111});
-	return out;
-}
 
 const T0 = 1_800_000_000;
 
