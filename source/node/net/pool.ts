@@ -147,6 +147,8 @@ interface PeerState {
 	txRequests: number;
 	/** Transactions from it waiting for, or in, validation. */
 	txValidating: number;
+	/** Its headers messages, handled one after the other (see onMessage). */
+	headersWork: Promise<void>;
 }
 
 const MAX_INFLIGHT_PER_PEER = 16;
@@ -410,7 +412,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 		this.nonces.set(nonce, peer);
 		this.peers.set(peer.id, peer);
 		if (quiet) this.quiet.add(peer);
-		this.state.set(peer, {best: null, bestHeaders: null, bestBlock: null, inflight: new Set(), unconnecting: 0, answeredGetaddr: false, addrTokens: 1, addrTokenTime: this.now(), addrProcessed: 0, addrRateLimited: 0, backlog: [], stalls: 0, headersDone: false, refused: new Set(), txRequests: 0, txValidating: 0});
+		this.state.set(peer, {best: null, bestHeaders: null, bestBlock: null, inflight: new Set(), unconnecting: 0, answeredGetaddr: false, addrTokens: 1, addrTokenTime: this.now(), addrProcessed: 0, addrRateLimited: 0, backlog: [], stalls: 0, headersDone: false, refused: new Set(), txRequests: 0, txValidating: 0, headersWork: Promise.resolve()});
 		peer.on('ready', () => this.onReady(peer));
 		peer.on('message', msg => void this.onMessage(peer, msg).catch(error => this.emit('log', `error handling ${msg.type} from ${peer.address}: ${(error as Error).message}`)));
 		peer.on('misbehave', (score, reason) => {
@@ -484,8 +486,15 @@ export class Pool extends EventEmitter<PoolEvents> {
 
 	private async onMessage(peer: Peer, msg: Message): Promise<void> {
 		switch (msg.type) {
-			case 'headers':
-				return this.onHeaders(peer, msg.headers);
+			case 'headers': {
+				// One message after the other per peer: a flood of headers queues behind itself,
+				// not ahead of every other peer's headers and blocks in the chain's lock.
+				const st = this.state.get(peer);
+				if (!st) return;
+				const work = st.headersWork.then(() => this.onHeaders(peer, msg.headers));
+				st.headersWork = work.catch(() => undefined);
+				return work;
+			}
 			case 'getheaders': {
 				const headers = this.chain.getHeadersAfter(msg.locator, equalBytes(msg.stop, new Uint8Array(32)) ? undefined : msg.stop, LIMITS.headers);
 				peer.send({type: 'headers', headers});
@@ -890,6 +899,9 @@ export class Pool extends EventEmitter<PoolEvents> {
 	private catchingUp(entry: ChainEntry): boolean {
 		const best = this.chain.bestHeader;
 		if (best.height - entry.height <= 1) return false;
+		// A block off the way to the best header (ours, or an honest peer's, while someone shows a
+		// heavier branch it does not deliver) is news, not the past: announce it.
+		if (this.chain.getAncestor(best, entry.height) !== entry) return false;
 		for (const peer of this.peers.values()) if (peer.ready && this.peerHas(peer, best)) return true;
 		return false;
 	}
