@@ -198,11 +198,13 @@ const resumed = node.chain.resumed;
 if (resumed) {
 	note(`resumed after an interruption: ${resumed.disconnected} block(s) disconnected, ${resumed.connected} connected, height ${resumed.from.height} -> ${resumed.to.height}`);
 }
-// Balances read every coin of every address (a second on a long chain): not before the screen.
-void node.wallet
+// Balances read every coin of every address (a second on a long chain): with a screen, not before
+// its first frame; headless, in its place among the start-up lines.
+const walletNote = node.wallet
 	.addresses()
 	.then(addresses => note(`wallet ${node.wallet.keystore.path}: ${addresses.length} addresses, ${formatAmount(addresses.reduce((sum, a) => sum + a.confirmed, 0n))} confirmed`))
 	.catch(error => note(`wallet ${node.wallet.keystore.path}: ${(error as Error).message}`));
+if (headless) await walletNote;
 // Signals and crashes are handled from here on, before anything else starts.
 let stopping = false;
 let restoreTerminal = () => {};
