@@ -1,10 +1,6 @@
 /** Short, readable renderings for the screen. */
 import {formatAmount} from '../node/wallet/amount.js';
 
-export function shortHash(hash: string, n = 12): string {
-	return hash.length > n ? `${hash.slice(0, n)}…` : hash;
-}
-
 export function coins(units: bigint): string {
 	return formatAmount(units);
 }
@@ -37,15 +33,6 @@ export function hashRate(h: number): string {
 	if (h < 1e6) return `${(h / 1e3).toFixed(1)} kH/s`;
 	if (h < 1e9) return `${(h / 1e6).toFixed(2)} MH/s`;
 	return `${(h / 1e9).toFixed(2)} GH/s`;
-}
-
-export function pad(text: string, width: number): string {
-	if (text.length > width) return width > 1 ? `${text.slice(0, width - 1)}…` : text.slice(0, width);
-	return text.padEnd(width);
-}
-
-export function padLeft(text: string, width: number): string {
-	return text.length > width ? text.slice(0, width) : text.padStart(width);
 }
 
 export function clock(time: number): string {
