@@ -12,6 +12,11 @@ import {TxOut} from '../../source/node/primitives/tx.js';
 import {Writer} from '../../source/node/encoding/writer.js';
 import {coinbaseOf, extend, key, nextBlock, spend} from '../helpers/builder.js';
 import {quickNet, retargetNet, snapshot, tempChain, type TempChain} from '../helpers/chain-env.js';
+import {checkDatadir, isUnwritten} from '../helpers/datadir-check.js';
+import {ChainDB} from '../../source/node/chain/chain-db.js';
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 
 const run = promisify(execFile);
 const envs: TempChain[] = [];
@@ -146,4 +151,21 @@ describe('persistence', () => {
 		expect((result as {stdout: string}).stdout).toMatch(/DatadirError: the datadir .* is in use by another chain-tui process/);
 		expect(await snapshot(env.chain)).toEqual(before);
 	});
+});
+
+it('a chain database killed before its first write (LevelDB files, no keys) counts as whole and opens as a new chain', async () => {
+	const path = await mkdtemp(join(tmpdir(), 'chain-tui-unwritten-'));
+	try {
+		// What a SIGKILL between LevelDB creating its files and the first batch leaves.
+		await (await ChainDB.open(path)).close();
+		expect(await isUnwritten(path)).toBe(true);
+		const chain = await Chain.open({network: quickNet, path, now: () => quickNet.genesis.header.time + 10_000_000});
+		expect(chain.height).toBe(0);
+		expect(chain.tip.hashHex).toBe(quickNet.genesis.hashHex());
+		await chain.close();
+		expect(await isUnwritten(path)).toBe(false);
+		expect((await checkDatadir(path)).height).toBe(0);
+	} finally {
+		await rm(path, {recursive: true, force: true});
+	}
 });

@@ -47,6 +47,22 @@ function sameSets(what: string, stored: Set<string>, expected: Set<string>): voi
 	throw new Error(`${what}: ${stored.size} stored, ${expected.size} expected; missing ${missing.slice(0, 3).join(' ')}${missing.length > 3 ? ' …' : ''}; extra ${extra.slice(0, 3).join(' ')}${extra.length > 3 ? ' …' : ''}`);
 }
 
+/**
+ * Whether the chain database holds nothing yet: a node killed in its very first start, after
+ * LevelDB made its files and before the one batch that writes the schema version, the genesis
+ * block and the tip marker. That is whole too: the next start writes that batch.
+ */
+export async function isUnwritten(chainPath: string): Promise<boolean> {
+	const db = await ChainDB.open(chainPath);
+	try {
+		if ((await db.get(layout.V)) !== undefined) return false;
+		for await (const _ of db.keys(layout.range('e'))) return false;
+		return (await db.get(layout.R)) === undefined;
+	} finally {
+		await db.close();
+	}
+}
+
 /** Checks the datadir's chain state against a rebuild from its own blocks; throws on any mismatch. */
 export async function checkDatadir(chainPath: string): Promise<DatadirState> {
 	const db = await ChainDB.open(chainPath);
