@@ -64,7 +64,7 @@ export function showScreen({node, store, onQuit, mouse}: ScreenOptions): Screen 
 		<ThemeProvider theme={{color: !process.env.NO_COLOR}}>
 			<App store={store} actions={actions} addressVersion={network.addressVersion} maxMoney={network.maxMoney} onQuit={onQuit} terminal={terminal} />
 		</ThemeProvider>,
-		{stdout: frames.stream as unknown as NodeJS.WriteStream, stdin: input.inkStdin, debug: true, exitOnCtrlC: false, patchConsole: false},
+		{stdout: frames.stream as unknown as NodeJS.WriteStream, stdin: input.inkStdin, debug: true, exitOnCtrlC: false, patchConsole: false, onRender: ({renderTime}) => store.pace(renderTime)},
 	);
 	return {
 		frames,

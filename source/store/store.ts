@@ -16,6 +16,8 @@ const DEFAULT_WINDOW = 60;
 const BLOCK_CACHE = 2_000;
 const KEPT_REORGS = 50;
 const KEPT_PAYMENTS = 50;
+/** However costly the frames, the screen shows news at least twice a second. */
+const MAX_NOTIFY_MS = 500;
 /** While transactions stream in, the wallet's balances are read again at most once a second. */
 const WALLET_FROM_MEMPOOL_MS = 1000;
 const LOG_LINES = 200;
@@ -46,7 +48,11 @@ export class NodeStore {
 	private peersDirty = false;
 	private readonly node: FullNode;
 	private readonly now: () => number;
-	private readonly notifyMs: number;
+	/** The shortest time between notifications (100 ms: at most 10 redraws a second). */
+	private readonly baseNotifyMs: number;
+	/** The time between notifications now: longer while redraws are costly (see pace). */
+	private notifyMs: number;
+	private renderMs = 0;
 	private readonly blockCache = new Map<string, BlockRow>();
 	private refreshing = new Set<string>();
 	/** The chain rows wanted: from `top` (null: the tip) down, `count` of them. */
@@ -63,7 +69,8 @@ export class NodeStore {
 	constructor(options: StoreOptions) {
 		this.node = options.node;
 		this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
-		this.notifyMs = options.notifyMs ?? 100;
+		this.baseNotifyMs = options.notifyMs ?? 100;
+		this.notifyMs = this.baseNotifyMs;
 		const {chain} = this.node;
 		this.snapshot = {
 			network: chain.network.name,
@@ -100,6 +107,17 @@ export class NodeStore {
 	};
 
 	getSnapshot = (): Snapshot => this.snapshot;
+
+	/**
+	 * How long the screen took to draw the last frame. Notifications are spaced to ten times that
+	 * (a moving average), between the base interval and half a second: the screen then takes at
+	 * most about a tenth of a core, leaving the rest to validation when the node is busy (a
+	 * 1,000 tx/s load made frames cost 15-30 ms). Keys are not paced: they redraw at once.
+	 */
+	pace(renderMs: number): void {
+		this.renderMs = this.renderMs === 0 ? renderMs : 0.8 * this.renderMs + 0.2 * renderMs;
+		this.notifyMs = Math.min(MAX_NOTIFY_MS, Math.max(this.baseNotifyMs, Math.round(this.renderMs * 10)));
+	}
 
 	close(): void {
 		this.closed = true;
