@@ -197,9 +197,11 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 			case 'mine-one':
 				void actions.mineOne().then(r => setMessage(r.ok ? `mined a block: ${middle(r.value, 20)}` : r.error));
 				return;
-			case 'follow':
+			case 'follow': {
 				if (!spec.list) return;
-				return setSelection(spec, toggleFollow(spec.list(inputOf(spec.id)).selection, spec.list(inputOf(spec.id)).model));
+				const {selection, model} = spec.list(inputOf(spec.id));
+				return setSelection(spec, toggleFollow(selection, model));
+			}
 			case 'filter':
 				n.logFiltering = true;
 				n.logFilterCursor = n.logFilter.length;

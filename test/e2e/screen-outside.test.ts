@@ -9,7 +9,7 @@ import {regtest} from '../../source/node/consensus/networks.js';
 import {callRpc} from '../../source/node/rpc/client.js';
 import {join} from 'node:path';
 import {Proc, freePort} from '../helpers/proc.js';
-import {RawPeer} from '../helpers/raw-peer.js';
+import {RawPeer, versionMessage} from '../helpers/raw-peer.js';
 import {TmuxScreen, checkWholeFrame, eraseSequences} from '../helpers/tmux-screen.js';
 
 const screens: TmuxScreen[] = [];
@@ -42,7 +42,7 @@ it('a hostile user agent is drawn escaped; y copies the tip hash; a payment show
 	// A peer with a hostile user agent.
 	const mark = tmux.mark();
 	const peer = await RawPeer.connect(port, regtest);
-	peer.send({type: 'version', version: 70016, services: 1n, time: BigInt(Math.floor(Date.now() / 1000)), recv: {services: 1n, host: '127.0.0.1', port: 0}, from: {services: 1n, host: '0.0.0.0', port: 0}, nonce: 7n, agent: HOSTILE, height: 0, relay: true});
+	peer.send(versionMessage({nonce: 7n, agent: HOSTILE}));
 	peer.send({type: 'verack'});
 	await peer.waitFor(() => peer.received.some(m => m.type === 'verack'), 'verack');
 	tmux.keys('2');

@@ -5,6 +5,22 @@ import {PROTOCOL_VERSION, type Message} from '../../source/node/net/messages.js'
 import {Parser} from '../../source/node/net/parser.js';
 import type {NetworkParams} from '../../source/node/consensus/networks.js';
 
+/** The version message a raw peer sends: a loopback peer at height 0 that wants relayed transactions. */
+export function versionMessage(options: {nonce: bigint; agent?: string}): Message {
+	return {
+		type: 'version',
+		version: PROTOCOL_VERSION,
+		services: 1n,
+		time: BigInt(Math.floor(Date.now() / 1000)),
+		recv: {services: 1n, host: '127.0.0.1', port: 0},
+		from: {services: 1n, host: '0.0.0.0', port: 0},
+		nonce: options.nonce,
+		agent: options.agent ?? '/raw/',
+		height: 0,
+		relay: true,
+	};
+}
+
 export class RawPeer {
 	readonly received: Message[] = [];
 	/** Called with each message as it arrives (after it is added to `received`, if kept). */
@@ -51,18 +67,7 @@ export class RawPeer {
 
 	/** version + verack; resolves once the node's verack arrives. */
 	async handshake(options: {nonce?: bigint; verack?: boolean} = {}): Promise<void> {
-		this.send({
-			type: 'version',
-			version: PROTOCOL_VERSION,
-			services: 1n,
-			time: BigInt(Math.floor(Date.now() / 1000)),
-			recv: {services: 1n, host: '127.0.0.1', port: 0},
-			from: {services: 1n, host: '0.0.0.0', port: 0},
-			nonce: options.nonce ?? 42n,
-			agent: '/raw/',
-			height: 0,
-			relay: true,
-		});
+		this.send(versionMessage({nonce: options.nonce ?? 42n}));
 		if (options.verack ?? true) this.send({type: 'verack'});
 		await this.waitFor(() => this.closed || this.received.some(m => m.type === 'verack'), 'verack from the node');
 		if (!this.received.some(m => m.type === 'verack')) throw new Error('the node closed the connection during the handshake');

@@ -6,7 +6,6 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {frame, encodeMessage} from '../../source/node/net/framer.js';
-import {PROTOCOL_VERSION} from '../../source/node/net/messages.js';
 import {VerifyError} from '../../source/node/errors.js';
 import {OutPoint, Transaction, TxIn, TxOut} from '../../source/node/primitives/tx.js';
 import {signDigest} from '../../source/node/crypto/keys.js';
@@ -14,7 +13,7 @@ import {concatBytes} from '../../source/node/encoding/hex.js';
 import {legacySighash} from '../../source/node/primitives/sighash.js';
 import {p2pkhScriptSig, SIGHASH_ALL} from '../../source/node/primitives/script.js';
 import {quickNet} from '../helpers/chain-env.js';
-import {RawPeer} from '../helpers/raw-peer.js';
+import {RawPeer, versionMessage} from '../helpers/raw-peer.js';
 import {toHighS} from '../helpers/signatures.js';
 import {blockWith, coinbaseOf, coinbaseTx, key, spend, type Spendable} from '../helpers/builder.js';
 import {targetWithGoodPeer, waitFor, type TestNode} from '../helpers/net-env.js';
@@ -98,18 +97,7 @@ describe('punishment as Core does it, while a good peer keeps syncing', () => {
 
 	it('a second version (and verack) is ignored, not scored', async () => {
 		const peer = await hostile();
-		peer.send({
-			type: 'version',
-			version: PROTOCOL_VERSION,
-			services: 1n,
-			time: BigInt(Math.floor(Date.now() / 1000)),
-			recv: {services: 1n, host: '127.0.0.1', port: 0},
-			from: {services: 1n, host: '0.0.0.0', port: 0},
-			nonce: nextNonce++,
-			agent: '/again/',
-			height: 0,
-			relay: true,
-		});
+		peer.send(versionMessage({nonce: nextNonce++, agent: '/again/'}));
 		peer.send({type: 'verack'});
 		await roundTrip(peer, 5n);
 		const mine = seenBy(peer);
