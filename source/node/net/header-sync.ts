@@ -1,0 +1,213 @@
+/**
+ * Headers-first sync: asking peers for headers, serving theirs, and taking in what they send.
+ * A chain whose work stays below the anti-DoS threshold is never stored: a short one is ignored, a
+ * long one goes through the presync (headers-presync.ts). After Core's ProcessHeadersMessage.
+ */
+import {randomBytes} from 'node:crypto';
+import type {ChainEntry} from '../chain/entry.js';
+import {blockWork} from '../consensus/pow.js';
+import {MEDIAN_TIME_SPAN} from '../consensus/rules.js';
+import {equalBytes} from '../encoding/hex.js';
+import {VerifyError} from '../errors.js';
+import type {Header} from '../primitives/header.js';
+import {HeadersPresync, type PresyncStart} from './headers-presync.js';
+import {LIMITS, PROTOCOL_VERSION} from './messages.js';
+import type {Peer} from './peer.js';
+import type {PeerState} from './peer-state.js';
+import type {PoolContext} from './pool-context.js';
+
+/** Headers messages in a row that connect to nothing before it costs the peer (Core: 10). */
+export const MAX_UNCONNECTING = 10;
+/**
+ * New branches one connection may make us store. A branch costs its sender a header's proof of
+ * work near our tip (the threshold keeps the rest out), but each one stays in memory and on disk;
+ * honest peers make a handful.
+ */
+export const MAX_FORKS_PER_PEER = 1000;
+/** Blocks' worth of work below the tip a branch may be and still be stored (Core: 144). */
+export const ANTI_DOS_BLOCKS = 144n;
+
+export interface HeaderSyncHooks {
+	/** Headers were stored: downloads and sync status follow. */
+	readonly stored: () => void;
+}
+
+export class HeaderSync {
+	constructor(
+		private readonly ctx: PoolContext,
+		private readonly hooks: HeaderSyncHooks,
+	) {}
+
+	/**
+	 * Core's GetAntiDoSWorkThreshold: the work a chain must show before its headers are stored,
+	 * the tip's less 144 blocks of the tip's difficulty (a fresh node takes anything: it has no
+	 * minimum chain work to go by).
+	 */
+	threshold(): bigint {
+		const tip = this.ctx.chain.tip;
+		const near = tip.chainwork - ANTI_DOS_BLOCKS * blockWork(tip.header.bits);
+		return near > 0n ? near : 0n;
+	}
+
+	/** Asks `peer` for the headers after `from` (up to `stop`). */
+	request(peer: Peer, from: ChainEntry, stop?: Uint8Array): void {
+		peer.send({type: 'getheaders', version: PROTOCOL_VERSION, locator: this.ctx.chain.getLocator(from), stop: stop ?? new Uint8Array(32)});
+	}
+
+	/** Answers a getheaders from our active chain. */
+	serve(peer: Peer, locator: readonly Uint8Array[], stop: Uint8Array): void {
+		const headers = this.ctx.chain.getHeadersAfter(locator, equalBytes(stop, new Uint8Array(32)) ? undefined : stop, LIMITS.headers);
+		peer.send({type: 'headers', headers});
+	}
+
+	/**
+	 * Takes a headers message. One message after the other per peer: a flood of headers queues
+	 * behind itself, not ahead of every other peer's headers and blocks in the chain's lock.
+	 */
+	enqueue(peer: Peer, headers: readonly Header[]): Promise<void> {
+		const st = this.ctx.state(peer);
+		if (!st) return Promise.resolve();
+		const work = st.headersWork.then(() => this.onHeaders(peer, st, headers));
+		st.headersWork = work.catch(() => undefined);
+		return work;
+	}
+
+	/** Would a block with this header be below the threshold (so not worth even its header)? */
+	belowThreshold(header: Header): boolean {
+		const prev = this.ctx.chain.getEntry(header.prevHash);
+		return prev !== undefined && prev.chainwork + blockWork(header.bits) < this.threshold();
+	}
+
+	private async onHeaders(peer: Peer, st: PeerState, headers: readonly Header[]): Promise<void> {
+		const {chain, network} = this.ctx;
+		if (headers.length === 0) {
+			st.headersDone = true;
+			if (st.presync) this.endPresync(peer, st, 'the peer has no more headers');
+			return;
+		}
+		const full = headers.length === LIMITS.headers;
+		for (let i = 1; i < headers.length; i++) {
+			if (!equalBytes(headers[i]!.prevHash, headers[i - 1]!.hash())) return peer.misbehave(20, 'non-continuous headers');
+		}
+		const first = headers[0]!;
+		// A presync under way takes what continues it.
+		if (st.presync && equalBytes(first.prevHash, st.presync.state.nextLocatorHead())) return this.continuePresync(peer, st, headers, full);
+		if (first.prevHash.every(b => b === 0) && !equalBytes(first.hash(), network.genesis.hash())) return peer.close('another genesis block');
+		const prev = chain.getEntry(first.prevHash);
+		if (!prev) {
+			// Perhaps it is simply ahead of us: ask again from what we have; punish only a habit.
+			if (++st.unconnecting > MAX_UNCONNECTING) peer.misbehave(20, `${st.unconnecting} headers messages that do not connect`);
+			this.request(peer, chain.bestHeader);
+			return;
+		}
+		st.unconnecting = 0;
+		if (!chain.getEntry(headers.at(-1)!.hash())) {
+			// Core's CalculateClaimedHeadersWork: the work the chain would have with these headers.
+			let claimed = prev.chainwork;
+			for (const header of headers) claimed += blockWork(header.bits);
+			const threshold = this.threshold();
+			if (claimed < threshold) {
+				if (!full) {
+					// Core: "Ignoring low-work chain". Nothing is stored; the peer is not at fault.
+					st.headersDone = true;
+					return;
+				}
+				if (st.presync) this.endPresync(peer, st, 'another low-work chain started');
+				st.presync = {state: new HeadersPresync({network, start: presyncStart(this.ctx, prev), minimumWork: threshold, now: this.ctx.now(), salt: randomBytes(16), random: this.ctx.random}), from: prev};
+				this.ctx.log(`peer ${peer.address} sent a chain with less work than ours from height ${prev.height}: checking it before storing any of it (headers presync)`);
+				return this.continuePresync(peer, st, headers, full);
+			}
+		}
+		await this.store(peer, st, headers);
+		if (full) {
+			const last = chain.getEntry(headers.at(-1)!.hash());
+			if (last) this.request(peer, last);
+		}
+		st.headersDone = !full;
+	}
+
+	private async continuePresync(peer: Peer, st: PeerState, headers: readonly Header[], full: boolean): Promise<void> {
+		const presync = st.presync!;
+		const wasPresync = presync.state.phase === 'presync';
+		let result;
+		try {
+			result = presync.state.process(headers, full);
+		} catch (error) {
+			if (!(error instanceof VerifyError)) throw error;
+			st.presync = null;
+			return peer.misbehave(error.score, error.message);
+		}
+		if (wasPresync && presync.state.phase === 'redownload') {
+			this.ctx.log(`peer ${peer.address}'s chain reached the work threshold at height ${presync.state.presyncHeight}: downloading its headers again to store them`);
+		}
+		if (result.headers.length > 0) await this.store(peer, st, result.headers);
+		if (result.aborted) {
+			st.presync = null;
+			this.ctx.log(`headers presync with ${peer.address} ended: ${result.aborted.message}; nothing of it stored`);
+			st.headersDone = true;
+			return;
+		}
+		if (presync.state.phase === 'final') {
+			st.presync = null;
+			this.ctx.log(`headers presync with ${peer.address} done: its chain is stored from height ${presync.from.height + 1}`);
+			const last = this.ctx.chain.getEntry(headers.at(-1)!.hash());
+			if (full && last) this.request(peer, last);
+			st.headersDone = !full;
+			return;
+		}
+		if (result.requestMore) {
+			st.headersDone = false;
+			const head = presync.state.nextLocatorHead();
+			const from = this.ctx.chain.getLocator(presync.from);
+			const locator = equalBytes(head, presync.from.hash) ? from : [head, ...from];
+			peer.send({type: 'getheaders', version: PROTOCOL_VERSION, locator, stop: new Uint8Array(32)});
+		}
+	}
+
+	private endPresync(peer: Peer, st: PeerState, why: string): void {
+		this.ctx.log(`headers presync with ${peer.address} ended: ${why}; nothing of it stored`);
+		st.presync = null;
+	}
+
+	/** Stores headers that connect, counting the branches they start; punishes a broken rule. */
+	private async store(peer: Peer, st: PeerState, headers: readonly Header[]): Promise<void> {
+		const {chain} = this.ctx;
+		let last: ChainEntry | null = null;
+		for (const header of headers) {
+			const known = chain.getEntry(header.hash());
+			if (!known) {
+				const parent = chain.getEntry(header.prevHash);
+				if (parent && parent.children.length > 0 && ++st.forks > MAX_FORKS_PER_PEER) {
+					this.ctx.log(`peer ${peer.address} started more than ${MAX_FORKS_PER_PEER} branches`);
+					peer.close(`more than ${MAX_FORKS_PER_PEER} branches`);
+					break;
+				}
+			}
+			try {
+				last = known ?? (await chain.addHeader(header));
+			} catch (error) {
+				if (!(error instanceof VerifyError)) throw error;
+				peer.misbehave(error.score, `header ${header.hashHex()}: ${error.message}`);
+				break;
+			}
+		}
+		if (last) this.ctx.notePeer(peer, last, true);
+		this.hooks.stored();
+	}
+}
+
+/** The numbers a presync starting at `prev` needs: its times back 11 blocks and block 1 of its branch. */
+function presyncStart(ctx: PoolContext, prev: ChainEntry): PresyncStart {
+	const recentTimes: number[] = [];
+	for (let e: ChainEntry | null = prev; e && recentTimes.length < MEDIAN_TIME_SPAN; e = e.prev) recentTimes.push(e.time);
+	const block1 = prev.height >= 1 ? ctx.chain.getAncestor(prev, 1) : null;
+	return {
+		hash: prev.hash,
+		height: prev.height,
+		chainwork: prev.chainwork,
+		time: prev.time,
+		bits: prev.header.bits,
+		recentTimes,
+		anchor: block1 ? {time: block1.time, bits: block1.header.bits} : null,
+	};
+}
