@@ -6,6 +6,7 @@
 import {EventEmitter} from 'node:events';
 import {join} from 'node:path';
 import {Chain} from './chain/chain.js';
+import {refuseOldMainDatadir} from './chain/legacy.js';
 import type {NetworkParams} from './consensus/networks.js';
 import {decodeAddress} from './crypto/address.js';
 import {Mempool} from './mempool/mempool.js';
@@ -71,6 +72,7 @@ export class FullNode extends EventEmitter<{log: [line: string]}> {
 		const verifier = new CachingVerifier(new WorkerVerifier(options.verifyThreads ?? 2));
 		let chain: Chain | undefined;
 		try {
+			await refuseOldMainDatadir(join(datadir, 'chain'));
 			chain = await Chain.open({
 				network,
 				path: join(datadir, 'chain'),

@@ -4,6 +4,7 @@
  */
 import {decodeAddress, encodeAddress} from '../node/crypto/address.js';
 import {hashToHex} from '../node/encoding/hex.js';
+import {minesOnDemand} from '../node/consensus/networks.js';
 import type {FullNode} from '../node/node.js';
 import type {CloneResult, SyncStatus} from '../node/net/pool.js';
 import {classifyOutput} from '../node/primitives/script.js';
@@ -63,7 +64,7 @@ export class Actions {
 
 	/** Regtest only: mines one block now (after any still being mined). */
 	async mineOne(): Promise<Result<string>> {
-		if (!this.node.chain.network.noRetarget) return fail('g mines a block at once on regtest only; press m to mine');
+		if (!minesOnDemand(this.node.chain.network)) return fail('g mines a block at once on regtest only; press m to mine');
 		const run = this.mineQueue.then(() =>
 			this.guard('mining a block', async () => {
 				await this.node.generate(1);

@@ -6,6 +6,7 @@
 import {encodeAddress} from '../node/crypto/address.js';
 import {toHex} from '../node/encoding/hex.js';
 import {hash160} from '../node/crypto/hash.js';
+import {minesOnDemand} from '../node/consensus/networks.js';
 import type {FullNode} from '../node/node.js';
 import type {Transaction} from '../node/primitives/tx.js';
 import {classifyOutput, parseP2pkhScriptSig} from '../node/primitives/script.js';
@@ -76,7 +77,7 @@ export class NodeStore {
 			network: chain.network.name,
 			datadir: options.datadir,
 			port: this.node.pool?.port ?? 0,
-			regtest: chain.network.noRetarget,
+			regtest: minesOnDemand(chain.network),
 			height: chain.height,
 			tip: {hash: chain.tip.hashHex, time: chain.tip.time},
 			sync: this.node.pool?.syncStatus() ?? {headers: chain.height, blocks: chain.height, rate: 0, eta: 0, synced: true},

@@ -11,7 +11,7 @@ import {DatadirError} from '../../source/node/errors.js';
 import {TxOut} from '../../source/node/primitives/tx.js';
 import {Writer} from '../../source/node/encoding/writer.js';
 import {coinbaseOf, extend, key, nextBlock, spend} from '../helpers/builder.js';
-import {quickNet, retargetNet, snapshot, tempChain, type TempChain} from '../helpers/chain-env.js';
+import {asertNet, quickNet, snapshot, tempChain, type TempChain} from '../helpers/chain-env.js';
 import {checkDatadir, isUnwritten} from '../helpers/datadir-check.js';
 import {ChainDB} from '../../source/node/chain/chain-db.js';
 import {mkdtemp, rm} from 'node:fs/promises';
@@ -124,7 +124,7 @@ describe('persistence', () => {
 		await busyChain(env);
 		const before = await snapshot(env.chain);
 		await env.chain.close();
-		await expect(Chain.open({...env.options, network: retargetNet})).rejects.toThrow(/belongs to another network/);
+		await expect(Chain.open({...env.options, network: asertNet})).rejects.toThrow(/belongs to another network/);
 		await poke(env.path, [{key: layout.V, value: new Writer(4).u32(99).finish()}]);
 		const error = await Chain.open(env.options).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(DatadirError);

@@ -22,14 +22,14 @@ export function testNetwork(overrides: Partial<NetworkSpec> = {}): NetworkParams
 export const quickNet = testNetwork({coinbaseMaturity: 3});
 
 /**
- * Retargets every 4 blocks of 10 s from a genesis 16x harder than the limit, so two branches can
- * differ in work per block: fast blocks make it harder, slow ones easier.
+ * ASERT on 10 s blocks with a 100 s half-life, from a genesis 16x harder than the limit, so two
+ * branches can differ in work per block: fast blocks make it harder, slow ones easier, each block.
  */
-export const retargetNet = testNetwork({
-	name: 'retarget',
-	noRetarget: false,
-	retargetInterval: 4,
+export const asertNet = testNetwork({
+	name: 'asert',
+	retarget: 'asert',
 	targetSpacing: 10,
+	halfLife: 100,
 	powLimitBits: 0x207fffff,
 	genesis: {...REGTEST_SPEC.genesis, bits: 0x2007ffff},
 });

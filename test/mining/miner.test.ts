@@ -106,7 +106,7 @@ describe('generate (regtest)', () => {
 	});
 
 	it('refuses to run on a network that retargets, and bad counts', async () => {
-		const {chain} = await setup(testNetwork({name: 'hard', noRetarget: false}));
+		const {chain} = await setup(testNetwork({name: 'hard', retarget: 'asert'}));
 		const miner = new Miner({chain, payout: payout.script});
 		await expect(miner.generate(1)).rejects.toThrow(/regtest/);
 		const {chain: c2} = await setup();

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {COIN, MAIN_SPEC, main, networkByName, regtest, subsidyAt} from '../../source/node/consensus/networks.js';
+import {COIN, MAIN_SPEC, OLD_MAIN_GENESIS, main, networkByName, regtest, subsidyAt} from '../../source/node/consensus/networks.js';
 import {blockWork, checkProofOfWork, decodeCompact, encodeCompact, nextWorkRequired} from '../../source/node/consensus/pow.js';
 import {checkBlockSanity} from '../../source/node/consensus/rules.js';
 import {merkleRoot} from '../../source/node/primitives/merkle.js';
@@ -13,11 +13,21 @@ describe('networks', () => {
 			expect(() => checkBlockSanity(net.genesis, net)).not.toThrow();
 			expect(Block.fromRaw(net.genesis.toRaw()).hashHex()).toBe(net.genesis.hashHex());
 		}
-		expect(main.genesis.hashHex()).toBe('000000b2df553e74180c74d9f0681f2b8d0df19b8d5dfbf13dc3d19137c7791c');
+		expect(main.genesis.hashHex()).toBe('000000ead480a6b68cede7b9e6960128370df19f60dd81ebcd1c86ee0c68d070');
+		expect(main.genesis.header.time).toBe(Date.UTC(2026, 10, 29) / 1000);
 		expect(main.genesis.txs[0]!.outputs[0]!.value).toBe(0n);
 		expect(main.port).toBe(1111);
 		expect(MAIN_SPEC.targetSpacing).toBeGreaterThanOrEqual(15);
 		expect(MAIN_SPEC.targetSpacing).toBeLessThanOrEqual(30);
+	});
+
+	it('main is not the pre-ASERT main: another genesis and another magic', () => {
+		expect(main.genesis.hashHex()).not.toBe(OLD_MAIN_GENESIS);
+		expect(Array.from(main.magic)).toEqual([0xc7, 0x1a, 0x75, 0xe3]);
+		expect(Array.from(main.magic)).not.toEqual([0xc7, 0x1a, 0x75, 0xe1]); // pre-ASERT main
+		expect(Array.from(main.magic)).not.toEqual(Array.from(regtest.magic));
+		expect(main.retarget).toBe('asert');
+		expect(regtest.retarget).toBe('none');
 	});
 
 	it('main genesis bits mean ~16.8 M hashes a block', () => {
@@ -47,14 +57,13 @@ describe('pow', () => {
 	});
 
 	it('retarget clamps the window to [T/4, 4T] and caps at the pow limit', () => {
-		const params = {powLimit: decodeCompact(0x207fffff).target, targetTimespan: 1000, noRetarget: false};
+		const params = {powLimit: decodeCompact(0x207fffff).target, targetTimespan: 1000};
 		const bits = 0x1e00ffff;
 		const t = decodeCompact(bits).target;
 		expect(decodeCompact(nextWorkRequired(bits, 1000, 0, params)).target).toBe(decodeCompact(encodeCompact(t)).target);
 		expect(nextWorkRequired(bits, 1, 0, params)).toBe(encodeCompact((t * 250n) / 1000n));
 		expect(nextWorkRequired(bits, 1_000_000, 0, params)).toBe(encodeCompact((t * 4000n) / 1000n));
 		expect(nextWorkRequired(0x207fffff, 1_000_000, 0, params)).toBe(encodeCompact(params.powLimit));
-		expect(nextWorkRequired(bits, 1, 0, {...params, noRetarget: true})).toBe(bits);
 	});
 });
 

@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {blockWork} from '../../source/node/consensus/pow.js';
-import {expectedSecondsToBlock, networkHashesPerSecond} from '../../source/node/mining/rate.js';
+import {expectedSecondsToBlock, lookupForMinusOne, networkHashesPerSecond} from '../../source/node/mining/rate.js';
 import {extend} from '../helpers/builder.js';
 import {quickNet, tempChain, type TempChain} from '../helpers/chain-env.js';
 
@@ -24,6 +24,9 @@ describe('expectedSecondsToBlock', () => {
 });
 
 describe('networkHashesPerSecond', () => {
+	/** No retarget (regtest): -1 means the whole chain. */
+	const NONE = {retarget: 'none', halfLife: 3600, targetSpacing: 20} as const;
+
 	let env: TempChain | undefined;
 	afterEach(async () => {
 		await env?.cleanup();
@@ -47,8 +50,8 @@ describe('networkHashesPerSecond', () => {
 		const first = chain.getEntryByHeight(1)!;
 		// Block 1 to block 10: the work of blocks 2..10 over 180 s.
 		const expected = Number(at.chainwork - first.chainwork) / 180;
-		expect(networkHashesPerSecond(at, 120, 60)).toBe(expected);
-		expect(networkHashesPerSecond(at, 9, 60)).toBe(expected);
+		expect(networkHashesPerSecond(at, 120, NONE)).toBe(expected);
+		expect(networkHashesPerSecond(at, 9, NONE)).toBe(expected);
 		// Nine blocks of regtest work (2 hashes each) in 180 s: 0.1 H/s, not the genesis-skewed 0.00004.
 		expect(expected).toBeCloseTo(0.1, 12);
 	});
@@ -58,29 +61,33 @@ describe('networkHashesPerSecond', () => {
 		// Blocks 6..7: 6 is 30 s early, so 7 is 50 s after it.
 		const seven = chain.getEntryByHeight(7)!;
 		const six = chain.getEntryByHeight(6)!;
-		expect(networkHashesPerSecond(seven, 1, 60)).toBe(Number(seven.chainwork - six.chainwork) / 50);
+		expect(networkHashesPerSecond(seven, 1, NONE)).toBe(Number(seven.chainwork - six.chainwork) / 50);
 		// Blocks 5..7: the earliest is block 6 (start+70), the latest block 7 (start+120).
 		const five = chain.getEntryByHeight(5)!;
-		expect(networkHashesPerSecond(seven, 2, 60)).toBe(Number(seven.chainwork - five.chainwork) / 50);
+		expect(networkHashesPerSecond(seven, 2, NONE)).toBe(Number(seven.chainwork - five.chainwork) / 50);
 	});
 
-	it('-1 takes the blocks since the last difficulty change, as Core', async () => {
+	it('-1 takes a half-life of blocks under ASERT, the whole chain without a retarget', async () => {
 		const chain = await chainWithLateStart();
-		const at = chain.tip; // height 10; with a retarget every 4 blocks, 10 % 4 + 1 = 3 blocks back
+		const at = chain.tip; // height 10
 		const seven = chain.getEntryByHeight(7)!;
-		expect(networkHashesPerSecond(at, -1, 4)).toBe(Number(at.chainwork - seven.chainwork) / 60);
-		// Every 60 blocks: 11 back would reach genesis; block 1 is as far as it goes.
-		expect(networkHashesPerSecond(at, -1, 60)).toBe(networkHashesPerSecond(at, 120, 60));
+		// A 60 s half-life of 20 s blocks: 3 blocks back.
+		const asert = {retarget: 'asert', halfLife: 60, targetSpacing: 20} as const;
+		expect(lookupForMinusOne(asert)).toBe(3);
+		expect(networkHashesPerSecond(at, -1, asert)).toBe(Number(at.chainwork - seven.chainwork) / 60);
+		// The difficulty never changed: back to block 1, as far as any window goes.
+		expect(networkHashesPerSecond(at, -1, NONE)).toBe(networkHashesPerSecond(at, 120, NONE));
+		expect(lookupForMinusOne(NONE)).toBe(Infinity);
 	});
 
 	it('is 0 with fewer than two blocks after genesis', async () => {
 		env = await tempChain(quickNet);
 		const chain = env.chain;
-		expect(networkHashesPerSecond(chain.tip, 120, 60)).toBe(0);
+		expect(networkHashesPerSecond(chain.tip, 120, NONE)).toBe(0);
 		const g = quickNet.genesis.header.time;
 		await extend(chain, 1, {time: g + 86_400});
-		expect(networkHashesPerSecond(chain.tip, 120, 60)).toBe(0); // block 1 alone: the old window was genesis..1
+		expect(networkHashesPerSecond(chain.tip, 120, NONE)).toBe(0); // block 1 alone: the old window was genesis..1
 		await extend(chain, 1, {time: g + 86_410});
-		expect(networkHashesPerSecond(chain.tip, 120, 60)).toBe(Number(blockWork(quickNet.genesis.header.bits)) / 10);
+		expect(networkHashesPerSecond(chain.tip, 120, NONE)).toBe(Number(blockWork(quickNet.genesis.header.bits)) / 10);
 	});
 });

@@ -16,7 +16,8 @@ import {nullData, p2pkhHash, parseBpm} from '../primitives/script.js';
 import {prepareP2pkhCheck, type SigCheck} from '../primitives/sign.js';
 import {inlineVerifier, type SigVerifier} from '../verify/verifier.js';
 import {type NetworkParams, subsidyAt} from '../consensus/networks.js';
-import {nextWorkRequired} from '../consensus/pow.js';
+import {nextBitsFromTip} from '../consensus/asert.js';
+import {blockOneOf} from './anchor.js';
 import {
 	MEDIAN_TIME_SPAN,
 	checkBlockContext,
@@ -381,10 +382,16 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	/** The bits a block on top of `prev` must carry (GetNextWorkRequired). */
 	requiredBits(prev: ChainEntry): number {
-		const interval = this.network.retargetInterval;
-		if (this.network.noRetarget || (prev.height + 1) % interval !== 0) return prev.header.bits;
-		const first = this.getAncestor(prev, prev.height - (interval - 1))!;
-		return nextWorkRequired(prev.header.bits, prev.time, first.time, this.network);
+		// The same function a headers presync uses, so both always agree. The anchor is block 1 of
+		// prev's branch: getAncestor(prev, 1), remembered off the active chain (chain/anchor.ts).
+		const anchor = blockOneOf(prev, e => (this.isMain(e) ? this.getAncestor(e, 1) : null));
+		const bits = nextBitsFromTip(
+			this.network,
+			{height: prev.height, time: prev.time, bits: prev.header.bits},
+			anchor && {time: anchor.time, bits: anchor.header.bits},
+		);
+		if (bits === null) throw new Error(`no difficulty rule for the block after ${prev.hashHex}`);
+		return bits;
 	}
 
 	/** Bitcoin's block locator: the last 10 blocks one by one, then doubling steps, genesis last. */

@@ -78,12 +78,14 @@ export interface RetargetParams {
 	readonly powLimit: bigint;
 	/** Seconds per retarget window (Bitcoin: 14 days = 1,209,600). */
 	readonly targetTimespan: number;
-	readonly noRetarget: boolean;
 }
 
-/** CalculateNextWorkRequired: scale the last target by the actual window time, clamped to [T/4, 4T]. */
+/**
+ * CalculateNextWorkRequired: scale the last target by the actual window time, clamped to [T/4, 4T].
+ * Bitcoin's window retarget, kept as a pure function checked against Core's vectors; no network
+ * of ours uses it (main is ASERT, consensus/asert.ts).
+ */
 export function nextWorkRequired(lastBits: number, lastTime: number, firstTime: number, params: RetargetParams): number {
-	if (params.noRetarget) return lastBits;
 	const T = params.targetTimespan;
 	let actual = lastTime - firstTime;
 	if (actual < Math.floor(T / 4)) actual = Math.floor(T / 4);

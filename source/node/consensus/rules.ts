@@ -100,7 +100,7 @@ export function checkHeaderContext(header: Header, ctx: HeaderContext, net: Netw
 	if (header.bits !== ctx.requiredBits) throw new VerifyError('bad-diffbits', 100, 'header', 'incorrect proof of work');
 	if (header.time <= ctx.medianTimePast) throw new VerifyError('time-too-old', 100, 'header', 'block time at or before median time past');
 	// Not the sender's fault if our clocks differ: no score (Core's BLOCK_TIME_FUTURE).
-	if (header.time > ctx.now + net.maxFutureBlockTime) throw new VerifyError('time-too-new', 0, 'header', 'block time more than 2 hours ahead');
+	if (header.time > ctx.now + net.maxFutureBlockTime) throw new VerifyError('time-too-new', 0, 'header', `block time more than ${net.maxFutureBlockTime} s ahead`);
 }
 
 export function isFinalTx(tx: Transaction, height: number, lockTimeCutoff: number): boolean {

@@ -8,6 +8,7 @@ import {performance} from 'node:perf_hooks';
 import {Worker} from 'node:worker_threads';
 import type {Chain} from '../chain/chain.js';
 import {checkProofOfWork, difficulty, targetFromBits} from '../consensus/pow.js';
+import {minesOnDemand} from '../consensus/networks.js';
 import type {Mempool} from '../mempool/mempool.js';
 import type {Block} from '../primitives/block.js';
 import {compiledUrl} from '../util/compiled.js';
@@ -33,7 +34,7 @@ export interface MinerOptions {
 	readonly refreshMs?: number;
 	/** Milliseconds between status events (default 1 s). */
 	readonly statusMs?: number;
-	/** One block per target spacing at most (default: on networks that never retarget, regtest). */
+	/** One block per target spacing at most (default: on networks that mine on demand, regtest). */
 	readonly pace?: boolean;
 	/**
 	 * Nonces per job in all before the extra nonce and the time roll (default 2^32). Smaller
@@ -138,7 +139,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 		this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
 		this.refreshMs = options.refreshMs ?? 3000;
 		this.statusMs = options.statusMs ?? 1000;
-		this.pace = options.pace ?? this.chain.network.noRetarget;
+		this.pace = options.pace ?? minesOnDemand(this.chain.network);
 		this.rollEvery = options.rollEvery ?? NONCE_SPACE;
 		this.kernel = chooseKernel(options.kernel);
 		if (!Number.isInteger(this.rollEvery) || this.rollEvery < 1 || this.rollEvery > NONCE_SPACE) throw new RangeError('rollEvery must be 1 to 2^32 nonces');
@@ -362,7 +363,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 	 * and adds them to the chain. Returns them in order.
 	 */
 	async generate(n: number, payout: Uint8Array | undefined = this.payout): Promise<Block[]> {
-		if (!this.chain.network.noRetarget) throw new Error('generate is for regtest; use start() to mine');
+		if (!minesOnDemand(this.chain.network)) throw new Error('generate is for regtest; use start() to mine');
 		if (!payout) throw new Error('no payout address for generate');
 		if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new RangeError('generate takes 1 to 10,000 blocks');
 		const blocks: Block[] = [];

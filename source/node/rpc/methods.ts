@@ -11,6 +11,7 @@ import type {Block} from '../primitives/block.js';
 import type {ChainEntry} from '../chain/entry.js';
 import {classifyOutput, p2pkhScript} from '../primitives/script.js';
 import {difficulty as difficultyOf} from '../consensus/pow.js';
+import {minesOnDemand} from '../consensus/networks.js';
 import {networkHashesPerSecond} from '../mining/rate.js';
 import {utxoSetInfo} from '../chain/utxo-stats.js';
 import {AmountError, parseAmount} from '../wallet/amount.js';
@@ -339,7 +340,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		generatetoaddress: async params => {
 			const n = int(params, 0, 'nblocks');
 			const to = str(params, 1, 'address');
-			if (!net.noRetarget) throw new RpcError(E.MISC_ERROR, 'generatetoaddress mines instantly on regtest only; use setgenerate true');
+			if (!minesOnDemand(net)) throw new RpcError(E.MISC_ERROR, 'generatetoaddress mines instantly on regtest only; use setgenerate true');
 			let hash160: Uint8Array;
 			try {
 				hash160 = decodeAddress(to, version);
@@ -480,7 +481,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		if (nblocks < -1 || nblocks === 0) throw bad('Invalid nblocks. Must be a positive number or -1.');
 		if (height < -1 || height > chain.height) throw bad('Block does not exist at specified height');
 		const at = height === -1 ? chain.tip : chain.getEntryByHeight(height)!;
-		return networkHashesPerSecond(at, nblocks, net.retargetInterval);
+		return networkHashesPerSecond(at, nblocks, net);
 	}
 
 	return methods;
