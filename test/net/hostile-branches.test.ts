@@ -121,6 +121,10 @@ describe('an undelivered heavier branch', () => {
 				await waitFor(() => target.env.chain.tip.hashHex === honest.chain.tip.hashHex, `honest block ${i + 1} connects at the target`);
 			}
 			expect(target.env.chain.bestHeader.hashHex).toBe(heavyTip); // the branch is still the heavier
+			// Set aside: refused (notfound) or stalled, nobody can serve it, so we are not "syncing".
+			await waitFor(() => target.pool.syncStatus().synced, 'the undelivered branch no longer counts as sync to do');
+			expect(target.pool.syncStatus().headers).toBe(target.env.chain.height);
+			expect(target.pool.initialDownload).toBe(false);
 
 			// Our own blocks still go out: to the honest peer and to the attacker too.
 			for (let i = 0; i < 2; i++) {
