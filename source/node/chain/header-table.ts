@@ -63,6 +63,14 @@ export class HeaderTable {
 	 * end), mixed with a per-table secret so a peer cannot aim many headers at one slot run.
 	 */
 	private readonly seed = randomBytes(4).readInt32LE(0);
+	/** This table's ChainEntry class: `table` on its prototype keeps it out of every entry. */
+	private readonly Entry: new (id: number) => ChainEntry;
+
+	constructor() {
+		const Entry = class extends ChainEntry {};
+		Object.defineProperty(Entry.prototype, 'table', {value: this});
+		this.Entry = Entry;
+	}
 
 	/** Entries allocated (indexed or not). */
 	get allocated(): number {
@@ -148,7 +156,7 @@ export class HeaderTable {
 		const i = (id & CHUNK_MASK) * INTS;
 		v[i + F_FIRST_CHILD] = -1;
 		v[i + F_NEXT_SIBLING] = -1;
-		this.objects[chunk]![id & CHUNK_MASK] = new ChainEntry(this, id);
+		this.objects[chunk]![id & CHUNK_MASK] = new this.Entry(id);
 		return id;
 	}
 
