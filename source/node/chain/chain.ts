@@ -28,7 +28,7 @@ import {
 import {SerialQueue} from '../util/lock.js';
 import {ChainDB, type BatchOp} from './chain-db.js';
 import {ChainEntry, Status} from './entry.js';
-import {HeaderTable} from './header-table.js';
+import {HeaderTable, RAW_ENTRY_SIZE} from './header-table.js';
 import {Candidates} from './candidates.js';
 import {CoinView, decodeUndo, encodeUndo} from './coin-view.js';
 import {SCHEMA_VERSION, layout} from './layout.js';
@@ -264,19 +264,21 @@ export class Chain extends EventEmitter<ChainEvents> {
 		const table = this.table;
 		// Parents' hashes, by entry id, until linked: the table itself keeps links, not hashes.
 		let prevs = new Uint8Array(32 << 12);
-		for await (const [key, value] of this.db.entries(layout.range('e'))) {
-			if (key.length !== 33 || value.length !== 117) {
-				throw new DatadirError(`the chain database at ${this.db.path} is corrupt: a malformed index entry; run with --reindex`);
+		for await (const batch of this.db.entryBatches(layout.range('e'))) {
+			for (const [key, value] of batch) {
+				if (key.length !== 33 || value.length !== RAW_ENTRY_SIZE) {
+					throw new DatadirError(`the chain database at ${this.db.path} is corrupt: a malformed index entry; run with --reindex`);
+				}
+				const entry = table.addRaw(value, key.subarray(1));
+				table.index(entry);
+				const at = entry.id * 32;
+				if (at + 32 > prevs.length) {
+					const bigger = new Uint8Array(prevs.length * 2);
+					bigger.set(prevs);
+					prevs = bigger;
+				}
+				prevs.set(value.subarray(4, 36), at);
 			}
-			const entry = table.addRaw(value, key.subarray(1));
-			table.index(entry);
-			const at = entry.id * 32;
-			if (at + 32 > prevs.length) {
-				const bigger = new Uint8Array(prevs.length * 2);
-				bigger.set(prevs);
-				prevs = bigger;
-			}
-			prevs.set(value.subarray(4, 36), at);
 		}
 		const genesisEntry = table.get(this.network.genesis.hash());
 		if (!genesisEntry) {
