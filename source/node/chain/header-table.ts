@@ -2,7 +2,7 @@
  * The compact block index: every known header's data in shared typed-array slabs, one small
  * ChainEntry object per header for identity, and an open-addressing hash table from block hash
  * to entry. A Map of full objects cost ~1,800 bytes a header (a node died of heap exhaustion
- * near 2.7M headers); this costs ~190 (see `npm run bench`).
+ * near 2.7M headers); this costs ~185 (see `npm run bench`).
  */
 import {randomBytes} from 'node:crypto';
 import {sha256d} from '../crypto/hash.js';
