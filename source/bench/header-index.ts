@@ -78,7 +78,7 @@ interface Measure {
 /** Child: N headers into a HeaderTable as Chain.addHeader puts them. */
 function measureMemory(n: number): Measure {
 	const table = new HeaderTable();
-	const genesis = table.add(net.genesis.hash(), net.genesis.header, 0, blockWork(net.genesis.header.bits), Status.HAVE_DATA | Status.VALID, null);
+	const genesis = ChainEntry.genesis(table, net.genesis.header, Status.HAVE_DATA | Status.VALID);
 	table.index(genesis);
 	gc();
 	const before = heapBytes();

@@ -16,7 +16,7 @@ import {nullData, p2pkhHash, parseBpm} from '../primitives/script.js';
 import {prepareP2pkhCheck, type SigCheck} from '../primitives/sign.js';
 import {inlineVerifier, type SigVerifier} from '../verify/verifier.js';
 import {type NetworkParams, subsidyAt} from '../consensus/networks.js';
-import {blockWork, nextWorkRequired} from '../consensus/pow.js';
+import {nextWorkRequired} from '../consensus/pow.js';
 import {
 	MEDIAN_TIME_SPAN,
 	checkBlockContext,
@@ -209,7 +209,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 		const version = await this.db.get(layout.V);
 		if (!version) {
 			// Built in a scratch table: this chain's table fills from the database below.
-			const entry = new HeaderTable().add(genesis.hash(), genesis.header, 0, blockWork(genesis.header.bits), Status.HAVE_DATA | Status.VALID, null);
+			const entry = ChainEntry.genesis(new HeaderTable(), genesis.header, Status.HAVE_DATA | Status.VALID);
 			await this.db.write([
 				{type: 'put', key: layout.V, value: new Writer(4).u32(SCHEMA_VERSION).finish()},
 				{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()},

@@ -55,6 +55,11 @@ export class ChainEntry {
 		return prev.table.add(header.hash(), header, prev.height + 1, work, 0, prev);
 	}
 
+	/** A genesis entry in `table` (not indexed). */
+	static genesis(table: HeaderTable, header: Header, status: number): ChainEntry {
+		return table.add(header.hash(), header, 0, blockWork(header.bits), status, null);
+	}
+
 	/** A stored record (layout `e`) into `table`, not indexed nor linked to its parent. */
 	static fromRaw(data: Uint8Array, table: HeaderTable, hash?: Uint8Array): ChainEntry {
 		return table.addRaw(data, hash);
