@@ -137,6 +137,10 @@ if (!miningOnly) {
 	}
 	results.push(['mempool acceptance, 1,000 pre-signed txs', await mempoolRate(), 'tx/s']);
 
+	// The block index: memory per header and start time, each measured in a process of its own.
+	const {headerIndexBench} = await import('./header-index.js');
+	await headerIndexBench(results, process.argv.includes('--quick'));
+
 	// The screen: what a redraw costs with Ink's own output and with the line diff the app runs.
 	process.env.NODE_ENV ??= 'production'; // as the app runs React (cli.tsx)
 	const {screenBench} = await import('./screen.js');

@@ -6,6 +6,7 @@
  */
 import {ChainDB} from '../../source/node/chain/chain-db.js';
 import {ChainEntry, Status} from '../../source/node/chain/entry.js';
+import {HeaderTable} from '../../source/node/chain/header-table.js';
 import {layout} from '../../source/node/chain/layout.js';
 import {Block} from '../../source/node/primitives/block.js';
 import {Coin} from '../../source/node/primitives/coin.js';
@@ -68,11 +69,14 @@ export async function checkDatadir(chainPath: string): Promise<DatadirState> {
 	const db = await ChainDB.open(chainPath);
 	try {
 		const entries = new Map<string, ChainEntry>();
+		const table = new HeaderTable();
+		const parents = new Map<ChainEntry, string>();
 		for await (const [, value] of db.entries(layout.range('e'))) {
-			const entry = ChainEntry.fromRaw(value);
+			const entry = ChainEntry.fromRaw(value, table); // rehashed: the check trusts no key
 			entries.set(entry.hashHex, entry);
+			parents.set(entry, hashToHex(value.subarray(4, 36))); // the header's prevHash
 		}
-		for (const entry of entries.values()) if (entry.height > 0) entry.prev = entries.get(hashToHex(entry.header.prevHash)) ?? null;
+		for (const entry of entries.values()) if (entry.height > 0) entry.prev = entries.get(parents.get(entry)!) ?? null;
 		const tipRaw = await db.get(layout.R);
 		if (!tipRaw) throw new Error('no tip marker');
 		const tip = entries.get(hashToHex(tipRaw));

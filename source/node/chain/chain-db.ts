@@ -47,6 +47,20 @@ export class ChainDB {
 		for await (const [key, value] of this.db.iterator(range)) yield [plain(key), plain(value)];
 	}
 
+	/** Like entries(), a batch at a time: a million records cost one await per batch, not each. */
+	async *entryBatches(range: {gte: Uint8Array; lt: Uint8Array}, size = 1000): AsyncGenerator<[Uint8Array, Uint8Array][]> {
+		const iterator = this.db.iterator(range);
+		try {
+			for (;;) {
+				const batch = await iterator.nextv(size);
+				if (batch.length === 0) break;
+				yield batch.map(([key, value]) => [plain(key), plain(value)]);
+			}
+		} finally {
+			await iterator.close();
+		}
+	}
+
 	async *keys(range: {gte: Uint8Array; lt: Uint8Array}): AsyncGenerator<Uint8Array> {
 		for await (const key of this.db.keys(range)) yield plain(key);
 	}

@@ -29,6 +29,8 @@ import {
 import {SerialQueue} from '../util/lock.js';
 import {ChainDB, type BatchOp} from './chain-db.js';
 import {ChainEntry, Status} from './entry.js';
+import {HeaderTable, RAW_ENTRY_SIZE} from './header-table.js';
+import {Candidates} from './candidates.js';
 import {CoinView, decodeUndo, encodeUndo} from './coin-view.js';
 import {SCHEMA_VERSION, layout} from './layout.js';
 
@@ -127,8 +129,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 	private readonly maxOrphans: number;
 	private readonly maxOrphanBytes: number;
 
-	/** Every known header, by display hash. */
-	private readonly index = new Map<string, ChainEntry>();
+	/** Every known header, by hash (a compact table: header-table.ts). */
+	private readonly table = new HeaderTable();
 	/** The active chain by height. */
 	private main: ChainEntry[] = [];
 	/** Entries without children. */
@@ -140,7 +142,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 	 */
 	private best: ChainEntry | null = null;
 	/** Entries with data all the way back to genesis that could become the tip. */
-	private readonly candidates = new Set<ChainEntry>();
+	private readonly candidates = new Candidates();
 	/** Entries with data whose parent lacks chain data, by parent hash. */
 	private readonly unlinked = new Map<string, ChainEntry[]>();
 	/** Why an entry failed, for the caller that handed us the block. */
@@ -207,8 +209,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 		const genesis = this.network.genesis;
 		const version = await this.db.get(layout.V);
 		if (!version) {
-			const entry = ChainEntry.child(genesis.header, null);
-			entry.status = Status.HAVE_DATA | Status.VALID;
+			// Built in a scratch table: this chain's table fills from the database below.
+			const entry = ChainEntry.genesis(new HeaderTable(), genesis.header, Status.HAVE_DATA | Status.VALID);
 			await this.db.write([
 				{type: 'put', key: layout.V, value: new Writer(4).u32(SCHEMA_VERSION).finish()},
 				{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()},
@@ -223,33 +225,10 @@ export class Chain extends EventEmitter<ChainEvents> {
 			}
 		}
 
-		const entries: ChainEntry[] = [];
-		for await (const [, value] of this.db.entries(layout.range('e'))) {
-			const entry = ChainEntry.fromRaw(value);
-			this.index.set(entry.hashHex, entry);
-			entries.push(entry);
-		}
-		const genesisEntry = this.index.get(genesis.hashHex());
-		if (!genesisEntry) {
-			throw new DatadirError(`the chain database at ${this.db.path} belongs to another network (its genesis is not ${this.network.name}'s)`);
-		}
-		entries.sort((a, b) => a.height - b.height);
-		const parents = new Set<ChainEntry>();
-		for (const entry of entries) {
-			if (entry.height === 0) continue;
-			const prev = this.index.get(hashToHex(entry.header.prevHash));
-			if (!prev || prev.height !== entry.height - 1) {
-				throw new DatadirError(`the chain database at ${this.db.path} is corrupt: block ${entry.hashHex} has no parent; run with --reindex`);
-			}
-			entry.prev = prev;
-			prev.children.push(entry);
-			parents.add(prev);
-		}
-		for (const entry of entries) if (!parents.has(entry)) this.leaves.add(entry);
-
+		const entries = await this.loadEntries();
 		const reindexing = reindex || (await this.db.get(layout.X)) !== undefined;
 		const tipHash = await this.db.get(layout.R);
-		const tip = tipHash ? this.index.get(hashToHex(tipHash)) : undefined;
+		const tip = tipHash ? this.table.get(tipHash) : undefined;
 		if (reindexing) {
 			await this.resetState(entries);
 		} else {
@@ -259,8 +238,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 		}
 		// The branch of the last tip keeps sequence 0, so it wins ties against side branches after
 		// a restart or a reindex.
-		const preferred = new Set<ChainEntry>();
-		for (let e: ChainEntry | null = tip ?? null; e; e = e.prev) preferred.add(e);
+		const preferred = new Uint8Array(this.table.allocated);
+		for (let e: ChainEntry | null = tip ?? null; e; e = e.prev) preferred[e.id] = 1;
 		for (const entry of entries) this.linkChainData(entry, preferred);
 		// Carries on a reorganisation cut short by a crash, or rebuilds after a reindex.
 		const from = this.tip;
@@ -278,6 +257,61 @@ export class Chain extends EventEmitter<ChainEvents> {
 		if (reindexing) await this.db.write([{type: 'del', key: layout.X}]);
 	}
 
+	/**
+	 * Reads every index entry into the table and links the tree, without rehashing headers: a
+	 * record's key holds its hash. Returns the entries by height (key order within a height).
+	 */
+	private async loadEntries(): Promise<ChainEntry[]> {
+		const table = this.table;
+		// Parents' hashes, by entry id, until linked: the table itself keeps links, not hashes.
+		let prevs = new Uint8Array(32 << 12);
+		for await (const batch of this.db.entryBatches(layout.range('e'))) {
+			for (const [key, value] of batch) {
+				if (key.length !== 33 || value.length !== RAW_ENTRY_SIZE) {
+					throw new DatadirError(`the chain database at ${this.db.path} is corrupt: a malformed index entry; run with --reindex`);
+				}
+				const entry = table.addRaw(value, key.subarray(1));
+				table.index(entry);
+				const at = entry.id * 32;
+				if (at + 32 > prevs.length) {
+					const bigger = new Uint8Array(prevs.length * 2);
+					bigger.set(prevs);
+					prevs = bigger;
+				}
+				prevs.set(value.subarray(4, 36), at);
+			}
+		}
+		const genesisEntry = table.get(this.network.genesis.hash());
+		if (!genesisEntry) {
+			throw new DatadirError(`the chain database at ${this.db.path} belongs to another network (its genesis is not ${this.network.name}'s)`);
+		}
+		const count = table.allocated;
+		// In id order, so each parent's children keep key order, as they always had.
+		let maxHeight = 0;
+		for (let id = 0; id < count; id++) {
+			const entry = table.entry(id);
+			const height = entry.height;
+			if (height > maxHeight) maxHeight = height;
+			if (height === 0) continue;
+			const prev = table.get(prevs.subarray(id * 32, id * 32 + 32));
+			if (!prev || prev.height !== height - 1) {
+				throw new DatadirError(`the chain database at ${this.db.path} is corrupt: block ${entry.hashHex} has no parent; run with --reindex`);
+			}
+			entry.prev = prev;
+		}
+		// A counting sort by height (stable: key order within a height).
+		const starts = new Int32Array(maxHeight + 2);
+		for (let id = 0; id < count; id++) starts[table.entry(id).height + 1]!++;
+		for (let h = 1; h < starts.length; h++) starts[h]! += starts[h - 1]!;
+		const entries = new Array<ChainEntry>(count);
+		for (let id = 0; id < count; id++) {
+			const entry = table.entry(id);
+			entries[starts[entry.height]!++] = entry;
+			if (!table.hasChildren(id)) this.leaves.add(entry);
+		}
+		return entries;
+	}
+
 	/** Wipes the chain state and starts again from genesis, keeping every stored block. */
 	private async resetState(entries: readonly ChainEntry[]): Promise<void> {
 		await this.db.write([{type: 'put', key: layout.X, value: new Uint8Array(0)}]);
@@ -288,7 +322,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 			entry.status &= ~(Status.VALID | Status.FAILED | Status.FAILED_CHILD);
 			ops.push({type: 'put', key: layout.e(entry.hash), value: entry.toRaw()});
 		}
-		const genesis = this.index.get(this.network.genesis.hashHex())!;
+		const genesis = this.table.get(this.network.genesis.hash())!;
 		ops.push({type: 'put', key: layout.H(0), value: genesis.hash}, {type: 'put', key: layout.R, value: genesis.hash});
 		await this.db.write(ops);
 		this.main = [genesis];
@@ -306,7 +340,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	/** How many headers are known (every branch): grows with each new header. */
 	get headerCount(): number {
-		return this.index.size;
+		return this.table.size;
 	}
 
 	/** The valid header with the most work we know (possibly without its block yet). */
@@ -329,7 +363,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 	}
 
 	getEntry(hash: Uint8Array | string): ChainEntry | undefined {
-		return this.index.get(typeof hash === 'string' ? hash : hashToHex(hash));
+		if (typeof hash !== 'string') return this.table.get(hash);
+		return /^[0-9a-fA-F]{64}$/.test(hash) ? this.table.get(hexToHash(hash)) : undefined;
 	}
 
 	getEntryByHeight(height: number): ChainEntry | undefined {
@@ -338,7 +373,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	hasBlock(hash: Uint8Array | string): boolean {
 		const hex = typeof hash === 'string' ? hash : hashToHex(hash);
-		return (this.index.get(hex)?.hasData ?? false) || this.orphans.has(hex);
+		return (this.getEntry(hash)?.hasData ?? false) || this.orphans.has(hex);
 	}
 
 	hasOrphan(hash: string): boolean {
@@ -538,7 +573,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 	 */
 	addHeader(header: Header): Promise<ChainEntry> {
 		return this.lock.run(async () => {
-			const known = this.index.get(header.hashHex());
+			const known = this.table.get(header.hash());
 			if (known) {
 				if (known.failed) throw new VerifyError('duplicate-invalid', 100, 'header', 'header of a block known to be invalid');
 				return known;
@@ -564,7 +599,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	private acceptHeader(header: Header): ChainEntry {
 		checkHeaderSanity(header, this.network);
-		const prev = this.index.get(hashToHex(header.prevHash));
+		const prev = this.table.get(header.prevHash);
 		if (!prev) throw new VerifyError('prev-blk-not-found', 0, 'header', 'parent header unknown');
 		if (prev.failed) throw new VerifyError('bad-prevblk', 100, 'header', 'parent is invalid');
 		checkHeaderContext(
@@ -576,11 +611,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 	}
 
 	private insertEntry(entry: ChainEntry): void {
-		this.index.set(entry.hashHex, entry);
-		if (entry.prev) {
-			this.leaves.delete(entry.prev);
-			entry.prev.children.push(entry);
-		}
+		this.table.index(entry); // links it into its parent's children too
+		if (entry.prev) this.leaves.delete(entry.prev);
 		this.leaves.add(entry);
 		// Strictly more work: among equals the first seen stays, as the scan in insertion order had it.
 		if (this.best && !entry.failed && entry.chainwork > this.best.chainwork) this.best = entry;
@@ -588,12 +620,12 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	private async acceptBlock(block: Block, requested: boolean): Promise<AddResult> {
 		const hex = block.hashHex();
-		const known = this.index.get(hex);
+		const known = this.table.get(block.hash());
 		if (known?.failed) throw new VerifyError('duplicate-invalid', 100, 'block', 'block known to be invalid');
 		if (known?.hasData || this.orphans.has(hex)) return {status: 'duplicate', ...(known ? {entry: known} : {})};
 
 		checkBlockSanity(block, this.network);
-		const prev = this.index.get(hashToHex(block.header.prevHash));
+		const prev = this.table.get(block.header.prevHash);
 		if (!prev) {
 			this.addOrphan(block);
 			return {status: 'orphan'};
@@ -640,9 +672,9 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	/**
 	 * Marks `entry` (and any waiting descendants) as having data back to genesis, numbering them
-	 * in that order (entries in `preferred` keep 0).
+	 * in that order (entries marked in `preferred`, by id, keep 0).
 	 */
-	private linkChainData(entry: ChainEntry, preferred?: ReadonlySet<ChainEntry>): void {
+	private linkChainData(entry: ChainEntry, preferred?: Uint8Array): void {
 		if (entry.chainData || !entry.hasData) return;
 		if (entry.prev && !entry.prev.chainData) {
 			const key = entry.prev.hashHex;
@@ -655,7 +687,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 		while (queue.length > 0) {
 			const e = queue.shift()!;
 			e.chainData = true;
-			e.sequence = preferred?.has(e) ? 0 : this.nextSequence++;
+			e.sequence = preferred?.[e.id] === 1 ? 0 : this.nextSequence++;
 			if (!e.failed) this.candidates.add(e);
 			const children = this.unlinked.get(e.hashHex);
 			if (children) {
@@ -737,7 +769,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 				try {
 					if (mode === 'discard') {
 						const firsts = new Set<ChainEntry>();
-						for (const entry of this.candidates) {
+						for (const entry of this.candidates.entries()) {
 							if (entry.failed || this.isMain(entry) || !own(entry)) continue;
 							const fork = this.findFork(this.tip, entry);
 							firsts.add(this.getAncestor(entry, fork.height + 1)!);
@@ -801,21 +833,12 @@ export class Chain extends EventEmitter<ChainEvents> {
 		return false;
 	}
 
+	/**
+	 * The candidate with most work, ties to the lower sequence, skipping held ones; drops failed
+	 * ones and those with less work than the tip (a disconnect puts entries back: disconnectTip).
+	 */
 	private bestCandidate(): ChainEntry | null {
-		let best: ChainEntry | null = null;
-		const tipWork = this.tip.chainwork;
-		for (const entry of this.candidates) {
-			// Less work than the tip can never win; a disconnect puts entries back (disconnectTip).
-			if (entry.failed || entry.chainwork < tipWork) {
-				this.candidates.delete(entry);
-				continue;
-			}
-			if (this.holds.size > 0 && this.isHeld(entry)) continue;
-			if (!best || entry.chainwork > best.chainwork || (entry.chainwork === best.chainwork && entry.sequence < best.sequence)) {
-				best = entry;
-			}
-		}
-		return best;
+		return this.candidates.best(this.tip.chainwork, this.holds.size > 0 ? entry => this.isHeld(entry) : null);
 	}
 
 	/** Moves the tip to the candidate with most work, skipping branches that turn out invalid. */

@@ -16,7 +16,11 @@ export class Header {
 		readonly time: number,
 		readonly bits: number,
 		readonly nonce: number,
-	) {}
+		/** The hash when already known (a stored index entry): saves recomputing it. */
+		hash?: Uint8Array,
+	) {
+		this.cachedHash = hash;
+	}
 
 	write(w: Writer): void {
 		w.i32(this.version).bytes(this.prevHash).bytes(this.merkleRoot).u32(this.time).u32(this.bits).u32(this.nonce);
