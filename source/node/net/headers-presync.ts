@@ -16,7 +16,7 @@ import {VerifyError} from '../errors.js';
 import type {NetworkParams} from '../consensus/networks.js';
 import {blockWork, checkProofOfWork} from '../consensus/pow.js';
 import {MEDIAN_TIME_SPAN} from '../consensus/rules.js';
-import {nextBitsFromTip} from '../consensus/presync-bits.js';
+import {nextBitsFromTip} from '../consensus/asert.js';
 import type {Header} from '../primitives/header.js';
 
 /** Core's numbers: about 23 commitments over a full buffer, so a fake redownload is caught (2^-23). */
