@@ -17,7 +17,6 @@ import {prepareP2pkhCheck, type SigCheck} from '../primitives/sign.js';
 import {inlineVerifier, type SigVerifier} from '../verify/verifier.js';
 import {type NetworkParams, subsidyAt} from '../consensus/networks.js';
 import {nextBitsFromTip} from '../consensus/asert.js';
-import {blockOneOf} from './anchor.js';
 import {
 	MEDIAN_TIME_SPAN,
 	checkBlockContext,
@@ -418,8 +417,9 @@ export class Chain extends EventEmitter<ChainEvents> {
 	/** The bits a block on top of `prev` must carry (GetNextWorkRequired). */
 	requiredBits(prev: ChainEntry): number {
 		// The same function a headers presync uses, so both always agree. The anchor is block 1 of
-		// prev's branch: getAncestor(prev, 1), remembered off the active chain (chain/anchor.ts).
-		const anchor = blockOneOf(prev, e => (this.isMain(e) ? this.getAncestor(e, 1) : null));
+		// prev's branch (getAncestor(prev, 1)), which the index remembers per entry.
+		const one = prev.table.blockOne(prev.id);
+		const anchor = one >= 0 ? prev.table.entry(one) : null;
 		const bits = nextBitsFromTip(
 			this.network,
 			{height: prev.height, time: prev.time, bits: prev.header.bits},

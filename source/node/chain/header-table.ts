@@ -20,7 +20,7 @@ const B_MERKLE = 32;
 const B_WORK = 64;
 
 // 32-bit fields per entry. Links are entry ids, -1 for none.
-const INTS = 10;
+const INTS = 11;
 export const F_VERSION = 0;
 export const F_TIME = 1;
 export const F_BITS = 2;
@@ -32,6 +32,8 @@ export const F_SEQUENCE = 6;
 export const F_PREV = 7;
 export const F_FIRST_CHILD = 8;
 export const F_NEXT_SIBLING = 9;
+/** Block 1 of the entry's branch (the ASERT anchor), -2 until first asked (see blockOne). */
+export const F_BLOCK_ONE = 10;
 
 /** Memory-only flag bits in F_FLAGS (above the persisted status byte). */
 export const Flag = {
@@ -156,6 +158,7 @@ export class HeaderTable {
 		const i = (id & CHUNK_MASK) * INTS;
 		v[i + F_FIRST_CHILD] = -1;
 		v[i + F_NEXT_SIBLING] = -1;
+		v[i + F_BLOCK_ONE] = -2;
 		this.objects[chunk]![id & CHUNK_MASK] = new this.Entry(id);
 		return id;
 	}
@@ -280,6 +283,35 @@ export class HeaderTable {
 		if (indexed && old >= 0) this.removeChild(old, id);
 		this.setInt(id, F_PREV, prev);
 		if (indexed && prev >= 0) this.pushChild(prev, id);
+	}
+
+	/**
+	 * The id of block 1 on `id`'s branch (-1 for genesis): main's difficulty anchor. Remembered
+	 * per entry, so a header on a long branch of headers costs O(1), not a walk back to the active
+	 * chain (which made a header sync quadratic); the first call after a load walks once.
+	 */
+	blockOne(id: number): number {
+		let e = id;
+		let found = -1;
+		for (;;) {
+			const height = this.int(e, F_HEIGHT);
+			if (height === 0) break;
+			if (height === 1) {
+				found = e;
+				break;
+			}
+			const known = this.int(e, F_BLOCK_ONE);
+			if (known !== -2) {
+				found = known;
+				break;
+			}
+			const prev = this.int(e, F_PREV);
+			if (prev < 0) throw new Error(`entry ${id} at height ${this.int(id, F_HEIGHT)} has no parent in memory`);
+			e = prev;
+		}
+		// Fill in what was walked, so the next call stops at once.
+		for (let w = id; w !== e && w >= 0; w = this.int(w, F_PREV)) this.setInt(w, F_BLOCK_ONE, found);
+		return found;
 	}
 
 	/** Children are kept newest first (O(1) to add); children() reverses to arrival order. */

@@ -8,7 +8,7 @@ import type {AddressGossip} from './address-gossip.js';
 import type {BlockDownloader} from './block-download.js';
 import {parseHostPort, type ConnectionManager} from './connections.js';
 import type {HeaderSync} from './header-sync.js';
-import type {Peer} from './peer.js';
+import {PeerClosedError, type CloseCode, type Peer} from './peer.js';
 import type {PoolContext} from './pool-context.js';
 import type {SyncStatus} from './sync-status.js';
 
@@ -97,15 +97,15 @@ export class Cloner {
 		} catch (error) {
 			if (signal?.aborted) return cancelled();
 			const reason = (error as Error).message;
-			if (/magic/.test(reason)) return result('other-network', `${host}:${port} is on another network (its messages carry another network magic)`);
+			if (error instanceof PeerClosedError && error.code === 'wrong-magic') return result('other-network', `${host}:${port} is on another network (its messages carry another network magic)`);
 			return result('unreachable', `${host}:${port} is unreachable: ${reason}`);
 		}
 		if (signal?.aborted) {
 			if (!existing) peer.close(`clone from ${host}:${port} cancelled`);
 			return cancelled();
 		}
-		let closeReason: string | null = peer.isClosed ? 'closed' : null;
-		peer.once('close', reason => (closeReason = reason));
+		let closeReason: {reason: string; code: CloseCode} | null = peer.isClosed ? {reason: 'closed', code: peer.closeCode ?? 'local'} : null;
+		peer.once('close', reason => (closeReason = {reason, code: peer.closeCode ?? 'local'}));
 		this.downloader.preferred = peer;
 		// Ask afresh from the parent of our best header: the answer shows where the host's chain
 		// leaves ours (or that it is on another genesis: onHeaders hangs up then).
@@ -178,7 +178,7 @@ export class Cloner {
 		startTip: ChainEntry,
 		stallMs: number,
 		reorgDepth: () => number,
-		closed: () => string | null,
+		closed: () => {reason: string; code: CloseCode} | null,
 		options: CloneOptions,
 		result: (outcome: CloneOutcome, message: string) => CloneResult,
 		cancelled: () => CloneResult,
@@ -205,8 +205,8 @@ export class Cloner {
 			if (signal?.aborted) return cancelled();
 			const closeReason = closed();
 			if (closeReason !== null) {
-				if (/genesis|magic/.test(closeReason)) return result('other-network', `${host}:${port} is on another network (${closeReason})`);
-				return result('unreachable', `${host}:${port} went away during the clone: ${closeReason}`);
+				if (closeReason.code === 'other-genesis' || closeReason.code === 'wrong-magic') return result('other-network', `${host}:${port} is on another network (${closeReason.reason})`);
+				return result('unreachable', `${host}:${port} went away during the clone: ${closeReason.reason}`);
 			}
 			if (headersDone && !theirs) {
 				return result('less-work', `${host}:${port} has no blocks we lack (its height ${peer.bestHeight}, ours ${this.ctx.chain.height}): nothing replaced`);

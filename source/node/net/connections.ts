@@ -9,7 +9,7 @@ import {networkInterfaces} from 'node:os';
 import type {NetworkParams} from '../consensus/networks.js';
 import {AddrMan, addressKey} from './addrman.js';
 import {SERVICES, type Message} from './messages.js';
-import {Peer, type PeerTimeouts} from './peer.js';
+import {Peer, PeerClosedError, type PeerTimeouts} from './peer.js';
 
 export interface ConnectionOptions {
 	readonly network: NetworkParams;
@@ -204,7 +204,7 @@ export class ConnectionManager {
 				});
 				peer.once('close', reason => {
 					signal?.removeEventListener('abort', onAbort);
-					reject(new Error(reason));
+					reject(new PeerClosedError(reason, peer.closeCode ?? 'local'));
 				});
 			});
 		});
@@ -232,7 +232,7 @@ export class ConnectionManager {
 				// We dialled ourselves: both ends go, and that address is never dialled again.
 				this.selfAddresses.add(addressKey(dialler.host, dialler.port));
 				this.addrman.remove(dialler.host, dialler.port);
-				dialler.close('connected to ourselves');
+				dialler.close('connected to ourselves', 'self');
 				return true;
 			},
 			listen: {services: SERVICES, host: '0.0.0.0', port: quiet ? 0 : this.listenPort},
@@ -248,7 +248,7 @@ export class ConnectionManager {
 		peer.on('ready', () => {
 			// On loopback or private addresses a ban names the port the peer says it listens on,
 			// known only now.
-			if (!peer.outbound && this.addrman.isBannedInbound(peer.host, peer.listenPort)) return peer.close('banned');
+			if (!peer.outbound && this.addrman.isBannedInbound(peer.host, peer.listenPort)) return peer.close('banned', 'banned');
 			this.hooks.ready(peer);
 		});
 		peer.on('message', msg => void this.hooks.message(peer, msg).catch(error => this.hooks.log(`error handling ${msg.type} from ${peer.address}: ${(error as Error).message}`)));

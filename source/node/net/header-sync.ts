@@ -92,7 +92,7 @@ export class HeaderSync {
 		const first = headers[0]!;
 		// A presync under way takes what continues it.
 		if (st.presync && equalBytes(first.prevHash, st.presync.state.nextLocatorHead())) return this.continuePresync(peer, st, headers, full);
-		if (first.prevHash.every(b => b === 0) && !equalBytes(first.hash(), network.genesis.hash())) return peer.close('another genesis block');
+		if (first.prevHash.every(b => b === 0) && !equalBytes(first.hash(), network.genesis.hash())) return peer.close('another genesis block', 'other-genesis');
 		const prev = chain.getEntry(first.prevHash);
 		if (!prev) {
 			// Perhaps it is simply ahead of us: ask again from what we have; punish only a habit.

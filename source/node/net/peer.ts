@@ -42,6 +42,23 @@ export interface PeerOptions {
 	readonly now?: () => number;
 }
 
+/**
+ * Why a connection ended, where callers act on it (a clone tells "another network" apart from
+ * "went away"): a typed code, so nothing decides by the words of the reason.
+ */
+export type CloseCode = 'wrong-magic' | 'other-genesis' | 'self' | 'banned' | 'misbehaving' | 'timeout' | 'remote' | 'local';
+
+/** A connection that ended before it was ready; `code` says why. */
+export class PeerClosedError extends Error {
+	constructor(
+		message: string,
+		readonly code: CloseCode,
+	) {
+		super(message);
+		this.name = 'PeerClosedError';
+	}
+}
+
 export interface PeerEvents {
 	ready: [];
 	message: [msg: Message];
@@ -106,6 +123,8 @@ export class Peer extends EventEmitter<PeerEvents> {
 	private gotVersion = false;
 	private gotVerack = false;
 	private closed = false;
+	/** Why it closed, once it has. */
+	closeCode: CloseCode | null = null;
 	private handshakeTimer: NodeJS.Timeout | undefined;
 	private pingTimer: NodeJS.Timeout | undefined;
 	private pendingPing: {nonce: bigint; sentAt: number} | null = null;
@@ -123,8 +142,8 @@ export class Peer extends EventEmitter<PeerEvents> {
 		this.parser = new Parser(options.network.magic);
 		this.socket.setNoDelay(true);
 		this.socket.on('data', data => this.onData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
-		this.socket.on('close', () => this.close('connection closed by peer'));
-		this.socket.on('error', error => this.close(`socket error: ${error.message}`));
+		this.socket.on('close', () => this.close('connection closed by peer', 'remote'));
+		this.socket.on('error', error => this.close(`socket error: ${error.message}`, 'remote'));
 		this.socket.on('drain', () => {
 			clearTimeout(this.stuckTimer);
 			this.stuckTimer = undefined;
@@ -132,7 +151,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 			if (!this.closed) this.socket.resume();
 			this.emit('drain');
 		});
-		this.handshakeTimer = setTimeout(() => this.close('no version/verack within the handshake timeout'), this.timeouts.handshakeMs);
+		this.handshakeTimer = setTimeout(() => this.close('no version/verack within the handshake timeout', 'timeout'), this.timeouts.handshakeMs);
 		if (this.outbound) this.sendVersion();
 	}
 
@@ -182,12 +201,13 @@ export class Peer extends EventEmitter<PeerEvents> {
 		if (score <= 0) return;
 		this.banScore += score;
 		this.emit('misbehave', score, reason);
-		if (this.banScore >= BAN_SCORE) this.close(`misbehaving (score ${this.banScore}): ${reason}`);
+		if (this.banScore >= BAN_SCORE) this.close(`misbehaving (score ${this.banScore}): ${reason}`, 'misbehaving');
 	}
 
-	close(reason: string): void {
+	close(reason: string, code: CloseCode = 'local'): void {
 		if (this.closed) return;
 		this.closed = true;
+		this.closeCode = code;
 		clearTimeout(this.handshakeTimer);
 		clearInterval(this.pingTimer);
 		clearTimeout(this.stuckTimer);
@@ -227,7 +247,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 			// A dialler on another network learns why: our version, in our magic, before we go.
 			if (!this.outbound && !this.gotVersion) this.sendVersion();
 			this.misbehave(error.score, error.message);
-			this.close(error.message);
+			this.close(error.message, error.code === 'wrong-magic' ? 'wrong-magic' : 'misbehaving');
 			return;
 		}
 		for (const result of results) {
@@ -246,7 +266,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 		if (msg.type === 'version') {
 			// Core: "redundant version message", ignored and not scored.
 			if (this.gotVersion) return;
-			if (this.options.isOurNonce(msg.nonce)) return this.close('connected to ourselves');
+			if (this.options.isOurNonce(msg.nonce)) return this.close('connected to ourselves', 'self');
 			this.gotVersion = true;
 			this.version = msg.version;
 			this.agent = msg.agent.replace(/[^\x20-\x7e]/g, '?');
@@ -296,14 +316,14 @@ export class Peer extends EventEmitter<PeerEvents> {
 	/** Sends a ping; a ping still unanswered after the pong timeout disconnects. */
 	ping(): void {
 		if (this.pendingPing) {
-			if (performance.now() - this.pendingPing.sentAt >= this.timeouts.pongTimeoutMs) this.close('no pong in time');
+			if (performance.now() - this.pendingPing.sentAt >= this.timeouts.pongTimeoutMs) this.close('no pong in time', 'timeout');
 			return;
 		}
 		const nonce = BigInt(Math.floor(Math.random() * 2 ** 52));
 		this.pendingPing = {nonce, sentAt: performance.now()};
 		this.send({type: 'ping', nonce});
 		const check = setTimeout(() => {
-			if (this.pendingPing?.nonce === nonce) this.close('no pong in time');
+			if (this.pendingPing?.nonce === nonce) this.close('no pong in time', 'timeout');
 		}, this.timeouts.pongTimeoutMs);
 		check.unref();
 	}
