@@ -1,0 +1,187 @@
+/**
+ * Header sync on its own, over a real chain 150 blocks high: the anti-DoS threshold (the tip's
+ * work less 144 blocks'), a short low-work chain ignored without blame, the costs of headers
+ * that do not connect or do not chain, the per-peer branch cap, and one message after another.
+ */
+import {randomBytes} from 'node:crypto';
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import type {ChainEntry} from '../../source/node/chain/entry.js';
+import {blockWork} from '../../source/node/consensus/pow.js';
+import {hashToHex} from '../../source/node/encoding/hex.js';
+import {ANTI_DOS_BLOCKS, HeaderSync, MAX_FORKS_PER_PEER, MAX_UNCONNECTING} from '../../source/node/net/header-sync.js';
+import {Header} from '../../source/node/primitives/header.js';
+import {extend, nextBlock, solve} from '../helpers/builder.js';
+import {quickNet, tempChain, type TempChain} from '../helpers/chain-env.js';
+import {FakePeer, testContext, type TestContext} from '../helpers/pool-parts.js';
+
+const HEIGHT = 150;
+let env: TempChain;
+let ctx: TestContext;
+let sync: HeaderSync;
+let stored: number;
+let nextTag = 100;
+
+beforeAll(async () => {
+	env = await tempChain(quickNet);
+	await extend(env.chain, HEIGHT);
+}, 60_000);
+afterAll(() => env.cleanup());
+beforeEach(() => {
+	ctx = testContext({chain: env.chain});
+	stored = 0;
+	sync = new HeaderSync(ctx, {stored: () => void stored++});
+});
+
+function peer(): FakePeer {
+	const p = new FakePeer();
+	ctx.add(p);
+	return p;
+}
+
+/** `n` valid headers on top of `from` (not stored), a branch of its own. */
+function branch(from: ChainEntry, n: number): Header[] {
+	const tag = nextTag++;
+	const headers: Header[] = [];
+	let prev = {hash: from.hash, time: from.time, height: from.height};
+	for (let i = 0; i < n; i++) {
+		// nextBlock needs a chain entry for the bits; on regtest they never change.
+		const header = nextBlock(env.chain, from, {tag}).header;
+		const h = solve(new Header(header.version, prev.hash, header.merkleRoot, prev.time + quickNet.targetSpacing, header.bits, 0), quickNet);
+		headers.push(h);
+		prev = {hash: h.hash(), time: h.time, height: prev.height + 1};
+	}
+	return headers;
+}
+
+/** A header whose parent nobody knows. */
+function unconnecting(): Header {
+	return solve(new Header(1, new Uint8Array(randomBytes(32)), new Uint8Array(randomBytes(32)), env.chain.tip.time + 1, quickNet.genesis.header.bits, 0), quickNet);
+}
+
+describe('HeaderSync', () => {
+	it('threshold() is the tip\'s chainwork less 144 blocks\' work, and 0 on a young chain', async () => {
+		const tip = env.chain.tip;
+		const work = blockWork(tip.header.bits);
+		expect(sync.threshold()).toBe(tip.chainwork - ANTI_DOS_BLOCKS * work);
+		expect(sync.threshold()).toBe(env.chain.getEntryByHeight(HEIGHT - 144)!.chainwork);
+		const young = await tempChain(quickNet);
+		try {
+			await extend(young.chain, 3);
+			expect(new HeaderSync(testContext({chain: young.chain}), {stored: () => undefined}).threshold()).toBe(0n);
+		} finally {
+			await young.cleanup();
+		}
+	});
+
+	it('a short headers message of a chain under the threshold is ignored: nothing stored, no blame; at the threshold it is stored', async () => {
+		const genesis = env.chain.getEntryByHeight(0)!;
+		const p = peer();
+		const st = ctx.state(p.asPeer)!;
+		const count = env.chain.headerCount;
+		// Genesis + 5 blocks' work: one block short of the threshold (height HEIGHT-144 = 6).
+		const low = branch(genesis, HEIGHT - 144 - 1);
+		await sync.enqueue(p.asPeer, low);
+		expect(env.chain.headerCount).toBe(count);
+		for (const h of low) expect(env.chain.getEntry(h.hash())).toBeUndefined();
+		expect(p.misbehaviour).toEqual([]);
+		expect(p.isClosed).toBe(false);
+		expect(st.presync).toBeNull();
+		expect(st.headersDone).toBe(true);
+		expect(stored).toBe(0);
+		expect(p.syncedHeaders).toBe(-1);
+		// One more header reaches the threshold exactly: stored, and the peer's height noted.
+		const enough = branch(genesis, HEIGHT - 144);
+		await sync.enqueue(p.asPeer, enough);
+		expect(env.chain.headerCount).toBe(count + enough.length);
+		expect(env.chain.getEntry(enough.at(-1)!.hash())?.height).toBe(HEIGHT - 144);
+		expect(stored).toBe(1);
+		expect(p.syncedHeaders).toBe(HEIGHT - 144);
+		expect(p.misbehaviour).toEqual([]);
+	});
+
+	it('headers that connect to nothing cost 20 only from the 11th message in a row; one that connects resets the count', async () => {
+		const p = peer();
+		const st = ctx.state(p.asPeer)!;
+		for (let i = 0; i < MAX_UNCONNECTING; i++) await sync.enqueue(p.asPeer, [unconnecting()]);
+		expect(p.misbehaviour).toEqual([]);
+		expect(st.unconnecting).toBe(MAX_UNCONNECTING);
+		// Each time it is asked again from our best header.
+		expect(p.of('getheaders')).toHaveLength(MAX_UNCONNECTING);
+		expect(hashToHex(p.of('getheaders')[0]!.locator[0]!)).toBe(env.chain.bestHeader.hashHex);
+		await sync.enqueue(p.asPeer, [unconnecting()]);
+		expect(p.misbehaviour.map(m => m.score)).toEqual([20]);
+		// A message that connects: the count starts over.
+		await sync.enqueue(p.asPeer, branch(env.chain.tip, 1));
+		expect(st.unconnecting).toBe(0);
+		for (let i = 0; i < MAX_UNCONNECTING; i++) await sync.enqueue(p.asPeer, [unconnecting()]);
+		expect(p.misbehaviour.map(m => m.score)).toEqual([20]);
+	});
+
+	it('non-continuous headers cost 20 and nothing of them is stored', async () => {
+		const p = peer();
+		const a = branch(env.chain.tip, 2);
+		const b = branch(env.chain.tip, 2);
+		const count = env.chain.headerCount;
+		await sync.enqueue(p.asPeer, [a[0]!, b[1]!]);
+		expect(p.misbehaviour.map(m => m.score)).toEqual([20]);
+		expect(env.chain.headerCount).toBe(count);
+		expect(stored).toBe(0);
+	});
+
+	it('counts the branches a peer makes us store, and closes it past MAX_FORKS_PER_PEER', async () => {
+		const p = peer();
+		const st = ctx.state(p.asPeer)!;
+		const parent = env.chain.tip.prev!; // already has a child: the tip
+		await sync.enqueue(p.asPeer, branch(parent, 3));
+		expect(st.forks).toBe(1); // the first header starts a branch; the rest continue it
+		// Near the cap (as if it had sent that many): one more branch is still taken...
+		st.forks = MAX_FORKS_PER_PEER - 1;
+		const last = branch(parent, 1);
+		await sync.enqueue(p.asPeer, last);
+		expect(env.chain.getEntry(last[0]!.hash())).toBeDefined();
+		expect(st.forks).toBe(MAX_FORKS_PER_PEER);
+		expect(p.isClosed).toBe(false);
+		// ...the next one closes it, and is not stored.
+		const over = branch(parent, 1);
+		await sync.enqueue(p.asPeer, over);
+		expect(p.isClosed).toBe(true);
+		expect(p.closeReason).toMatch(/branches/);
+		expect(env.chain.getEntry(over[0]!.hash())).toBeUndefined();
+		// The cap is per peer: another peer's branch is taken.
+		const q = peer();
+		const other = branch(parent, 1);
+		await sync.enqueue(q.asPeer, other);
+		expect(env.chain.getEntry(other[0]!.hash())).toBeDefined();
+		expect(ctx.state(q.asPeer)!.forks).toBe(1);
+	});
+
+	it('takes a peer\'s headers messages one after the other: a continuation sent at once still connects', async () => {
+		const p = peer();
+		const headers = branch(env.chain.tip, 4);
+		const first = sync.enqueue(p.asPeer, headers.slice(0, 2));
+		const second = sync.enqueue(p.asPeer, headers.slice(2));
+		await Promise.all([first, second]);
+		for (const h of headers) expect(env.chain.getEntry(h.hash())).toBeDefined();
+		expect(ctx.state(p.asPeer)!.unconnecting).toBe(0);
+		expect(p.syncedHeaders).toBe(HEIGHT + 4);
+		expect(p.of('getheaders')).toHaveLength(0);
+	});
+
+	it('closes a peer that sends headers of another genesis', async () => {
+		const p = peer();
+		const other = solve(new Header(1, new Uint8Array(32), new Uint8Array(randomBytes(32)), quickNet.genesis.header.time, quickNet.genesis.header.bits, 0), quickNet);
+		await sync.enqueue(p.asPeer, [other]);
+		expect(p.isClosed).toBe(true);
+		expect(p.closeReason).toMatch(/genesis/);
+	});
+
+	it('serves getheaders from the active chain, up to the stop hash', () => {
+		const p = peer();
+		const genesis = env.chain.getEntryByHeight(0)!;
+		sync.serve(p.asPeer, [genesis.hash], new Uint8Array(32));
+		expect(p.of('headers')[0]!.headers).toHaveLength(HEIGHT);
+		const at10 = env.chain.getEntryByHeight(10)!;
+		sync.serve(p.asPeer, [env.chain.getEntryByHeight(5)!.hash], at10.hash);
+		expect(p.of('headers')[1]!.headers.map(h => h.hashHex())).toEqual([6, 7, 8, 9, 10].map(h => env.chain.getEntryByHeight(h)!.hashHex));
+	});
+});
