@@ -63,6 +63,7 @@ export class FullNode extends EventEmitter<{log: [line: string]}> {
 		super();
 		// Nothing a part reports may take the process down: it is logged.
 		miner.on('error', error => this.emit('log', `miner: ${error.message}`));
+		mempool.on('failure', (context, error) => this.emit('log', `mempool: ${context} failed: ${error.message}`));
 		pool?.on('log', line => this.emit('log', line));
 	}
 

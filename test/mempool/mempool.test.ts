@@ -272,3 +272,31 @@ describe('signature checks under load', () => {
 		expect(stats.calls).toBe(1);
 	});
 });
+
+describe('work the pool starts on its own', () => {
+	it('a failure after a block is reported with its context, never an unhandled rejection', async () => {
+		const unhandled: unknown[] = [];
+		const onUnhandled = (reason: unknown) => unhandled.push(reason);
+		process.on('unhandledRejection', onUnhandled);
+		try {
+			const failures: [string, string][] = [];
+			pool.on('failure', (context, error) => failures.push([context, error.message]));
+			// An orphan whose parent is then mined: the pool takes it in after the block, on its own.
+			const parent = spend([cb(1)], [new TxOut(49n * COIN, alice.script)]);
+			const child = spend([out(parent, 0)], [new TxOut(48n * COIN, bob.script)]);
+			await pool.add(child);
+			// The block connects; then the database fails under the pool's own work (a disk gone).
+			const block = nextBlock(env.chain, env.chain.tip, {txs: [parent]});
+			env.chain.once('connect', () => (env.chain.getCoin = () => Promise.reject(new Error('read failed: EIO'))));
+			await env.chain.add(block);
+			await env.chain.exclusive(async () => undefined); // the pool's queued work has run
+			await new Promise(resolve => setImmediate(resolve));
+			expect(failures).toHaveLength(1);
+			expect(failures[0]![0]).toContain(`after block ${block.hashHex()}`);
+			expect(failures[0]![1]).toBe('read failed: EIO');
+			expect(unhandled).toEqual([]);
+		} finally {
+			process.off('unhandledRejection', onUnhandled);
+		}
+	});
+});

@@ -102,12 +102,17 @@ describe('AddressGossip.addr', () => {
 });
 
 describe('AddressGossip.getaddr', () => {
-	it('answers once per connection, with what we know but never our own address', () => {
+	it('answers inbound peers once per connection, with what we know but never our own address; not peers we dialled', () => {
 		const known = addrs(4, 9);
 		for (const a of known) expect(book.addrman.add(a.host, a.port)).toBe(true);
 		// Our own address in the table (say, from a file written before we knew it was ours).
 		expect(book.addrman.add(OWN.host, OWN.port)).toBe(true);
+		// A peer we dialled asking is not answered (Core: it could fingerprint us).
+		const dialled = peer();
+		gossip.getaddr(dialled.asPeer);
+		expect(dialled.of('addr')).toHaveLength(0);
 		const p = peer();
+		p.outbound = false;
 		gossip.getaddr(p.asPeer);
 		const replies = p.of('addr');
 		expect(replies).toHaveLength(1);
@@ -117,6 +122,7 @@ describe('AddressGossip.getaddr', () => {
 		expect(p.of('addr')).toHaveLength(1);
 		// Another connection gets its own answer.
 		const q = peer();
+		q.outbound = false;
 		gossip.getaddr(q.asPeer);
 		expect(q.of('addr')).toHaveLength(1);
 	});

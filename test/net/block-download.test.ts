@@ -166,6 +166,17 @@ describe('BlockDownloader', () => {
 		expect(peer.closeReason).toMatch(/stalled/);
 	});
 
+	it('sixteen blocks late together are one stall, not sixteen: the peer stays', async () => {
+		const {entries} = await headersOnly(env.chain, env.chain.tip, 16);
+		const peer = peerWith(entries.at(-1)!);
+		const dl = new BlockDownloader(ctx, 0);
+		dl.schedule();
+		expect(asked(peer)).toHaveLength(16);
+		expect(dl.checkStalls()).toBe(true);
+		expect(ctx.state(peer.asPeer)!.stalls).toBe(1);
+		expect(peer.isClosed).toBe(false);
+	});
+
 	it('a block marked arrived is no stall however long the chain holds it, and is still in flight until delivered', async () => {
 		const {entries} = await headersOnly(env.chain, env.chain.tip, 2);
 		const peer = peerWith(entries.at(-1)!);

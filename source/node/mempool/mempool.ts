@@ -87,6 +87,11 @@ export interface MempoolEvents {
 	/** A transaction clashed with a pool entry: refused on arrival, or the entry lost to a block. */
 	conflict: [tx: Transaction, existing: MempoolEntry];
 	orphan: [tx: Transaction];
+	/**
+	 * Work the pool started on its own (after a block or a reorganisation) failed: logged with
+	 * its context (bcoin's node.error), never an unhandled rejection that ends the process.
+	 */
+	failure: [context: string, error: Error];
 }
 
 interface Orphan {
@@ -484,9 +489,11 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 		}
 		// Orphans waiting on a transaction that was mined (never seen loose) can enter now.
 		if (minedTxids.some(id => this.orphansByParent.has(id))) {
-			void this.chain.exclusive(async () => {
-				for (const id of minedTxids) await this.acceptOrphansOf(id);
-			});
+			this.chain
+				.exclusive(async () => {
+					for (const id of minedTxids) await this.acceptOrphansOf(id);
+				})
+				.catch((error: Error) => this.emit('failure', `taking in orphans after block ${block.hashHex()}`, error));
 		}
 	}
 
@@ -498,7 +505,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 		if (this.disconnected.length === 0) return;
 		const returning = this.disconnected.reverse().flat();
 		this.disconnected = [];
-		void this.chain.exclusive(() => this.readd(returning));
+		this.chain.exclusive(() => this.readd(returning)).catch((error: Error) => this.emit('failure', `putting ${returning.length} transactions back after a reorganisation`, error));
 	}
 
 	private async readd(returning: Transaction[]): Promise<void> {

@@ -45,10 +45,13 @@ export class AddressGossip {
 		}
 	}
 
-	/** One answer per connection: a random sample, never our own address. */
+	/**
+	 * One answer per connection, to inbound peers only (as Core: a peer we dialled asking what we
+	 * know could fingerprint us): a random sample, never our own address.
+	 */
 	getaddr(peer: Peer): void {
 		const st = this.ctx.state(peer);
-		if (!st || st.answeredGetaddr) return;
+		if (!st || st.answeredGetaddr || peer.outbound) return;
 		st.answeredGetaddr = true;
 		const {addrman} = this.book;
 		const known = addrman.size;

@@ -175,16 +175,19 @@ export class BlockDownloader {
 	 */
 	checkStalls(): boolean {
 		const now = performance.now();
-		let changed = false;
+		const stalled = new Map<Peer, number>();
 		for (const [hex, flight] of this.inflight) {
 			if (flight.arrived || now - flight.since < this.stallMs) continue;
 			this.cancel(hex);
-			changed = true;
-			const st = this.ctx.state(flight.peer);
-			st?.refused.add(hex); // someone else gets it
-			if (st && ++st.stalls >= 3) flight.peer.close('stalled the block download');
-			else this.ctx.log(`block ${hex} from ${flight.peer.address} stalled; asking elsewhere`);
+			this.ctx.state(flight.peer)?.refused.add(hex); // someone else gets it
+			stalled.set(flight.peer, (stalled.get(flight.peer) ?? 0) + 1);
 		}
-		return changed;
+		// One stall per peer per pass, however many of its blocks were late together.
+		for (const [peer, blocks] of stalled) {
+			const st = this.ctx.state(peer);
+			if (st && ++st.stalls >= 3) peer.close('stalled the block download three times', 'timeout');
+			else this.ctx.log(`${blocks} block${blocks === 1 ? '' : 's'} from ${peer.address} stalled; asking elsewhere`);
+		}
+		return stalled.size > 0;
 	}
 }
