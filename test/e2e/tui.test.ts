@@ -20,7 +20,7 @@ async function until(session: string, test: (s: string) => boolean, what: string
 	while (Date.now() < deadline) {
 		const s = screen(session);
 		if (test(s)) return s;
-		await new Promise(resolve => setTimeout(resolve, 100));
+		await new Promise(resolve => setTimeout(resolve, 25));
 	}
 	throw new Error(`timed out waiting for ${what} on ${session}:\n${screen(session)}`);
 }
@@ -85,8 +85,9 @@ it('mine on one screen, watch the other follow; send coins from the keyboard; qu
 
 	// a mines past coinbase maturity (100 on regtest), a block at a time from the keyboard.
 	for (let i = 0; heightOf(screen('a')) < 102 && i < 400; i++) {
+		const before = heightOf(screen('a'));
 		keys('a', 'g');
-		await new Promise(resolve => setTimeout(resolve, 30));
+		await until('a', s => heightOf(s) > before, `block ${before + 1} mined from the keyboard`);
 	}
 	await until('a', s => heightOf(s) >= 102, 'a past maturity', 30_000);
 

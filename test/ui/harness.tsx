@@ -61,8 +61,6 @@ export const KEY = {
 	backspace: '\u007f',
 } as const;
 
-const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-
 export async function startApp(options: {size?: Size; port?: number} = {}): Promise<Harness> {
 	const size = options.size ?? {columns: 120, rows: 40};
 	const datadir = await mkdtemp(join(tmpdir(), 'chain-tui-ui-'));
@@ -93,7 +91,7 @@ export async function startApp(options: {size?: Size; port?: number} = {}): Prom
 		async type(text) {
 			for (const ch of text) {
 				ui.write(ch);
-				await pause(5);
+				await nextTurn(); // a key a read, as a person types: no fixed delay
 			}
 			await ui.settle();
 		},
@@ -109,7 +107,7 @@ export async function startApp(options: {size?: Size; port?: number} = {}): Prom
 		async erase(n) {
 			for (let i = 0; i < n; i++) {
 				ui.write(KEY.backspace);
-				await pause(5);
+				await nextTurn(); // a key a read, as a person types: no fixed delay
 			}
 			await ui.settle();
 		},
