@@ -10,6 +10,7 @@ import type {CloneResult, SyncStatus} from '../node/net/pool.js';
 import {classifyOutput} from '../node/primitives/script.js';
 import {formatAmount, parseAmount, parseFeeRate} from '../node/wallet/amount.js';
 import type {PreparedTx} from '../node/wallet/wallet.js';
+import {walletErrorCode, type WalletErrorCode} from '../node/wallet/keystore.js';
 import {checkAddress, checkAmount, checkBpm, checkFeeRate, checkHostPort, checkLabel, checkPassphrasePair} from './validate.js';
 import type {NodeStore} from './store.js';
 import type {ExplorerRow, ExplorerView} from './snapshot.js';
@@ -30,13 +31,14 @@ export class Actions {
 		return this.node.chain.network.addressVersion;
 	}
 
-	private async guard<T>(what: string, run: () => Promise<T>): Promise<Result<T>> {
+	/** `fieldOf` names the form field a failure belongs to, from the wallet error's code. */
+	private async guard<T>(what: string, run: () => Promise<T>, fieldOf?: (code: WalletErrorCode | null) => string | undefined): Promise<Result<T>> {
 		try {
 			return ok(await run());
 		} catch (error) {
 			const message = (error as Error).message;
 			this.store.log(`${what} failed: ${message}`);
-			return fail(message);
+			return fail(message, fieldOf?.(walletErrorCode(error)));
 		}
 	}
 
@@ -83,18 +85,19 @@ export class Actions {
 		if (passError) return fail(passError, 'repeat');
 		const {keystore} = this.node.wallet;
 		return this.guard('create wallet', async () => {
-			if (form.passphrase && keystore.encrypted && keystore.locked) keystore.unlock(form.passphrase, 60);
+			if (form.passphrase && keystore.encrypted && keystore.locked) await keystore.unlock(form.passphrase, 60);
 			const address = await this.node.wallet.createAddress(form.label);
 			if (form.passphrase && !keystore.encrypted) await keystore.encrypt(form.passphrase);
 			this.store.walletChanged();
 			this.store.log(`new address ${address} "${form.label.trim()}"${keystore.encrypted ? ' (wallet encrypted)' : ''}`);
 			return address;
-		}).then(r => (!r.ok && /passphrase/.test(r.error) ? {...r, field: 'passphrase'} : r));
+		}, code => (code === 'wrong-passphrase' || code === 'bad-passphrase' || code === 'locked' ? 'passphrase' : undefined));
 	}
 
-	unlock(passphrase: string, seconds = 300): Result<true> {
+	/** scrypt runs off the event loop: the screen keeps drawing while this is pending. */
+	async unlock(passphrase: string, seconds = 300): Promise<Result<true>> {
 		try {
-			this.node.wallet.keystore.unlock(passphrase, seconds);
+			await this.node.wallet.keystore.unlock(passphrase, seconds);
 			this.store.walletChanged();
 			return ok(true);
 		} catch (error) {
@@ -111,14 +114,17 @@ export class Actions {
 			['feeRate', checkFeeRate(form.feeRate)],
 		];
 		for (const [field, error] of errors) if (error) return fail(error, field);
-		return this.guard('send', () =>
-			this.node.wallet.prepareSend({
-				to: form.to.trim(),
-				amount: parseAmount(form.amount, net.maxMoney),
-				feeRate: parseFeeRate(form.feeRate),
-				...(form.from ? {from: [form.from]} : {}),
-			}),
-		).then(r => (!r.ok ? {...r, field: /insufficient|more than/.test(r.error) ? 'amount' : /locked/.test(r.error) ? 'passphrase' : 'to'} : r));
+		return this.guard(
+			'send',
+			() =>
+				this.node.wallet.prepareSend({
+					to: form.to.trim(),
+					amount: parseAmount(form.amount, net.maxMoney),
+					feeRate: parseFeeRate(form.feeRate),
+					...(form.from ? {from: [form.from]} : {}),
+				}),
+			code => (code === 'insufficient-funds' || code === 'bad-amount' ? 'amount' : code === 'locked' ? 'passphrase' : code === 'bad-fee-rate' ? 'feeRate' : 'to'),
+		);
 	}
 
 	async broadcast(prepared: PreparedTx): Promise<Result<string>> {
@@ -135,13 +141,17 @@ export class Actions {
 		if (addressError) return fail(addressError, 'address');
 		const bpmError = checkBpm(form.bpm);
 		if (bpmError) return fail(bpmError, 'bpm');
-		return this.guard('record BPM', async () => {
-			const prepared = await this.node.wallet.prepareBpm({address: form.address.trim(), bpm: Number(form.bpm.trim()), feeRate: 1n});
-			const tx = await this.node.wallet.broadcast(prepared);
-			this.store.walletChanged();
-			this.store.log(`BPM ${form.bpm.trim()} recorded from ${form.address.trim()} in ${tx.txid()}`);
-			return tx.txid();
-		}).then(r => (!r.ok ? {...r, field: /locked/.test(r.error) ? 'passphrase' : 'address'} : r));
+		return this.guard(
+			'record BPM',
+			async () => {
+				// One step (no confirmation): coins chosen and the reading sent under the wallet file's lock.
+				const tx = await this.node.wallet.recordBpm({address: form.address.trim(), bpm: Number(form.bpm.trim()), feeRate: 1n});
+				this.store.walletChanged();
+				this.store.log(`BPM ${form.bpm.trim()} recorded from ${form.address.trim()} in ${tx.txid()}`);
+				return tx.txid();
+			},
+			code => (code === 'locked' ? 'passphrase' : 'address'),
+		);
 	}
 
 	/** Runs in the background: the form shows progress, and aborting `signal` (Esc) cancels it. */

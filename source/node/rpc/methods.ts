@@ -79,7 +79,7 @@ function walletCall<T>(run: () => Promise<T>): Promise<T> {
 	return run().catch(error => {
 		if (error instanceof WalletLockedError) throw new RpcError(E.WALLET_UNLOCK_NEEDED, 'Error: Please enter the wallet passphrase with walletpassphrase first.');
 		if (error instanceof WalletError) {
-			if (/wrong passphrase/.test(error.message)) throw new RpcError(E.WALLET_PASSPHRASE_INCORRECT, 'Error: The wallet passphrase entered was incorrect.');
+			if (error.code === 'wrong-passphrase') throw new RpcError(E.WALLET_PASSPHRASE_INCORRECT, 'Error: The wallet passphrase entered was incorrect.');
 			if (/insufficient funds/.test(error.message)) throw new RpcError(E.WALLET_INSUFFICIENT_FUNDS, error.message);
 			throw new RpcError(E.WALLET_ERROR, error.message);
 		}
@@ -417,7 +417,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		walletpassphrase: params =>
 			walletCall(async () => {
 				if (!wallet.keystore.encrypted) throw new RpcError(E.WALLET_WRONG_ENC_STATE, 'Error: running with an unencrypted wallet, but walletpassphrase was called.');
-				wallet.keystore.unlock(str(params, 0, 'passphrase'), int(params, 1, 'timeout'));
+				await wallet.keystore.unlock(str(params, 0, 'passphrase'), int(params, 1, 'timeout'));
 				return null;
 			}),
 		walletpassphrasechange: params =>

@@ -4,19 +4,61 @@
  * derives an AES-256-GCM key; a wrong passphrase fails GCM's check and touches nothing.
  * Node's own crypto does scrypt and AES-GCM, so no dependency is needed for them.
  */
-import {createCipheriv, createDecipheriv, randomBytes as nodeRandomBytes, scryptSync} from 'node:crypto';
+import {createCipheriv, createDecipheriv, randomBytes as nodeRandomBytes, scrypt} from 'node:crypto';
 import {open, readFile, rename, copyFile, chmod, mkdir, stat, unlink} from 'node:fs/promises';
 import {SerialQueue} from '../util/lock.js';
 import {dirname} from 'node:path';
 import {fromHex, toHex} from '../encoding/hex.js';
 import {generatePrivateKey, isValidPrivateKey, publicKeyOf, type RandomBytes} from '../crypto/keys.js';
 
+/**
+ * What went wrong, for code to act on: callers decide by the code, never by the message (which
+ * is for people and may be reworded).
+ */
+export type WalletErrorCode =
+	| 'wrong-passphrase'
+	| 'bad-passphrase'
+	| 'locked'
+	| 'not-encrypted'
+	| 'already-encrypted'
+	| 'bad-unlock-time'
+	| 'bad-label'
+	| 'unknown-key'
+	| 'damaged-file'
+	| 'wrong-network'
+	| 'file-unreadable'
+	| 'file-busy'
+	| 'bad-backup-path'
+	| 'bad-address'
+	| 'no-addresses'
+	| 'bad-amount'
+	| 'bad-fee-rate'
+	| 'bad-bpm'
+	| 'insufficient-funds'
+	| 'coins-in-use'
+	| 'refused';
+
 export class WalletError extends Error {
 	override readonly name = 'WalletError';
+	constructor(
+		readonly code: WalletErrorCode,
+		message: string,
+	) {
+		super(message);
+	}
 }
 
 /** Signing needs the passphrase first. */
-export class WalletLockedError extends WalletError {}
+export class WalletLockedError extends WalletError {
+	constructor(message: string) {
+		super('locked', message);
+	}
+}
+
+/** A wallet error's code, or null for anything else (an address typo, a bug). */
+export function walletErrorCode(error: unknown): WalletErrorCode | null {
+	return error instanceof WalletError ? error.code : null;
+}
 
 const FORMAT = 'chain-tui-wallet';
 const VERSION = 1;
@@ -44,6 +86,14 @@ interface KeystoreFile {
 	keys: KeyRecord[];
 	/** The wallet's own unconfirmed transactions (raw hex), announced again after a restart. */
 	pending: string[];
+}
+
+/** The pending transactions in the file while a withPending job holds the lock. */
+export interface PendingLedger {
+	/** Raw hex of every pending transaction in the file (every node's that shares it). */
+	readonly pending: readonly string[];
+	record(hex: string): Promise<void>;
+	forget(hex: string): Promise<void>;
 }
 
 export interface KeyInfo {
@@ -82,10 +132,10 @@ function isSealed(v: unknown): v is Sealed {
 
 /** Checks a parsed file field by field: a hand-edited or damaged file gets a plain error. */
 function validate(raw: unknown, path: string): KeystoreFile {
-	const bad = (what: string) => new WalletError(`wallet file ${path} is damaged: ${what}`);
+	const bad = (what: string) => new WalletError('damaged-file', `wallet file ${path} is damaged: ${what}`);
 	const f = raw as KeystoreFile;
 	if (typeof f !== 'object' || f === null || f.format !== FORMAT) throw bad('not a chain-tui wallet');
-	if (f.version !== VERSION) throw new WalletError(`wallet file ${path} has version ${String(f.version)}; this chain-tui reads version ${VERSION}`);
+	if (f.version !== VERSION) throw new WalletError('damaged-file', `wallet file ${path} has version ${String(f.version)}; this chain-tui reads version ${VERSION}`);
 	if (typeof f.network !== 'string') throw bad('no network');
 	if (f.encryption !== null) {
 		const e = f.encryption;
@@ -125,10 +175,10 @@ export class Keystore {
 	}
 
 	/**
-	 * Every change: under the file lock (several nodes may share one wallet file), read the file
-	 * afresh, apply `change`, write it atomically. One change at a time within this process too.
+	 * Runs `job` holding the file lock (several nodes may share one wallet file) with the file
+	 * read afresh; one job at a time within this process too.
 	 */
-	private mutate<T>(change: () => T | Promise<T>): Promise<T> {
+	private exclusive<T>(job: () => Promise<T>): Promise<T> {
 		return this.queue.run(() =>
 			withFileLock(`${this.path}.lock`, async () => {
 				const disk = await readKeystore(this.path, this.file.network);
@@ -137,17 +187,51 @@ export class Keystore {
 					if (disk.encryption?.salt !== this.file.encryption?.salt) this.lock();
 					this.file = disk;
 				}
-				const previous = structuredClone(this.file);
-				try {
-					const result = await change();
-					await this.write();
-					return result;
-				} catch (error) {
-					this.file = previous;
-					throw error;
-				}
+				return job();
 			}),
 		);
+	}
+
+	/** Every change: under the lock, apply `change` to the fresh file and write it atomically. */
+	private mutate<T>(change: () => T | Promise<T>): Promise<T> {
+		return this.exclusive(async () => {
+			const previous = structuredClone(this.file);
+			try {
+				const result = await change();
+				await this.write();
+				return result;
+			} catch (error) {
+				this.file = previous;
+				throw error;
+			}
+		});
+	}
+
+	/**
+	 * Runs `job` holding the file lock, with every pending transaction in the file as it is now
+	 * (other nodes' too). A send chooses coins, records its transaction and submits it inside one
+	 * such job, so no node sharing the file can choose the same coins meanwhile. `record` and
+	 * `forget` write the file at once, still under the lock.
+	 */
+	withPending<T>(job: (ledger: PendingLedger) => Promise<T>): Promise<T> {
+		return this.exclusive(() =>
+			job({
+				pending: [...this.file.pending],
+				record: hex => this.writePending([...this.file.pending.filter(h => h !== hex), hex]),
+				forget: hex => this.writePending(this.file.pending.filter(h => h !== hex)),
+			}),
+		);
+	}
+
+	private async writePending(pending: string[]): Promise<void> {
+		const previous = this.file.pending;
+		this.file.pending = pending;
+		try {
+			await this.write();
+		} catch (error) {
+			this.file.pending = previous;
+			throw error;
+		}
 	}
 
 	/** Re-reads the file, for keys another node sharing it has added. */
@@ -191,30 +275,39 @@ export class Keystore {
 		await rename(temp, this.path);
 	}
 
-	private deriveKey(passphrase: string, e: NonNullable<KeystoreFile['encryption']>): Buffer {
-		return scryptSync(passphrase.normalize('NFKC'), Buffer.from(e.salt, 'hex'), 32, {N: e.N, r: e.r, p: e.p, maxmem: 256 * e.N * e.r});
+	/**
+	 * scrypt on libuv's thread pool (the async form), so the ~100 ms it takes never stalls the
+	 * event loop; same parameters and so the same key as the synchronous form files were made with.
+	 */
+	private deriveKey(passphrase: string, e: NonNullable<KeystoreFile['encryption']>): Promise<Buffer> {
+		return new Promise((resolve, reject) => {
+			scrypt(passphrase.normalize('NFKC'), Buffer.from(e.salt, 'hex'), 32, {N: e.N, r: e.r, p: e.p, maxmem: 256 * e.N * e.r}, (error, key) => (error ? reject(error) : resolve(key)));
+		});
 	}
 
 	/** Decrypts every key with `passphrase`; a wrong one throws and changes nothing. */
-	private openAll(passphrase: string): Map<string, Uint8Array> {
+	private async openAll(passphrase: string): Promise<{keys: Map<string, Uint8Array>; key: Buffer}> {
 		const e = this.file.encryption;
-		if (!e) throw new WalletError('the wallet is not encrypted');
-		const key = this.deriveKey(passphrase, e);
-		if (!unseal(key, e.check)) throw new WalletError('wrong passphrase');
-		const out = new Map<string, Uint8Array>();
-		for (const k of this.file.keys) {
+		if (!e) throw new WalletError('not-encrypted', 'the wallet is not encrypted');
+		const key = await this.deriveKey(passphrase, e);
+		// Another node may have re-encrypted the file while scrypt ran (it was re-read meanwhile).
+		const file = this.file.encryption?.salt === e.salt ? this.file : null;
+		if (!file) throw new WalletError('wrong-passphrase', 'the passphrase changed meanwhile (another node sharing the wallet file): wrong passphrase');
+		if (!unseal(key, e.check)) throw new WalletError('wrong-passphrase', 'wrong passphrase');
+		const keys = new Map<string, Uint8Array>();
+		for (const k of file.keys) {
 			const priv = unseal(key, k.privateKey as Sealed);
-			if (!priv || !isValidPrivateKey(priv)) throw new WalletError(`wallet file ${this.path} is damaged: key "${k.label}" does not decrypt`);
-			out.set(k.publicKey, priv);
+			if (!priv || !isValidPrivateKey(priv)) throw new WalletError('damaged-file', `wallet file ${this.path} is damaged: key "${k.label}" does not decrypt`);
+			keys.set(k.publicKey, priv);
 		}
-		return out;
+		return {keys, key};
 	}
 
 	/** The private key for a public key; throws WalletLockedError while locked. */
 	privateKey(publicKey: Uint8Array): Uint8Array {
 		const hex = toHex(publicKey);
 		const record = this.file.keys.find(k => k.publicKey === hex);
-		if (!record) throw new WalletError('that key is not in this wallet');
+		if (!record) throw new WalletError('unknown-key', 'that key is not in this wallet');
 		if (!this.encrypted) return fromHex(record.privateKey as string);
 		const priv = this.unlocked?.get(hex);
 		if (!priv) throw new WalletLockedError('the wallet is locked: enter the passphrase to sign');
@@ -224,7 +317,7 @@ export class Keystore {
 	/** A new labelled key. An encrypted keystore must be unlocked to add one. */
 	async createKey(label: string): Promise<KeyInfo> {
 		const clean = label.trim();
-		if (clean.length === 0 || clean.length > 64 || /[\u0000-\u001f]/.test(clean)) throw new WalletError('label must be 1-64 printable characters');
+		if (clean.length === 0 || clean.length > 64 || /[\u0000-\u001f]/.test(clean)) throw new WalletError('bad-label', 'label must be 1-64 printable characters');
 		return this.mutate(() => {
 			if (this.locked) throw new WalletLockedError('the wallet is locked: enter the passphrase to create a key');
 			const priv = generatePrivateKey(this.random);
@@ -246,34 +339,34 @@ export class Keystore {
 	/** Encrypts every key under a new passphrase (the wallet must not be encrypted yet). */
 	async encrypt(passphrase: string): Promise<void> {
 		checkPassphrase(passphrase);
-		await this.mutate(() => {
-			if (this.encrypted) throw new WalletError('the wallet is already encrypted: change the passphrase instead');
-			this.reseal(passphrase, new Map(this.file.keys.map(k => [k.publicKey, fromHex(k.privateKey as string)])));
+		await this.mutate(async () => {
+			if (this.encrypted) throw new WalletError('already-encrypted', 'the wallet is already encrypted: change the passphrase instead');
+			await this.reseal(passphrase, new Map(this.file.keys.map(k => [k.publicKey, fromHex(k.privateKey as string)])));
 		});
 		this.lock();
 	}
 
 	async changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
 		checkPassphrase(newPassphrase);
-		await this.mutate(() => this.reseal(newPassphrase, this.openAll(oldPassphrase)));
+		await this.mutate(async () => this.reseal(newPassphrase, (await this.openAll(oldPassphrase)).keys));
 		this.lock();
 	}
 
 	/** Seals `keys` under `passphrase` with a fresh salt (the caller writes the file). */
-	private reseal(passphrase: string, keys: ReadonlyMap<string, Uint8Array>): void {
+	private async reseal(passphrase: string, keys: ReadonlyMap<string, Uint8Array>): Promise<void> {
 		const e = {kdf: 'scrypt' as const, ...SCRYPT, salt: toHex(this.random(16)), check: {iv: '', data: '', tag: ''}};
-		const key = this.deriveKey(passphrase, e);
+		const key = await this.deriveKey(passphrase, e);
 		e.check = seal(key, CHECK, this.random);
 		this.file = {...this.file, encryption: e, keys: this.file.keys.map(k => ({...k, privateKey: seal(key, keys.get(k.publicKey)!, this.random)}))};
 	}
 
-	/** Holds the decrypted keys for `seconds`, then forgets them. */
-	unlock(passphrase: string, seconds: number): void {
-		if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 100_000_000) throw new WalletError('unlock time must be from 1 second to ~3 years');
-		const keys = this.openAll(passphrase);
+	/** Holds the decrypted keys for `seconds`, then forgets them. scrypt runs off the event loop. */
+	async unlock(passphrase: string, seconds: number): Promise<void> {
+		if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 100_000_000) throw new WalletError('bad-unlock-time', 'unlock time must be from 1 second to ~3 years');
+		const {keys, key} = await this.openAll(passphrase);
 		this.lock();
 		this.unlocked = keys;
-		this.sessionKey = this.deriveKey(passphrase, this.file.encryption!);
+		this.sessionKey = key;
 		this.armLock(Date.now() + seconds * 1000);
 	}
 
@@ -311,7 +404,7 @@ export class Keystore {
 
 	/** A backup is a copy of the file, made 0600 like the original. */
 	async backup(destination: string): Promise<void> {
-		if (destination === this.path) throw new WalletError('backup destination is the wallet file itself');
+		if (destination === this.path) throw new WalletError('bad-backup-path', 'backup destination is the wallet file itself');
 		await copyFile(this.path, destination);
 		await chmod(destination, 0o600);
 	}
@@ -329,16 +422,16 @@ async function readKeystore(path: string, network: string): Promise<KeystoreFile
 		text = await readFile(path, 'utf8');
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-		throw new WalletError(`cannot read wallet file ${path}: ${(error as Error).message}`);
+		throw new WalletError('file-unreadable', `cannot read wallet file ${path}: ${(error as Error).message}`);
 	}
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(text);
 	} catch {
-		throw new WalletError(`wallet file ${path} is damaged: not JSON`);
+		throw new WalletError('damaged-file', `wallet file ${path} is damaged: not JSON`);
 	}
 	const file = validate(parsed, path);
-	if (file.network !== network) throw new WalletError(`wallet file ${path} is for the ${file.network} network, not ${network}`);
+	if (file.network !== network) throw new WalletError('wrong-network', `wallet file ${path} is for the ${file.network} network, not ${network}`);
 	return file;
 }
 
@@ -360,7 +453,7 @@ async function withFileLock<T>(lockPath: string, job: () => Promise<T>): Promise
 			// (An empty lock is one whose writer died between creating it and writing its pid.)
 			const stale = (holder > 0 && holder !== process.pid && !processAlive(holder)) || (!holder && age > 1000) || age > 30_000;
 			if (stale) await unlink(lockPath).catch(() => undefined);
-			else if (Date.now() > deadline) throw new WalletError(`wallet file is locked by another process (${lockPath})`);
+			else if (Date.now() > deadline) throw new WalletError('file-busy', `wallet file is locked by another process (${lockPath})`);
 			else await new Promise(resolve => setTimeout(resolve, 20));
 		}
 	}
@@ -381,6 +474,6 @@ function processAlive(pid: number): boolean {
 }
 
 function checkPassphrase(passphrase: string): void {
-	if (typeof passphrase !== 'string' || passphrase.length < 1) throw new WalletError('passphrase must not be empty');
-	if (passphrase.length > 1024) throw new WalletError('passphrase is too long (1,024 characters at most)');
+	if (typeof passphrase !== 'string' || passphrase.length < 1) throw new WalletError('bad-passphrase', 'passphrase must not be empty');
+	if (passphrase.length > 1024) throw new WalletError('bad-passphrase', 'passphrase is too long (1,024 characters at most)');
 }

@@ -15,7 +15,7 @@ import {bpmScript, p2pkhHash, p2pkhScript} from '../primitives/script.js';
 import {signTransaction} from '../primitives/sign.js';
 import {DUST_THRESHOLD} from '../mempool/mempool.js';
 import {formatAmount} from './amount.js';
-import {Keystore, WalletError} from './keystore.js';
+import {Keystore, WalletError, type PendingLedger} from './keystore.js';
 
 /** Serialised size of a P2PKH input with a (worst-case 72-byte) DER signature and compressed key. */
 const INPUT_SIZE = 149;
@@ -168,59 +168,108 @@ export class Wallet {
 
 	/**
 	 * Builds, signs and submits a payment. `from` limits the coins to those addresses; change goes
-	 * to `changeTo` or back to the first input's address. Throws WalletError with a plain reason.
+	 * to `changeTo` or back to the first input's address. Throws WalletError with a code and a
+	 * plain reason. Coins are chosen, and the payment recorded and submitted, under the wallet
+	 * file's lock, leaving out every coin a pending transaction in the file spends: another node
+	 * sharing the file can never choose the same coins at the same time.
 	 */
 	async send(options: SendOptions): Promise<Transaction> {
-		return this.broadcast(await this.prepareSend(options));
+		const outputs = this.paymentOutputs(options);
+		return this.keystore.withPending(async ledger => this.submit(await this.build(outputs, options.feeRate, options.from, options.changeTo, ledger.pending), ledger));
 	}
 
-	/** Builds and signs a payment without sending it (for a confirmation step). */
+	/**
+	 * Builds and signs a payment without sending it (for a confirmation step). Nothing is held:
+	 * broadcast checks again, under the file lock, that no pending transaction took its coins.
+	 */
 	async prepareSend(options: SendOptions): Promise<PreparedTx> {
-		const toHash = decodeAddress(options.to, this.version);
-		if (options.amount < DUST_THRESHOLD) throw new WalletError(`amount must be at least ${formatAmount(DUST_THRESHOLD)} (smaller outputs are dust)`);
-		return this.build([new TxOut(options.amount, p2pkhScript(toHash))], options.feeRate, options.from, options.changeTo);
+		const outputs = this.paymentOutputs(options);
+		await this.keystore.refresh(); // the pending transactions other nodes sharing the file have recorded
+		return this.build(outputs, options.feeRate, options.from, options.changeTo, this.keystore.pending);
 	}
 
-	/** Records a heart-rate reading on chain from `address` (input 0 is that address's coin). */
+	private paymentOutputs(options: SendOptions): TxOut[] {
+		const toHash = decodeAddress(options.to, this.version);
+		if (options.amount < DUST_THRESHOLD) throw new WalletError('bad-amount', `amount must be at least ${formatAmount(DUST_THRESHOLD)} (smaller outputs are dust)`);
+		return [new TxOut(options.amount, p2pkhScript(toHash))];
+	}
+
+	/** Records a heart-rate reading on chain from `address` (input 0 is that address's coin); coins as send's. */
 	async recordBpm(options: {address: string; bpm: number; feeRate: bigint}): Promise<Transaction> {
-		return this.broadcast(await this.prepareBpm(options));
+		const outputs = this.bpmOutputs(options);
+		return this.keystore.withPending(async ledger => this.submit(await this.build(outputs, options.feeRate, [options.address], options.address, ledger.pending), ledger));
 	}
 
 	async prepareBpm(options: {address: string; bpm: number; feeRate: bigint}): Promise<PreparedTx> {
-		const {bpm} = options;
-		if (!Number.isInteger(bpm) || bpm < MIN_BPM || bpm > MAX_BPM) throw new WalletError(`BPM must be a whole number from ${MIN_BPM} to ${MAX_BPM}`);
-		decodeAddress(options.address, this.version);
-		return this.build([new TxOut(0n, bpmScript(bpm))], options.feeRate, [options.address], options.address);
+		const outputs = this.bpmOutputs(options);
+		await this.keystore.refresh();
+		return this.build(outputs, options.feeRate, [options.address], options.address, this.keystore.pending);
 	}
 
-	/** Hands a prepared transaction to the mempool (and so to peers) and remembers it. */
+	private bpmOutputs(options: {address: string; bpm: number}): TxOut[] {
+		const {bpm} = options;
+		if (!Number.isInteger(bpm) || bpm < MIN_BPM || bpm > MAX_BPM) throw new WalletError('bad-bpm', `BPM must be a whole number from ${MIN_BPM} to ${MAX_BPM}`);
+		decodeAddress(options.address, this.version);
+		return [new TxOut(0n, bpmScript(bpm))];
+	}
+
+	/**
+	 * Hands a prepared transaction to the mempool (and so to peers) and records it in the file.
+	 * Under the file lock: refused with 'coins-in-use' if a pending transaction in the file (another
+	 * node's, sent since this one was prepared) already spends one of its coins.
+	 */
 	async broadcast(prepared: PreparedTx): Promise<Transaction> {
 		const {tx} = prepared;
+		const hex = toHex(tx.toRaw());
+		return this.keystore.withPending(async ledger => {
+			const taken = spentBy(ledger.pending.filter(h => h !== hex));
+			if (tx.inputs.some(input => taken.has(input.prevout.key()))) {
+				throw new WalletError('coins-in-use', 'a coin this payment spends was spent meanwhile by another pending transaction of this wallet (another node sharing the wallet file): prepare it again');
+			}
+			return this.submit(prepared, ledger);
+		});
+	}
+
+	/**
+	 * Inside the file lock: records the transaction in the file first (so another node sees its
+	 * coins as spent even if this process dies next), then submits it; a refusal unrecords it.
+	 */
+	private async submit(prepared: PreparedTx, ledger: PendingLedger): Promise<Transaction> {
+		const {tx} = prepared;
+		const hex = toHex(tx.toRaw());
+		await ledger.record(hex);
 		try {
 			await this.mempool.add(tx);
 		} catch (error) {
-			if (error instanceof VerifyError) throw new WalletError(`the node refused the transaction: ${error.message}`);
+			await ledger.forget(hex).catch(() => undefined); // left behind, resubmit drops it as hopeless
+			if (error instanceof VerifyError) throw new WalletError('refused', `the node refused the transaction: ${error.message}`);
 			throw error;
 		}
-		await this.keystore.addPending(toHex(tx.toRaw()));
 		return tx;
 	}
 
-	private async build(outputs: TxOut[], feeRate: bigint, from?: readonly string[], changeTo?: string): Promise<PreparedTx> {
-		if (feeRate < this.mempool.minRelayFeeRate) throw new WalletError(`fee rate must be at least ${this.mempool.minRelayFeeRate} units per byte`);
+	/**
+	 * `pending`: the raw pending transactions in the wallet file; coins they spend are left out
+	 * (some may be other nodes', not in this node's mempool).
+	 */
+	private async build(outputs: TxOut[], feeRate: bigint, from: readonly string[] | undefined, changeTo: string | undefined, pending: readonly string[]): Promise<PreparedTx> {
+		if (feeRate < this.mempool.minRelayFeeRate) throw new WalletError('bad-fee-rate', `fee rate must be at least ${this.mempool.minRelayFeeRate} units per byte`);
 		const keys = this.keystore.keys().map(k => k.publicKey);
 		let sources = keys;
 		if (from && from.length > 0) {
 			sources = from.map(a => {
 				const key = this.ownKey(decodeAddress(a, this.version));
-				if (!key) throw new WalletError(`${a} is not an address of this wallet`);
+				if (!key) throw new WalletError('bad-address', `${a} is not an address of this wallet`);
 				return key;
 			});
 		}
-		if (sources.length === 0) throw new WalletError('the wallet has no addresses yet: create one first');
+		if (sources.length === 0) throw new WalletError('no-addresses', 'the wallet has no addresses yet: create one first');
 
-		const all: Spendable[] = [];
-		for (const key of sources) all.push(...(await this.coinsOf(key)));
+		const taken = spentBy(pending);
+		const mine: Spendable[] = [];
+		for (const key of sources) mine.push(...(await this.coinsOf(key)));
+		const all = mine.filter(s => !taken.has(s.prevout.key()));
+		const held = mine.filter(s => taken.has(s.prevout.key()) && this.isMature(s.coin)).reduce((sum, s) => sum + s.coin.value, 0n);
 		const spendable = all.filter(s => this.isMature(s.coin)).sort((a, b) => (a.coin.value === b.coin.value ? 0 : a.coin.value > b.coin.value ? -1 : 1));
 		const immature = all.filter(s => !this.isMature(s.coin)).reduce((sum, s) => sum + s.coin.value, 0n);
 		const want = outputs.reduce((sum, o) => sum + o.value, 0n);
@@ -239,7 +288,8 @@ export class Wallet {
 			const needFee = BigInt(TX_OVERHEAD + INPUT_SIZE * Math.max(1, spendable.length) + OUTPUT_SIZE * (outputs.length + 1)) * feeRate;
 			let message = `insufficient funds: need ${formatAmount(want + needFee)} (${formatAmount(want)} plus fee ${formatAmount(needFee)}), spendable ${formatAmount(total)}`;
 			if (immature > 0n) message += `; ${formatAmount(immature)} more is immature mining reward (spendable after ${this.chain.network.coinbaseMaturity} confirmations)`;
-			throw new WalletError(message);
+			if (held > 0n) message += `; ${formatAmount(held)} more is spent by pending transactions another node sharing the wallet file sent`;
+			throw new WalletError('insufficient-funds', message);
 		}
 
 		const change = have - want - fee;
@@ -295,4 +345,17 @@ export class Wallet {
 			txid: r.txid,
 		}));
 	}
+}
+
+/** Every coin (outpoint key) the raw transactions spend; unreadable ones are skipped. */
+function spentBy(pending: readonly string[]): Set<string> {
+	const out = new Set<string>();
+	for (const hex of pending) {
+		try {
+			for (const input of Transaction.fromRaw(fromHex(hex)).inputs) out.add(input.prevout.key());
+		} catch {
+			// Not a transaction (a hand-edited file): it spends nothing this wallet can see.
+		}
+	}
+	return out;
 }

@@ -133,7 +133,7 @@ export function SendFlow({actions, snapshot, onDone, addressVersion, maxMoney}: 
 				setValues(form);
 				if (choices.length === 0) return setErrors({from: 'the wallet has no addresses: press w to create one'});
 				if (locked) {
-					const u = actions.unlock(form.passphrase ?? '');
+					const u = await actions.unlock(form.passphrase ?? '');
 					if (!u.ok) return setErrors(fieldErrors(u));
 				}
 				setBusy('preparing…');
@@ -166,7 +166,7 @@ export function BpmFlow({actions, snapshot, onDone}: FlowProps) {
 			onSubmit={async form => {
 				if (!form.address) return setErrors({address: 'the wallet has no addresses: press w to create one'});
 				if (locked) {
-					const u = actions.unlock(form.passphrase ?? '');
+					const u = await actions.unlock(form.passphrase ?? '');
 					if (!u.ok) return setErrors(fieldErrors(u));
 				}
 				setBusy('recording…');
