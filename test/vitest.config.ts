@@ -9,5 +9,7 @@ export default defineConfig({
 		setupFiles: ['test/setup.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 30_000,
+		// Memory tests collect garbage before they measure, so they see what is kept, not litter.
+		poolOptions: {forks: {execArgv: ['--expose-gc']}},
 	},
 });

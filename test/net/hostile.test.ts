@@ -67,14 +67,17 @@ describe('hostile peers get their reaction while a good peer keeps syncing', () 
 		await a.handshake({nonce: 7n});
 		const w = new Writer().varint(LIMITS.headers + 1);
 		for (let i = 0; i <= LIMITS.headers; i++) w.bytes(quickNet.genesis.header.toRaw()).varint(0);
+		const banned = bans.length;
 		a.write(frame(quickNet.magic, 'headers', w.finish()));
 		await a.waitClosed();
+		expect(bans).toHaveLength(banned + 1);
 		const b = await hostile();
 		await b.handshake({nonce: 8n});
 		const inv = new Writer().varint(LIMITS.inv + 1);
 		for (let i = 0; i <= LIMITS.inv; i++) inv.u32(1).bytes(new Uint8Array(32));
 		b.write(frame(quickNet.magic, 'inv', inv.finish()));
 		await b.waitClosed();
+		expect(bans).toHaveLength(banned + 2);
 		await goodPeerStillServed();
 	});
 
@@ -88,9 +91,11 @@ describe('hostile peers get their reaction while a good peer keeps syncing', () 
 				if (h.hash()[31]! >= 0x80) return h; // above regtest's target
 			}
 		};
+		const banned = bans.length;
 		peer.send({type: 'headers', headers: [bad(0)]});
 		peer.send({type: 'headers', headers: [bad(1000)]});
 		await peer.waitClosed();
+		expect(bans).toHaveLength(banned + 1); // 50 + 50: banned, not just dropped
 		await goodPeerStillServed();
 	});
 

@@ -93,6 +93,8 @@ describe('low-work headers', () => {
 		const branches = Array.from({length: 20}, (_, i) => lowWorkHeaders(1500, i + 1));
 		const headersBefore = target.chain.headerCount;
 		const tipsBefore = target.chain.getTips().length;
+		const gc = (globalThis as {gc?: () => void}).gc;
+		gc?.();
 		const rss = process.memoryUsage().rss;
 		const started = performance.now();
 		const attackers: RawPeer[] = [];
@@ -109,6 +111,7 @@ describe('low-work headers', () => {
 			attacker.send({type: 'ping', nonce});
 			await attacker.waitFor(() => attacker.received.some(m => m.type === 'pong' && m.nonce === nonce), 'its ping answered after its headers');
 		}
+		gc?.();
 		const grown = (process.memoryUsage().rss - rss) / 1e6;
 		console.log(`low-work headers: 20 x 1,500 handled in ${Math.round(performance.now() - started)} ms; rss +${grown.toFixed(1)} MB; threshold ${target.pool.headersThreshold}`);
 		expect(target.chain.headerCount).toBe(headersBefore);
