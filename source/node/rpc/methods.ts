@@ -3,6 +3,7 @@
  * chain-tui's own (recordbpm, listbpm, clonechain, getloopinfo).
  */
 import {VerifyError} from '../errors.js';
+import {banKey} from '../net/addrman.js';
 import type {FullNode} from '../node.js';
 import {decodeAddress, encodeAddress} from '../crypto/address.js';
 import {equalBytes, fromHex, hashToHex, hexToHash, toHex} from '../encoding/hex.js';
@@ -267,7 +268,9 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		sendrawtransaction: async params => {
 			const tx = parseTx(str(params, 0, 'hexstring'));
 			// Core: DEFAULT_MAX_RAW_TX_FEE_RATE 0.10 per kvB; 0 = no limit; 1 or more per kvB refused.
-			const maxRate = arg(params, 1) === undefined ? 10_000_000n : amount(params, 1, net.maxMoney);
+			const rateArg = arg(params, 1);
+			const zero = rateArg instanceof JsonNumber && /^0(\.0*)?$/.test(rateArg.text);
+			const maxRate = rateArg === undefined ? 10_000_000n : zero ? 0n : amount(params, 1, net.maxMoney);
 			if (maxRate >= 100_000_000n) throw bad('Fee rates larger than or equal to 1BTC/kvB are not accepted');
 			if (maxRate > 0n && !mempool.get(tx.txid())) {
 				const fee = await feeOf(tx);
@@ -343,12 +346,14 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			const host = m[1]!.replace(/^\[|\]$/g, '');
 			const port = Number(m[2] ?? 0);
 			if (command === 'add') {
+				if (pool.addrman.isBanned(host, port)) throw new RpcError(E.CLIENT_NODE_ALREADY_ADDED, 'Error: IP/Subnet already banned');
 				pool.addrman.ban(host, port, int(params, 2, 'bantime', 86_400) || 86_400);
 				for (const peer of pool.connectedPeers) if (peer.host === host && (!port || peer.port === port || peer.listenPort === port)) peer.close('banned by RPC');
 				return null;
 			}
 			if (command === 'remove') {
-				if (!pool.addrman.unban(target) && !pool.addrman.unban(host)) throw new RpcError(-30, 'Error: Unban failed');
+				// The ban is kept under banKey (a private address keeps its port, 0 = any).
+				if (!pool.addrman.unban(banKey(host, port)) && !pool.addrman.unban(target) && !pool.addrman.unban(host)) throw new RpcError(-30, 'Error: Unban failed');
 				return null;
 			}
 			throw bad("command must be 'add' or 'remove'");
