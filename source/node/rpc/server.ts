@@ -102,6 +102,8 @@ export class RpcServer {
 	private readonly sockets = new Map<Socket, {busy: number}>();
 	/** Per remote address, the end of its last failed login's delay. */
 	private readonly failures = new Map<string, Promise<void>>();
+	/** Wrong credentials received so far. */
+	failedLogins = 0;
 	port = 0;
 
 	constructor(private readonly options: RpcServerOptions) {
@@ -144,7 +146,12 @@ export class RpcServer {
 		server.requestTimeout = Math.max(idleMs, 1000);
 		server.headersTimeout = Math.min(10_000, idleMs);
 		server.keepAliveTimeout = Math.min(5_000, idleMs);
-		server.on('connection', socket => this.admit(socket, idleMs));
+		server.on('connection', socket => this.admit(socket));
+		// Idle only: a long call (generatetoaddress) keeps its socket, as Core's evhttp does. A
+		// server 'timeout' listener also stops Node destroying every socket that times out.
+		server.setTimeout(idleMs, socket => {
+			if ((this.sockets.get(socket as Socket)?.busy ?? 0) === 0) socket.destroy();
+		});
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', error => {
 				const code = (error as NodeJS.ErrnoException).code;
@@ -167,14 +174,9 @@ export class RpcServer {
 	}
 
 	/** Tracks a new socket: closes it when idle too long, and keeps the count under maxConnections. */
-	private admit(socket: Socket, idleMs: number): void {
-		const state = {busy: 0};
-		this.sockets.set(socket, state);
+	private admit(socket: Socket): void {
+		this.sockets.set(socket, {busy: 0});
 		socket.once('close', () => this.sockets.delete(socket));
-		// Idle only: a long call (generatetoaddress) keeps its socket, as Core's evhttp does.
-		socket.setTimeout(idleMs, () => {
-			if (state.busy === 0) socket.destroy();
-		});
 		if (this.sockets.size <= (this.options.maxConnections ?? RPC_DEFAULTS.maxConnections)) return;
 		for (const [other, s] of this.sockets) {
 			if (other !== socket && s.busy === 0) {
@@ -212,6 +214,7 @@ export class RpcServer {
 	 * address too, as in Core, where it runs on another worker) are not slowed.
 	 */
 	private failedLogin(key: string): Promise<void> {
+		this.failedLogins++;
 		const ms = this.options.authDelayMs ?? RPC_DEFAULTS.authDelayMs;
 		const sleep = this.options.sleep ?? ((t: number) => new Promise<void>(resolve => setTimeout(resolve, t)));
 		const turn = (this.failures.get(key) ?? Promise.resolve()).then(() => sleep(ms));
