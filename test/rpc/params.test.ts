@@ -142,7 +142,14 @@ const rows: Row[] = [
 	{method: 'getblock', param: 'blockhash', effect: 'that block', check: async () => {
 		expect((await ok(a.call('getblock', [s.block1]))).height).toBe(1);
 	}},
-	{method: 'getblock', param: 'verbosity', effect: '0 hex, 1 txids, 2 decoded transactions; true/false as 1/0 (Core)', check: async () => {
+	{method: 'getblock', param: 'verbosity', effect: '0 hex, 1 txids, 2 decoded transactions, 3 with prevouts; true/false as 1/0 (Core)', check: async () => {
+		// The block that mined `payTx` (sent in the addresses row) spends a coinbase of `main`.
+		const {blockhash} = await ok(a.call('getrawtransaction', [s.payTx, true]));
+		const three = await ok(a.call('getblock', [blockhash, 3]));
+		const spender = three.tx.find((t: {txid: string}) => t.txid === s.payTx);
+		expect(spender.vin[0].prevout).toMatchObject({generated: true, scriptPubKey: {address: s.main}});
+		expect(spender.vin[0].prevout.height).toBeGreaterThan(0);
+		expect((await ok(a.call('getblock', [blockhash, 2]))).tx.find((t: {txid: string}) => t.txid === s.payTx).vin[0].prevout).toBeUndefined();
 		expect(await ok(a.call('getblock', [s.block1, 0]))).toMatch(/^[0-9a-f]+$/);
 		expect(typeof (await ok(a.call('getblock', [s.block1, 1]))).tx[0]).toBe('string');
 		expect((await ok(a.call('getblock', [s.block1, 2]))).tx[0].txid).toBe((await ok(a.call('getblock', [s.block1]))).tx[0]);

@@ -172,8 +172,21 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		...headerJson(e),
 		nTx: block.txs.length,
 		size: block.getSize(),
-		tx: verbosity >= 2 ? block.txs.map(tx => txJson(tx)) : block.txs.map(tx => tx.txid()),
+		tx: verbosity >= 3 ? await Promise.all(block.txs.map(withPrevouts)) : verbosity >= 2 ? block.txs.map(tx => txJson(tx)) : block.txs.map(tx => tx.txid()),
 	});
+	// Core's verbosity 3: each input with the output it spends (generated = a coinbase's).
+	const withPrevouts = async (tx: Transaction) => {
+		const json = txJson(tx);
+		if (tx.isCoinbase()) return json;
+		const vin = await Promise.all(
+			tx.inputs.map(async (input, i) => {
+				const found = await chain.getTx(hashToHex(input.prevout.txid));
+				const out = found?.tx.outputs[input.prevout.index];
+				return {...json.vin[i], ...(found && out ? {prevout: {generated: found.tx.isCoinbase(), height: found.entry.height, value: new Amount(out.value), scriptPubKey: scriptJson(out.script)}} : {})};
+			}),
+		);
+		return {...json, vin};
+	};
 	const parseTx = (hex: string) => {
 		try {
 			return Transaction.fromRaw(fromHex(hex));
@@ -218,7 +231,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		},
 		getblock: async params => {
 			const e = entryOf(hash(params, 0, 'blockhash'));
-			// Core's ParseVerbosity: true/false are 1/0; below 1 is hex, 2 and up decode every transaction.
+			// Core's ParseVerbosity: true/false are 1/0; below 1 is hex, 2 decodes every transaction, 3 and up adds prevouts.
 			const verbosity = int(params, 1, 'verbosity', 1);
 			const block = await chain.getBlock(e.hash);
 			if (!block) throw new RpcError(E.MISC_ERROR, 'Block not available (header only)');
