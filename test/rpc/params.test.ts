@@ -159,7 +159,15 @@ const rows: Row[] = [
 	{method: 'getrawtransaction', param: 'txid', effect: 'that transaction', check: async () => {
 		expect((await ok(a.call('getrawtransaction', [s.txInBlock2, true]))).txid).toBe(s.txInBlock2);
 	}},
-	{method: 'getrawtransaction', param: 'verbose', effect: 'false: hex; true: decoded', check: async () => {
+	{method: 'getrawtransaction', param: 'verbose', effect: 'false/0: hex; true/1: decoded; 2: with prevouts and fee (Core)', check: async () => {
+		const two = await ok(a.call('getrawtransaction', [s.payTx, 2]));
+		expect(two.vin[0].prevout).toMatchObject({generated: true, scriptPubKey: {address: s.main}});
+		const paid = two.vin.reduce((sum: bigint, v: {prevout: {value: number}}) => sum + BigInt(Math.round(v.prevout.value * 1e8)), 0n);
+		const kept = two.vout.reduce((sum: bigint, o: {value: number}) => sum + BigInt(Math.round(o.value * 1e8)), 0n);
+		expect(BigInt(Math.round(two.fee * 1e8))).toBe(paid - kept);
+		expect(two.fee).toBeGreaterThan(0);
+		expect((await ok(a.call('getrawtransaction', [s.payTx, 1]))).fee).toBeUndefined();
+		expect(await ok(a.call('getrawtransaction', [s.payTx, 0]))).toMatch(/^[0-9a-f]+$/);
 		expect(await ok(a.call('getrawtransaction', [s.txInBlock2]))).toMatch(/^[0-9a-f]+$/);
 		expect((await ok(a.call('getrawtransaction', [s.txInBlock2, true]))).blockhash).toBe(s.block2);
 	}},

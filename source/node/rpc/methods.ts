@@ -172,20 +172,33 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		...headerJson(e),
 		nTx: block.txs.length,
 		size: block.getSize(),
-		tx: verbosity >= 3 ? await Promise.all(block.txs.map(withPrevouts)) : verbosity >= 2 ? block.txs.map(tx => txJson(tx)) : block.txs.map(tx => tx.txid()),
+		tx: verbosity >= 3 ? await Promise.all(block.txs.map(tx => withPrevouts(tx))) : verbosity >= 2 ? block.txs.map(tx => txJson(tx)) : block.txs.map(tx => tx.txid()),
 	});
 	// Core's verbosity 3: each input with the output it spends (generated = a coinbase's).
-	const withPrevouts = async (tx: Transaction) => {
-		const json = txJson(tx);
+	// Also getrawtransaction's verbosity 2, with the fee when every prevout is known.
+	const withPrevouts = async (tx: Transaction, extra: Record<string, unknown> = {}) => {
+		const json = txJson(tx, extra);
 		if (tx.isCoinbase()) return json;
+		let spent = 0n;
+		let known = true;
 		const vin = await Promise.all(
 			tx.inputs.map(async (input, i) => {
-				const found = await chain.getTx(hashToHex(input.prevout.txid));
-				const out = found?.tx.outputs[input.prevout.index];
-				return {...json.vin[i], ...(found && out ? {prevout: {generated: found.tx.isCoinbase(), height: found.entry.height, value: new Amount(out.value), scriptPubKey: scriptJson(out.script)}} : {})};
+				const parentId = hashToHex(input.prevout.txid);
+				const pooled = mempool.get(parentId);
+				const found = pooled ? null : await chain.getTx(parentId);
+				const parent = pooled?.tx ?? found?.tx;
+				const out = parent?.outputs[input.prevout.index];
+				if (!parent || !out) {
+					known = false;
+					return json.vin[i];
+				}
+				spent += out.value;
+				// A mempool parent has no height yet: Core gives the next block's.
+				return {...json.vin[i], prevout: {generated: parent.isCoinbase(), height: found ? found.entry.height : chain.height + 1, value: new Amount(out.value), scriptPubKey: scriptJson(out.script)}};
 			}),
 		);
-		return {...json, vin};
+		const fee = known ? {fee: new Amount(spent - tx.outputs.reduce((sum, o) => sum + o.value, 0n))} : {};
+		return {...json, vin, ...fee};
 	};
 	const parseTx = (hex: string) => {
 		try {
@@ -256,7 +269,10 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		},
 		getrawtransaction: async params => {
 			const txid = hash(params, 0, 'txid');
-			const verbose = bool(params, 1, false);
+			// Core's ParseVerbosity: true/false are 1/0; 2 adds each input's prevout and the fee.
+			const verbosity = int(params, 1, 'verbose', 0);
+			const verbose = verbosity >= 1;
+			const decode = (tx: Transaction, extra: Record<string, unknown>) => (verbosity >= 2 ? withPrevouts(tx, extra) : txJson(tx, extra));
 			if (arg(params, 2) !== undefined) {
 				// Core: look in that block only, and say whether it is on the active chain.
 				const entry = chain.getEntry(hash(params, 2, 'blockhash'));
@@ -268,14 +284,14 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 				if (!tx) throw new RpcError(E.INVALID_ADDRESS_OR_KEY, 'No such transaction found in the provided block. Use gettransaction for wallet transactions.');
 				if (!verbose) return toHex(tx.toRaw());
 				const main = chain.isMain(entry);
-				return txJson(tx, {in_active_chain: main, hex: toHex(tx.toRaw()), blockhash: entry.hashHex, confirmations: main ? chain.height - entry.height + 1 : 0, time: entry.time, blocktime: entry.time});
+				return decode(tx, {in_active_chain: main, hex: toHex(tx.toRaw()), blockhash: entry.hashHex, confirmations: main ? chain.height - entry.height + 1 : 0, time: entry.time, blocktime: entry.time});
 			}
 			const pooled = mempool.get(txid);
 			const located = pooled ? null : await chain.getTx(txid);
 			const tx = pooled?.tx ?? located?.tx;
 			if (!tx) throw new RpcError(E.INVALID_ADDRESS_OR_KEY, 'No such mempool or blockchain transaction');
 			if (!verbose) return toHex(tx.toRaw());
-			return txJson(tx, {hex: toHex(tx.toRaw()), ...(located ? {blockhash: located.entry.hashHex, confirmations: located.confirmations, time: located.entry.time, blocktime: located.entry.time} : {})});
+			return decode(tx, {hex: toHex(tx.toRaw()), ...(located ? {blockhash: located.entry.hashHex, confirmations: located.confirmations, time: located.entry.time, blocktime: located.entry.time} : {})});
 		},
 		decoderawtransaction: params => txJson(parseTx(str(params, 0, 'hexstring'))),
 		sendrawtransaction: async params => {
