@@ -116,37 +116,63 @@ describe('idle sockets', () => {
 });
 
 describe('failed logins', () => {
-	it('from one address are delayed one after another; another address, a right password and no credentials at all do not wait', async () => {
+	it('from one address are checked and delayed one at a time, a right password waiting its turn; another address and no credentials at all do not wait', async () => {
 		const sleeps: {ms: number; done: () => void}[] = [];
 		const sleep = (ms: number) => new Promise<void>(resolve => sleeps.push({ms, done: resolve}));
 		const server = await serve({authDelayMs: 7, sleep, methods: {ping: () => 'pong'}});
 		const N = 5;
-		let answered = 0;
-		const guesses = Array.from({length: N}, () => post(server, 'ping', {auth: BAD}).then(r => (answered++, r)));
-		await waitFor(() => server.failedLogins === N, 'every guess at the server');
-		// All N are in, yet only the first delay has started: they are served in turn.
+		const answers: number[] = [];
+		const guesses = Array.from({length: N}, () => post(server, 'ping', {auth: BAD}).then(r => (answers.push(r.status), r)));
+		// One guess is being delayed, the others wait unchecked behind it.
+		await waitFor(() => server.waitingLogins === N - 1, 'every guess at the server');
 		expect(sleeps.map(s => s.ms)).toEqual([7]);
+		expect(server.failedLogins).toBe(1);
+		// A right password from the same address queues behind them (answering it at once would let
+		// parallel guesses find the password at full speed).
+		const right = post(server, 'ping', {auth: GOOD}).then(r => (answers.push(r.status), r));
+		await waitFor(() => server.waitingLogins === N, 'the right password in the queue');
 		// Another address has its own turn: its delay starts at once.
 		const elsewhere = post(server, 'ping', {auth: BAD, localAddress: '127.0.0.2'});
 		await waitFor(() => sleeps.length === 2, 'the other address\'s delay');
-		// A right password from the same address is answered without any delay ending.
-		expect(await post(server, 'ping', {auth: GOOD})).toEqual({status: 200, text: '{"result":"pong","error":null,"id":1}'});
-		// As Core: no Authorization header at all is 401 at once, with no delay.
+		// As Core: no Authorization header at all is 401 at once, with no delay and no queue.
 		expect((await post(server, 'ping')).status).toBe(401);
-		expect(sleeps).toHaveLength(2);
-		expect(answered).toBe(0);
+		expect(answers).toEqual([]);
 		sleeps[1]!.done();
 		expect((await elsewhere).status).toBe(401);
-		// Each guess ends its own delay; the next delay starts only then.
+		// Each guess ends its own delay; only then is the next one checked and its delay started.
 		for (let i = 0; i < N; i++) {
 			const mine = i === 0 ? 0 : i + 1; // sleeps[1] was the other address's
 			expect(sleeps).toHaveLength(i + 2); // this guess's delay, none of the later ones
-			expect(answered).toBe(i);
+			expect(server.failedLogins).toBe(i + 2);
+			expect(answers).toEqual(Array(i).fill(401));
 			sleeps[mine]!.done();
-			await waitFor(() => answered === i + 1, `guess ${i + 1} answered`);
+			await waitFor(() => answers.length >= i + 1, `guess ${i + 1} answered`); // after the last, the right password follows at once
 			if (i < N - 1) await waitFor(() => sleeps.length === i + 3, `delay ${i + 2} to start`);
 		}
-		expect((await Promise.all(guesses)).map(r => r.status)).toEqual(Array(N).fill(401));
+		// Then the right password: answered with no delay of its own.
+		expect(await right).toEqual({status: 200, text: '{"result":"pong","error":null,"id":1}'});
+		expect(answers).toEqual([...Array(N).fill(401), 200]);
 		expect(sleeps).toHaveLength(N + 1);
+		await Promise.all(guesses);
+		// The gate is open again: a right password now goes straight through.
+		expect(server.waitingLogins).toBe(0);
+		expect((await post(server, 'ping', {auth: GOOD})).status).toBe(200);
+		expect(sleeps).toHaveLength(N + 1);
+	});
+
+	it('an address\'s queue is as deep as the work queue; past it, 503 without a check', async () => {
+		const sleeps: (() => void)[] = [];
+		const server = await serve({workQueue: 2, authDelayMs: 7, sleep: () => new Promise<void>(resolve => sleeps.push(resolve)), methods: {ping: () => 'pong'}});
+		const first = post(server, 'ping', {auth: BAD});
+		await waitFor(() => sleeps.length === 1, 'the first delay');
+		const queued = [post(server, 'ping', {auth: BAD}), post(server, 'ping', {auth: GOOD})];
+		await waitFor(() => server.waitingLogins === 2, 'two waiting');
+		expect(await post(server, 'ping', {auth: GOOD})).toEqual({status: 503, text: 'Work queue depth exceeded'});
+		expect(server.failedLogins).toBe(1);
+		sleeps[0]!();
+		expect((await first).status).toBe(401);
+		await waitFor(() => sleeps.length === 2, 'the second delay');
+		sleeps[1]!();
+		expect((await Promise.all(queued)).map(r => r.status)).toEqual([401, 200]);
 	});
 });

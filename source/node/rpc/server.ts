@@ -61,8 +61,9 @@ export interface RpcServerOptions {
 	/** Named parameters, in order, per method (JSON-RPC 2.0 object params). */
 	readonly paramNames?: Readonly<Record<string, readonly string[]>>;
 	/**
-	 * Milliseconds before a wrong password is answered (Core's 250 ms, httprpc.cpp). One client's
-	 * failures wait one after another, so parallel guesses from one address get no faster.
+	 * Milliseconds before a wrong password is answered (Core's 250 ms, httprpc.cpp). While one is
+	 * delayed, that address's other requests wait their turn before their credentials are even
+	 * checked, so parallel guesses from one address get no faster than one per delay.
 	 */
 	readonly authDelayMs?: number;
 	/** How the failed-login delay waits (tests inject one to watch the order); setTimeout by default. */
@@ -101,7 +102,7 @@ export class RpcServer {
 	/** Open sockets, oldest first (a Map keeps insertion order); the value counts requests running on it. */
 	private readonly sockets = new Map<Socket, {busy: number}>();
 	/** Per remote address, the end of its last failed login's delay. */
-	private readonly failures = new Map<string, Promise<void>>();
+	private readonly gates = new Map<string, (() => void)[]>();
 	/** Wrong credentials received so far. */
 	failedLogins = 0;
 	port = 0;
@@ -208,20 +209,37 @@ export class RpcServer {
 	}
 
 	/**
-	 * Core sleeps 250 ms in the worker after a wrong password (httprpc.cpp, "Deter brute-forcing").
-	 * Here one address's failures queue behind each other, so N parallel guesses take N delays
-	 * instead of one; they hold no thread slot, so other calls (a right password from the same
-	 * address too, as in Core, where it runs on another worker) are not slowed.
+	 * Core sleeps 250 ms in the worker after a wrong password (httprpc.cpp, "Deter brute-forcing"),
+	 * which bounds guessing by its 16 workers (~64 a second). Here guessing is bounded per address:
+	 * while one of its wrong passwords is being delayed, that address holds a gate, and its other
+	 * requests queue behind it and are checked one at a time, a right password too (it cannot be
+	 * told from a guess before it is checked, and answering it at once would let parallel guesses
+	 * find the password at full speed). Other addresses are not slowed, and the gate holds no
+	 * thread. Resolves true on this request's turn, false when the address's queue is full.
 	 */
-	private failedLogin(key: string): Promise<void> {
-		this.failedLogins++;
-		const ms = this.options.authDelayMs ?? RPC_DEFAULTS.authDelayMs;
-		const sleep = this.options.sleep ?? ((t: number) => new Promise<void>(resolve => setTimeout(resolve, t)));
-		const turn = (this.failures.get(key) ?? Promise.resolve()).then(() => sleep(ms));
-		this.failures.set(key, turn);
-		return turn.finally(() => {
-			if (this.failures.get(key) === turn) this.failures.delete(key);
-		});
+	private async loginTurn(key: string): Promise<boolean> {
+		const queue = this.gates.get(key);
+		if (!queue) {
+			this.gates.set(key, []);
+			return true;
+		}
+		if (queue.length >= (this.options.workQueue ?? RPC_DEFAULTS.workQueue)) return false;
+		await new Promise<void>(resolve => queue.push(resolve));
+		return true;
+	}
+
+	/** Hands the address's turn to its next waiting request, or opens its gate. */
+	private nextLogin(key: string): void {
+		const next = this.gates.get(key)?.shift();
+		if (next) next();
+		else this.gates.delete(key);
+	}
+
+	/** Requests waiting for their address's turn to have their credentials checked. */
+	get waitingLogins(): number {
+		let n = 0;
+		for (const queue of this.gates.values()) n += queue.length;
+		return n;
 	}
 
 	private authorized(req: IncomingMessage): boolean {
@@ -240,22 +258,47 @@ export class RpcServer {
 		res.end(body);
 	}
 
+	private busy(req: IncomingMessage, res: ServerResponse): void {
+		res.writeHead(503, {'content-type': 'text/plain'});
+		res.end('Work queue depth exceeded');
+		req.resume();
+	}
+
+	/** The failed-login delay (see loginTurn). */
+	private failedLogin(): Promise<void> {
+		this.failedLogins++;
+		const sleep = this.options.sleep ?? ((t: number) => new Promise<void>(resolve => setTimeout(resolve, t)));
+		return sleep(this.options.authDelayMs ?? RPC_DEFAULTS.authDelayMs);
+	}
+
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		if (!this.authorized(req)) {
-			// As Core: no Authorization header at all is answered at once; a wrong one is delayed.
-			if (req.headers.authorization !== undefined) await this.failedLogin(req.socket.remoteAddress ?? '');
+		const unauthorized = () => {
 			req.resume();
 			if (res.destroyed) return;
 			res.writeHead(401, {'www-authenticate': 'Basic realm="jsonrpc"', 'content-type': 'text/plain'});
 			res.end('401 Unauthorized: wrong or missing RPC credentials (see <datadir>/.cookie)\n');
-			return;
+		};
+		// As Core: no Authorization header at all guesses nothing and is answered at once.
+		if (req.headers.authorization === undefined) return unauthorized();
+		const key = req.socket.remoteAddress ?? '';
+		// Only an address with a wrong password being delayed has a gate to wait at.
+		if (this.gates.has(key)) {
+			if (!(await this.loginTurn(key))) return this.busy(req, res);
+			// Gone while it waited (evicted, or the caller gave up): nothing to check.
+			if (req.socket.destroyed) return this.nextLogin(key);
+			if (!this.authorized(req)) {
+				await this.failedLogin();
+				this.nextLogin(key);
+				return unauthorized();
+			}
+			this.nextLogin(key);
+		} else if (!this.authorized(req)) {
+			await this.loginTurn(key);
+			await this.failedLogin();
+			this.nextLogin(key);
+			return unauthorized();
 		}
-		if (!(await this.acquire())) {
-			res.writeHead(503, {'content-type': 'text/plain'});
-			res.end('Work queue depth exceeded');
-			req.resume();
-			return;
-		}
+		if (!(await this.acquire())) return this.busy(req, res);
 		const state = this.sockets.get(req.socket);
 		if (state) state.busy++;
 		try {
