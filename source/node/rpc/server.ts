@@ -101,7 +101,7 @@ export class RpcServer {
 	private readonly waiting: (() => void)[] = [];
 	/** Open sockets, oldest first (a Map keeps insertion order); the value counts requests running on it. */
 	private readonly sockets = new Map<Socket, {busy: number}>();
-	/** Per remote address, the end of its last failed login's delay. */
+	/** Per remote address with a wrong password being delayed: its requests waiting their turn. */
 	private readonly gates = new Map<string, (() => void)[]>();
 	/** Wrong credentials received so far. */
 	failedLogins = 0;
