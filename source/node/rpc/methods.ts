@@ -301,6 +301,8 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			const zero = rateArg instanceof JsonNumber && /^0(\.0*)?$/.test(rateArg.text);
 			const maxRate = rateArg === undefined ? 10_000_000n : zero ? 0n : amount(params, 1, net.maxMoney);
 			if (maxRate >= 100_000_000n) throw bad('Fee rates larger than or equal to 1BTC/kvB are not accepted');
+			// Core tests acceptance first, then the fee; with no test-accept here, the fee is checked
+			// first when every input is known (an unknown input leaves it to the mempool's answer).
 			if (maxRate > 0n && !mempool.get(tx.txid())) {
 				const fee = await feeOf(tx);
 				if (fee !== null && fee > (maxRate * BigInt(tx.getSize())) / 1000n) throw new RpcError(E.VERIFY_ERROR, 'Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)');
@@ -477,12 +479,12 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 					only.add(a);
 				}
 			}
-			const mine = (await wallet.addresses()).filter(a => !only || only.has(a.address));
+			const ours = await wallet.addresses();
+			const mine = ours.filter(a => !only || only.has(a.address));
 			const owner = (script: Uint8Array) => {
 				const h = p2pkhHash(script);
 				return h ? mine.find(a => equalBytes(a.hash, h)) : undefined;
 			};
-			const ours = await wallet.addresses();
 			const isOurs = (script: Uint8Array) => {
 				const h = p2pkhHash(script);
 				return h !== null && ours.some(a => equalBytes(a.hash, h));
