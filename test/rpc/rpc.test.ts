@@ -158,11 +158,11 @@ describe('while the node loads', () => {
 });
 
 describe('under load', () => {
-	it('turns calls away with 503 "Work queue depth exceeded" while its work queue is full, and takes them again after', async () => {
+	it('turns calls away with 503 "Work queue depth exceeded" while its threads are busy and its work queue is full, and takes them again after', async () => {
 		let entered = 0;
 		let release = () => {};
 		const gate = new Promise<void>(resolve => (release = resolve));
-		const busy = new RpcServer({port: 0, datadir: dir, user: 'u', password: 'p', workQueue: 2, methods: {hold: async () => (entered++, await gate, 'done'), ping: () => 'pong'}});
+		const busy = new RpcServer({port: 0, datadir: dir, user: 'u', password: 'p', threads: 2, workQueue: 0, methods: {hold: async () => (entered++, await gate, 'done'), ping: () => 'pong'}});
 		await busy.start();
 		try {
 			const ask = (method: string) =>

@@ -72,8 +72,12 @@ export interface PeerEvents {
 export interface PeerStats {
 	bytesIn: number;
 	bytesOut: number;
+	/** Messages per command. */
 	readonly messagesIn: Record<string, number>;
 	readonly messagesOut: Record<string, number>;
+	/** Bytes per command, header included (Core's getpeerinfo bytesrecv_per_msg / bytessent_per_msg). */
+	readonly bytesInPerMsg: Record<string, number>;
+	readonly bytesOutPerMsg: Record<string, number>;
 }
 
 let nextId = 1;
@@ -84,7 +88,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 	readonly port: number;
 	readonly outbound: boolean;
 	readonly connectedAt: number;
-	readonly stats: PeerStats = {bytesIn: 0, bytesOut: 0, messagesIn: {}, messagesOut: {}};
+	readonly stats: PeerStats = {bytesIn: 0, bytesOut: 0, messagesIn: {}, messagesOut: {}, bytesInPerMsg: {}, bytesOutPerMsg: {}};
 
 	/** From their version message. */
 	version = 0;
@@ -182,6 +186,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 		const bytes = encodeMessage(this.options.network.magic, msg);
 		this.stats.bytesOut += bytes.length;
 		this.stats.messagesOut[msg.type] = (this.stats.messagesOut[msg.type] ?? 0) + 1;
+		this.stats.bytesOutPerMsg[msg.type] = (this.stats.bytesOutPerMsg[msg.type] ?? 0) + bytes.length;
 		this.socket.write(bytes);
 		if (this.congested && !this.stuckTimer) {
 			// Over the limit: read nothing more from it (so it cannot ask for more) until it drains
@@ -257,6 +262,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 			const dropped = result.kind === 'error' && (result.error.code === 'bad-checksum' || result.error.code === 'bad-command');
 			const command = result.kind === 'message' ? result.message.type : result.kind === 'unknown' || dropped ? 'unknown' : result.command.replace(/[^a-z]/g, '').slice(0, 12) || 'unknown';
 			this.stats.messagesIn[command] = (this.stats.messagesIn[command] ?? 0) + 1;
+			this.stats.bytesInPerMsg[command] = (this.stats.bytesInPerMsg[command] ?? 0) + result.size;
 			if (result.kind === 'error') this.misbehave(result.error.score, result.error.message);
 			else if (result.kind === 'message') this.onMessage(result.message);
 		}

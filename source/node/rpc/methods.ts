@@ -3,13 +3,15 @@
  * chain-tui's own (recordbpm, listbpm, clonechain, getloopinfo).
  */
 import {VerifyError} from '../errors.js';
+import {banKey} from '../net/addrman.js';
 import type {FullNode} from '../node.js';
-import {decodeAddress, encodeAddress} from '../crypto/address.js';
-import {fromHex, hashToHex, hexToHash, toHex} from '../encoding/hex.js';
+import {AddressError, decodeAddress, encodeAddress} from '../crypto/address.js';
+import {equalBytes, fromHex, hashToHex, hexToHash, toHex} from '../encoding/hex.js';
 import {OutPoint, Transaction} from '../primitives/tx.js';
 import type {Block} from '../primitives/block.js';
 import type {ChainEntry} from '../chain/entry.js';
-import {classifyOutput, p2pkhScript} from '../primitives/script.js';
+import {availableParallelism} from 'node:os';
+import {classifyOutput, p2pkhHash, p2pkhScript} from '../primitives/script.js';
 import {difficulty as difficultyOf} from '../consensus/pow.js';
 import {minesOnDemand} from '../consensus/networks.js';
 import {networkHashesPerSecond} from '../mining/rate.js';
@@ -80,10 +82,10 @@ function walletCall<T>(run: () => Promise<T>): Promise<T> {
 		if (error instanceof WalletLockedError) throw new RpcError(E.WALLET_UNLOCK_NEEDED, 'Error: Please enter the wallet passphrase with walletpassphrase first.');
 		if (error instanceof WalletError) {
 			if (error.code === 'wrong-passphrase') throw new RpcError(E.WALLET_PASSPHRASE_INCORRECT, 'Error: The wallet passphrase entered was incorrect.');
-			if (/insufficient funds/.test(error.message)) throw new RpcError(E.WALLET_INSUFFICIENT_FUNDS, error.message);
+			if (error.code === 'insufficient-funds') throw new RpcError(E.WALLET_INSUFFICIENT_FUNDS, error.message);
 			throw new RpcError(E.WALLET_ERROR, error.message);
 		}
-		if (error instanceof Error && /address/i.test(error.name)) throw new RpcError(E.INVALID_ADDRESS_OR_KEY, `Invalid address: ${error.message}`);
+		if (error instanceof AddressError) throw new RpcError(E.INVALID_ADDRESS_OR_KEY, `Invalid address: ${error.message}`);
 		throw error;
 	});
 }
@@ -111,7 +113,7 @@ export const PARAM_NAMES: Record<string, readonly string[]> = {
 	recordbpm: ['address', 'bpm'],
 	listbpm: ['address'],
 	clonechain: ['node'],
-	listunspent: ['minconf', 'maxconf', 'addresses'],
+	listunspent: ['minconf', 'maxconf', 'addresses', 'include_unsafe'],
 	listtransactions: ['label', 'count', 'skip'],
 	getnetworkhashps: ['nblocks', 'height'],
 	getnodeaddresses: ['count'],
@@ -170,8 +172,34 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		...headerJson(e),
 		nTx: block.txs.length,
 		size: block.getSize(),
-		tx: verbosity >= 2 ? block.txs.map(tx => txJson(tx)) : block.txs.map(tx => tx.txid()),
+		tx: verbosity >= 3 ? await Promise.all(block.txs.map(tx => withPrevouts(tx))) : verbosity >= 2 ? block.txs.map(tx => txJson(tx)) : block.txs.map(tx => tx.txid()),
 	});
+	// Core's verbosity 3: each input with the output it spends (generated = a coinbase's).
+	// Also getrawtransaction's verbosity 2, with the fee when every prevout is known.
+	const withPrevouts = async (tx: Transaction, extra: Record<string, unknown> = {}) => {
+		const json = txJson(tx, extra);
+		if (tx.isCoinbase()) return json;
+		let spent = 0n;
+		let known = true;
+		const vin = await Promise.all(
+			tx.inputs.map(async (input, i) => {
+				const parentId = hashToHex(input.prevout.txid);
+				const pooled = mempool.get(parentId);
+				const found = pooled ? null : await chain.getTx(parentId);
+				const parent = pooled?.tx ?? found?.tx;
+				const out = parent?.outputs[input.prevout.index];
+				if (!parent || !out) {
+					known = false;
+					return json.vin[i];
+				}
+				spent += out.value;
+				// A mempool parent has no height yet: Core gives the next block's.
+				return {...json.vin[i], prevout: {generated: parent.isCoinbase(), height: found ? found.entry.height : chain.height + 1, value: new Amount(out.value), scriptPubKey: scriptJson(out.script)}};
+			}),
+		);
+		const fee = known ? {fee: new Amount(spent - tx.outputs.reduce((sum, o) => sum + o.value, 0n))} : {};
+		return {...json, vin, ...fee};
+	};
 	const parseTx = (hex: string) => {
 		try {
 			return Transaction.fromRaw(fromHex(hex));
@@ -185,6 +213,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		return {size: e.size, vsize: e.size, time: e.time, height: e.height, fees: {base: new Amount(e.fee)}, depends: [...e.parents].map(p => p.txid), spentby: [...e.children].map(c => c.txid)};
 	};
 
+	const addedNodes = new Set<string>();
 	const methods: Record<string, RpcHandler> = {
 		getblockchaininfo: () => ({
 			chain: net.name,
@@ -215,11 +244,11 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		},
 		getblock: async params => {
 			const e = entryOf(hash(params, 0, 'blockhash'));
+			// Core's ParseVerbosity: true/false are 1/0; below 1 is hex, 2 decodes every transaction, 3 and up adds prevouts.
 			const verbosity = int(params, 1, 'verbosity', 1);
-			if (verbosity < 0 || verbosity > 2) throw bad('verbosity must be 0, 1 or 2');
 			const block = await chain.getBlock(e.hash);
 			if (!block) throw new RpcError(E.MISC_ERROR, 'Block not available (header only)');
-			if (verbosity === 0) return toHex(block.toRaw());
+			if (verbosity <= 0) return toHex(block.toRaw());
 			return blockJson(block, e, verbosity);
 		},
 		getchaintips: () => chain.getTips().map(t => ({height: t.height, hash: t.hash, branchlen: t.branchLength, status: t.status})),
@@ -240,17 +269,44 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		},
 		getrawtransaction: async params => {
 			const txid = hash(params, 0, 'txid');
-			const verbose = bool(params, 1, false);
+			// Core's ParseVerbosity: true/false are 1/0; 2 adds each input's prevout and the fee.
+			const verbosity = int(params, 1, 'verbose', 0);
+			const verbose = verbosity >= 1;
+			const decode = (tx: Transaction, extra: Record<string, unknown>) => (verbosity >= 2 ? withPrevouts(tx, extra) : txJson(tx, extra));
+			if (arg(params, 2) !== undefined) {
+				// Core: look in that block only, and say whether it is on the active chain.
+				const entry = chain.getEntry(hash(params, 2, 'blockhash'));
+				if (!entry) throw new RpcError(E.INVALID_ADDRESS_OR_KEY, 'Block hash not found');
+				if (entry.height === 0) throw new RpcError(E.INVALID_ADDRESS_OR_KEY, 'The genesis block coinbase is not considered an ordinary transaction and cannot be retrieved');
+				const block = await chain.getBlock(entry.hash);
+				if (!block) throw new RpcError(E.MISC_ERROR, 'Block not available');
+				const tx = block.txs.find(t => t.txid() === txid);
+				if (!tx) throw new RpcError(E.INVALID_ADDRESS_OR_KEY, 'No such transaction found in the provided block. Use gettransaction for wallet transactions.');
+				if (!verbose) return toHex(tx.toRaw());
+				const main = chain.isMain(entry);
+				return decode(tx, {in_active_chain: main, hex: toHex(tx.toRaw()), blockhash: entry.hashHex, confirmations: main ? chain.height - entry.height + 1 : 0, time: entry.time, blocktime: entry.time});
+			}
 			const pooled = mempool.get(txid);
 			const located = pooled ? null : await chain.getTx(txid);
 			const tx = pooled?.tx ?? located?.tx;
 			if (!tx) throw new RpcError(E.INVALID_ADDRESS_OR_KEY, 'No such mempool or blockchain transaction');
 			if (!verbose) return toHex(tx.toRaw());
-			return txJson(tx, {hex: toHex(tx.toRaw()), ...(located ? {blockhash: located.entry.hashHex, confirmations: located.confirmations, time: located.entry.time, blocktime: located.entry.time} : {})});
+			return decode(tx, {hex: toHex(tx.toRaw()), ...(located ? {blockhash: located.entry.hashHex, confirmations: located.confirmations, time: located.entry.time, blocktime: located.entry.time} : {})});
 		},
 		decoderawtransaction: params => txJson(parseTx(str(params, 0, 'hexstring'))),
 		sendrawtransaction: async params => {
 			const tx = parseTx(str(params, 0, 'hexstring'));
+			// Core: DEFAULT_MAX_RAW_TX_FEE_RATE 0.10 per kvB; 0 = no limit; 1 or more per kvB refused.
+			const rateArg = arg(params, 1);
+			const zero = rateArg instanceof JsonNumber && /^0(\.0*)?$/.test(rateArg.text);
+			const maxRate = rateArg === undefined ? 10_000_000n : zero ? 0n : amount(params, 1, net.maxMoney);
+			if (maxRate >= 100_000_000n) throw bad('Fee rates larger than or equal to 1BTC/kvB are not accepted');
+			// Core tests acceptance first, then the fee; with no test-accept here, the fee is checked
+			// first when every input is known (an unknown input leaves it to the mempool's answer).
+			if (maxRate > 0n && !mempool.get(tx.txid())) {
+				const fee = await feeOf(tx);
+				if (fee !== null && fee > (maxRate * BigInt(tx.getSize())) / 1000n) throw new RpcError(E.VERIFY_ERROR, 'Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)');
+			}
 			try {
 				const r = await mempool.add(tx);
 				if (r.status === 'orphan') throw new RpcError(E.VERIFY_ERROR, 'bad-txns-inputs-missingorspent');
@@ -280,8 +336,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 				pingtime: p.pingMs === null ? undefined : p.pingMs / 1000,
 				bytessent: p.bytesOut,
 				bytesrecv: p.bytesIn,
-				bytessent_per_msg: p.messagesOut,
-				bytesrecv_per_msg: p.messagesIn,
+				...perMsgBytes(p.id),
 				conntime: p.connectedAt,
 				banscore: p.banScore,
 				addr_processed: p.addrProcessed ?? 0,
@@ -289,18 +344,28 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			})),
 		getconnectioncount: () => pool?.connectedPeers.length ?? 0,
 		getnetworkinfo: () => ({version: 10000, subversion: '/chain-tui:0.1.0/', protocolversion: 70016, connections: pool?.connectedPeers.length ?? 0, networkactive: pool !== null, localrelay: true, relayfee: new Amount(mempool.minRelayFeeRate * 1000n), warnings: ''}),
-		getnodeaddresses: params => (pool?.addrman.sample(int(params, 0, 'count', 1)) ?? []).map(a => ({time: a.lastSeen, services: Number(a.services), address: a.host, port: a.port, network: a.host.includes(':') ? 'ipv6' : 'ipv4'})),
+		getnodeaddresses: params => {
+			// Core: 0 = every known address; below 0 refused.
+			const count = int(params, 0, 'count', 1);
+			if (count < 0) throw bad('Address count out of range');
+			return (pool?.addrman.sample(count === 0 ? Number.MAX_SAFE_INTEGER : count) ?? []).map(a => ({time: a.lastSeen, services: Number(a.services), address: a.host, port: a.port, network: a.host.includes(':') ? 'ipv6' : 'ipv4'}));
+		},
 		addnode: async params => {
 			const target = str(params, 0, 'node');
 			const command = str(params, 1, 'command');
 			if (!pool) throw new RpcError(E.CLIENT_NOT_CONNECTED, 'Error: Peer-to-peer functionality missing or disabled');
-			if (command !== 'add' && command !== 'onetry' && command !== 'remove') throw bad("command must be 'add', 'remove' or 'onetry'");
-			if (command === 'remove') return null;
-			try {
-				await pool.addPeer(target);
-			} catch (error) {
-				throw new RpcError(E.CLIENT_NODE_NOT_CONNECTED, `Error: could not connect to ${target}: ${(error as Error).message}`);
+			if (command !== 'add' && command !== 'onetry' && command !== 'remove') throw new RpcError(E.MISC_ERROR, "command must be 'add', 'remove' or 'onetry'");
+			// Core keeps a list of added nodes: adding twice or removing one never added is refused.
+			if (command === 'remove') {
+				if (!addedNodes.delete(target)) throw new RpcError(E.CLIENT_NODE_NOT_ADDED, 'Error: Node could not be removed. It has not been added previously.');
+				return null;
 			}
+			if (command === 'add') {
+				if (addedNodes.has(target)) throw new RpcError(E.CLIENT_NODE_ALREADY_ADDED, 'Error: Node already added');
+				addedNodes.add(target);
+			}
+			// Core answers at once and connects in the background; a failed dial is not an RPC error.
+			pool.addPeer(target).catch(() => undefined);
 			return null;
 		},
 		setban: params => {
@@ -312,12 +377,14 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			const host = m[1]!.replace(/^\[|\]$/g, '');
 			const port = Number(m[2] ?? 0);
 			if (command === 'add') {
+				if (pool.addrman.isBanned(host, port)) throw new RpcError(E.CLIENT_NODE_ALREADY_ADDED, 'Error: IP/Subnet already banned');
 				pool.addrman.ban(host, port, int(params, 2, 'bantime', 86_400) || 86_400);
 				for (const peer of pool.connectedPeers) if (peer.host === host && (!port || peer.port === port || peer.listenPort === port)) peer.close('banned by RPC');
 				return null;
 			}
 			if (command === 'remove') {
-				if (!pool.addrman.unban(target) && !pool.addrman.unban(host)) throw new RpcError(-30, 'Error: Unban failed');
+				// The ban is kept under banKey (a private address keeps its port, 0 = any).
+				if (!pool.addrman.unban(banKey(host, port)) && !pool.addrman.unban(target) && !pool.addrman.unban(host)) throw new RpcError(-30, 'Error: Unban failed');
 				return null;
 			}
 			throw bad("command must be 'add' or 'remove'");
@@ -326,6 +393,8 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			if (!pool) throw new RpcError(E.CLIENT_NOT_CONNECTED, 'Error: Peer-to-peer functionality missing or disabled');
 			const target = arg(params, 0);
 			const id = arg(params, 1);
+			// Core: exactly one of address and nodeid (an empty address counts as none).
+			if ((target !== undefined && target !== '') === (id !== undefined)) throw new RpcError(E.INVALID_PARAMS, 'Only one of address and nodeid should be provided.');
 			const peer = pool.connectedPeers.find(p => (typeof target === 'string' && target !== '' ? p.address === target : id instanceof JsonNumber && p.id === id.toNumber()));
 			if (!peer) throw new RpcError(E.CLIENT_NODE_NOT_CONNECTED, 'Node not found in connected nodes');
 			peer.close('disconnected by RPC');
@@ -347,18 +416,37 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			} catch (error) {
 				throw new RpcError(E.INVALID_ADDRESS_OR_KEY, `Error: Invalid address: ${(error as Error).message}`);
 			}
-			if (n < 1 || n > 10_000) throw bad('nblocks must be from 1 to 10,000');
-			const blocks = await miner.generate(n, p2pkhScript(hash160));
-			return blocks.map(b => b.hashHex());
+			// Core: maxtries (default 1,000,000) is the nonces tried over the whole call; when they
+			// run out it returns the blocks found so far. A block is only started while tries remain.
+			let tries = int(params, 2, 'maxtries', 1_000_000);
+			const out: string[] = [];
+			for (let i = 0; i < n && tries > 0; i++) {
+				const before = miner.getStatus().hashes;
+				const [block] = await miner.generate(1, p2pkhScript(hash160));
+				tries -= Math.max(1, miner.getStatus().hashes - before);
+				out.push(block!.hashHex());
+			}
+			return out;
 		},
 		setgenerate: async params => {
-			const on = bool(params, 0, true);
-			if (arg(params, 1) !== undefined) miner.setThreads(Math.max(1, int(params, 1, 'genproclimit')));
+			let on = bool(params, 0, true);
+			// Core (0.12, the last with setgenerate): genproclimit -1 = every core, 0 = off.
+			if (arg(params, 1) !== undefined) {
+				const limit = int(params, 1, 'genproclimit');
+				if (limit === 0) on = false;
+				else miner.setThreads(Math.min(64, limit < 0 ? availableParallelism() : limit));
+			}
 			if (on) await node.startMining();
 			else miner.stop();
 			return null;
 		},
-		getnewaddress: params => walletCall(() => wallet.createAddress(str(params, 0, 'label', 'rpc') || 'rpc')),
+		getnewaddress: params => {
+			// Core: the label as given ('' by default); '*' is reserved. The wallet needs a name, so
+			// Core's empty label is stored as "rpc".
+			const label = str(params, 0, 'label', '');
+			if (label === '*') throw new RpcError(E.WALLET_INVALID_LABEL_NAME, 'Invalid label name');
+			return walletCall(() => wallet.createAddress(label === '' ? 'rpc' : label));
+		},
 		getbalance: async () => {
 			const all = await wallet.addresses();
 			return new Amount(all.reduce((sum, a) => sum + a.confirmed, 0n));
@@ -368,25 +456,80 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			const sum = (k: 'confirmed' | 'unconfirmed' | 'immature') => new Amount(all.reduce((s, a) => s + a[k], 0n));
 			return {mine: {trusted: sum('confirmed'), untrusted_pending: sum('unconfirmed'), immature: sum('immature')}};
 		},
-		listunspent: async () => {
+		listunspent: async params => {
+			// Core (wallet/rpc/coins.cpp): minconf 1, maxconf 9999999, an address filter, unsafe
+			// (unconfirmed and not all our own inputs) included unless include_unsafe is false;
+			// immature coinbase outputs are left out; so is anything the mempool spends.
+			const minconf = int(params, 0, 'minconf', 1);
+			const maxconf = int(params, 1, 'maxconf', 9_999_999);
+			const filter = arg(params, 2);
+			const includeUnsafe = bool(params, 3, true);
+			let only: Set<string> | null = null;
+			if (filter !== undefined) {
+				if (!Array.isArray(filter)) throw new RpcError(E.TYPE_ERROR, 'Expected type array for addresses');
+				only = new Set();
+				for (const a of filter) {
+					if (typeof a !== 'string') throw new RpcError(E.TYPE_ERROR, 'Expected type string for an address');
+					try {
+						decodeAddress(a, version);
+					} catch {
+						throw new RpcError(E.INVALID_ADDRESS_OR_KEY, `Invalid Bitcoin address: ${a}`);
+					}
+					if (only.has(a)) throw bad(`Invalid parameter, duplicated address: ${a}`);
+					only.add(a);
+				}
+			}
+			const ours = await wallet.addresses();
+			const mine = ours.filter(a => !only || only.has(a.address));
+			const owner = (script: Uint8Array) => {
+				const h = p2pkhHash(script);
+				return h ? mine.find(a => equalBytes(a.hash, h)) : undefined;
+			};
+			const isOurs = (script: Uint8Array) => {
+				const h = p2pkhHash(script);
+				return h !== null && ours.some(a => equalBytes(a.hash, h));
+			};
 			const out = [];
-			for (const a of await wallet.addresses()) {
+			for (const a of mine) {
 				for (const {prevout, coin} of await chain.getAddressCoins(a.hash)) {
 					if (mempool.spender(prevout)) continue;
-					out.push({txid: hashToHex(prevout.txid), vout: prevout.index, address: a.address, label: a.label, scriptPubKey: toHex(coin.script), amount: new Amount(coin.value), confirmations: chain.height - coin.height + 1, spendable: !coin.coinbase || chain.height + 1 - coin.height >= net.coinbaseMaturity});
+					if (coin.coinbase && chain.height + 1 - coin.height < net.coinbaseMaturity) continue;
+					const confirmations = chain.height - coin.height + 1;
+					if (confirmations < minconf || confirmations > maxconf) continue;
+					out.push({txid: hashToHex(prevout.txid), vout: prevout.index, address: a.address, label: a.label, scriptPubKey: toHex(coin.script), amount: new Amount(coin.value), confirmations, spendable: true, solvable: true, safe: true});
+				}
+			}
+			if (minconf <= 0 && maxconf >= 0) {
+				for (const entry of mempool.all()) {
+					const safe = await trusted(entry.tx, isOurs, 0);
+					if (!safe && !includeUnsafe) continue;
+					entry.tx.outputs.forEach((o, index) => {
+						const a = owner(o.script);
+						if (!a || mempool.spender(new OutPoint(hexToHash(entry.txid), index))) return;
+						out.push({txid: entry.txid, vout: index, address: a.address, label: a.label, scriptPubKey: toHex(o.script), amount: new Amount(o.value), confirmations: 0, spendable: true, solvable: true, safe});
+					});
 				}
 			}
 			return out;
 		},
 		listtransactions: async params => {
+			// Core: label '*' (default) = all, else that label only; the newest `count` after skipping
+			// the newest `skip`, oldest first.
+			const label = str(params, 0, 'label', '*');
 			const count = int(params, 1, 'count', 10);
+			const skip = int(params, 2, 'skip', 0);
+			if (count < 0) throw bad('Negative count');
+			if (skip < 0) throw bad('Negative from');
 			const items = [];
 			for (const a of await wallet.addresses()) {
+				if (label !== '*' && a.label !== label) continue;
 				for (const h of await wallet.history(a.address)) {
-					items.push({address: a.address, category: h.kind === 'received' ? 'receive' : 'send', amount: new Amount(h.kind === 'received' ? h.value : -h.value), txid: h.txid, confirmations: h.height === null ? 0 : chain.height - h.height + 1, blockheight: h.height ?? undefined});
+					items.push({address: a.address, category: h.kind === 'received' ? 'receive' : 'send', amount: new Amount(h.kind === 'received' ? h.value : -h.value), label: a.label, txid: h.txid, confirmations: h.height === null ? 0 : chain.height - h.height + 1, blockheight: h.height ?? undefined});
 				}
 			}
-			return items.slice(-count);
+			// Oldest first: by height, unconfirmed last (a stable sort keeps each block's order).
+			items.sort((x, y) => (x.blockheight ?? Infinity) - (y.blockheight ?? Infinity));
+			return items.slice(Math.max(0, items.length - skip - count), items.length - skip);
 		},
 		sendtoaddress: params =>
 			walletCall(async () => {
@@ -411,18 +554,29 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		encryptwallet: params =>
 			walletCall(async () => {
 				if (wallet.keystore.encrypted) throw new RpcError(E.WALLET_WRONG_ENC_STATE, 'Error: running with an encrypted wallet, but encryptwallet was called.');
-				await wallet.keystore.encrypt(str(params, 0, 'passphrase'));
+				const passphrase = str(params, 0, 'passphrase');
+				if (passphrase === '') throw bad('passphrase cannot be empty');
+				await wallet.keystore.encrypt(passphrase);
 				return 'wallet encrypted; the keys are locked until walletpassphrase';
 			}),
 		walletpassphrase: params =>
 			walletCall(async () => {
 				if (!wallet.keystore.encrypted) throw new RpcError(E.WALLET_WRONG_ENC_STATE, 'Error: running with an unencrypted wallet, but walletpassphrase was called.');
-				await wallet.keystore.unlock(str(params, 0, 'passphrase'), int(params, 1, 'timeout'));
+				const passphrase = str(params, 0, 'passphrase');
+				const timeout = int(params, 1, 'timeout');
+				if (passphrase === '') throw bad('passphrase cannot be empty');
+				if (timeout < 0) throw bad('Timeout cannot be negative.');
+				// Core caps the timeout at 100,000,000 s, and 0 checks the passphrase and locks again at once.
+				await wallet.keystore.unlock(passphrase, Math.min(Math.max(timeout, 1), 100_000_000));
+				if (timeout === 0) wallet.keystore.lock();
 				return null;
 			}),
 		walletpassphrasechange: params =>
 			walletCall(async () => {
-				await wallet.keystore.changePassphrase(str(params, 0, 'oldpassphrase'), str(params, 1, 'newpassphrase'));
+				const old = str(params, 0, 'oldpassphrase');
+				const next = str(params, 1, 'newpassphrase');
+				if (old === '' || next === '') throw bad('passphrase cannot be empty');
+				await wallet.keystore.changePassphrase(old, next);
 				return null;
 			}),
 		walletlock: () => {
@@ -471,6 +625,37 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		},
 		help: () => Object.keys(methods).sort().join('\n'),
 	};
+
+	/** Core's CachedTxIsTrusted for an unconfirmed transaction: every input ours, parents trusted. */
+	async function trusted(tx: Transaction, isOurs: (script: Uint8Array) => boolean, depth: number): Promise<boolean> {
+		if (depth > 100) return false;
+		for (const input of tx.inputs) {
+			const parentId = hashToHex(input.prevout.txid);
+			const pooled = mempool.get(parentId);
+			const parent = pooled?.tx ?? (await chain.getTx(parentId))?.tx;
+			const output = parent?.outputs[input.prevout.index];
+			if (!output || !isOurs(output.script)) return false;
+			if (pooled && !(await trusted(pooled.tx, isOurs, depth + 1))) return false;
+		}
+		return true;
+	}
+
+	/** The fee a transaction pays, or null while an input is unknown (then the mempool says why). */
+	async function feeOf(tx: Transaction): Promise<bigint | null> {
+		let inputs = 0n;
+		for (const input of tx.inputs) {
+			const coin = await mempool.getCoin(input.prevout);
+			if (!coin) return null;
+			inputs += coin.value;
+		}
+		return inputs - tx.outputs.reduce((sum, o) => sum + o.value, 0n);
+	}
+
+	/** Core's bytessent_per_msg / bytesrecv_per_msg: bytes (header included) per message type. */
+	function perMsgBytes(id: number) {
+		const peer = pool?.connectedPeers.find(p => p.id === id);
+		return {bytessent_per_msg: {...peer?.stats.bytesOutPerMsg}, bytesrecv_per_msg: {...peer?.stats.bytesInPerMsg}};
+	}
 
 	/**
 	 * Expected hashes per second over the `nblocks` blocks up to `height` (Core's getnetworkhashps:

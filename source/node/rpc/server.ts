@@ -5,6 +5,7 @@
  */
 import {randomBytes, timingSafeEqual} from 'node:crypto';
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import type {Socket} from 'node:net';
 import {rm, writeFile, chmod} from 'node:fs/promises';
 import {join} from 'node:path';
 import {JsonNumber, JsonSyntaxError, parseJson, stringifyJson, type JsonValue} from './json.js';
@@ -31,6 +32,9 @@ export const RPC_ERRORS = {
 	VERIFY_ALREADY_IN_CHAIN: -27,
 	IN_WARMUP: -28,
 	CLIENT_NODE_NOT_CONNECTED: -29,
+	CLIENT_NODE_ALREADY_ADDED: -23,
+	CLIENT_NODE_NOT_ADDED: -24,
+	WALLET_INVALID_LABEL_NAME: -11,
 } as const;
 
 export class RpcError extends Error {
@@ -56,17 +60,35 @@ export interface RpcServerOptions {
 	readonly methods?: Readonly<Record<string, RpcHandler>>;
 	/** Named parameters, in order, per method (JSON-RPC 2.0 object params). */
 	readonly paramNames?: Readonly<Record<string, readonly string[]>>;
-	/** Milliseconds before a wrong password is answered (slows guessing). */
-	readonly authDelayMs?: number;
 	/**
-	 * Requests handled at once (Core's -rpcworkqueue); one more is answered at once with HTTP 503
-	 * "Work queue depth exceeded", so callers faster than the node never pile up inside it.
+	 * Milliseconds before a wrong password is answered (Core's 250 ms, httprpc.cpp). While one is
+	 * delayed, that address's other requests wait their turn before their credentials are even
+	 * checked, so parallel guesses from one address get no faster than one per delay.
+	 */
+	readonly authDelayMs?: number;
+	/** How the failed-login delay waits (tests inject one to watch the order); setTimeout by default. */
+	readonly sleep?: (ms: number) => Promise<void>;
+	/** Requests run at once (Core's -rpcthreads, DEFAULT_HTTP_THREADS 16). */
+	readonly threads?: number;
+	/**
+	 * Requests waiting for one of those (Core's -rpcworkqueue, DEFAULT_HTTP_WORKQUEUE 64); one more
+	 * is answered at once with HTTP 503 "Work queue depth exceeded", so callers faster than the node
+	 * never pile up inside it.
 	 */
 	readonly workQueue?: number;
+	/**
+	 * Open sockets at most (Core bounds its fds with its own budget): one more evicts the socket
+	 * idle longest, so idle connections can never lock callers out; with none idle it is closed.
+	 */
+	readonly maxConnections?: number;
+	/** A socket with no request running is closed after this long (Core's -rpcservertimeout, 30 s). */
+	readonly idleTimeoutMs?: number;
 }
 
+/** Core's defaults (httpserver.h). */
+export const RPC_DEFAULTS = {threads: 16, workQueue: 64, idleTimeoutMs: 30_000, authDelayMs: 250, maxConnections: 256} as const;
+
 const MAX_BODY = 1_000_000;
-const DEFAULT_WORK_QUEUE = 64;
 
 export class RpcServer {
 	private server: Server | null = null;
@@ -74,11 +96,29 @@ export class RpcServer {
 	private cookiePath: string | null = null;
 	private methods: Readonly<Record<string, RpcHandler>> | null;
 	private warmupMessage = 'Loading block index…';
-	private active = 0;
+	private running = 0;
+	/** Authorized requests waiting for a free thread slot, in arrival order. */
+	private readonly waiting: (() => void)[] = [];
+	/** Open sockets, oldest first (a Map keeps insertion order); the value counts requests running on it. */
+	private readonly sockets = new Map<Socket, {busy: number}>();
+	/** Per remote address with a wrong password being delayed: its requests waiting their turn. */
+	private readonly gates = new Map<string, (() => void)[]>();
+	/** Wrong credentials received so far. */
+	failedLogins = 0;
 	port = 0;
 
 	constructor(private readonly options: RpcServerOptions) {
 		this.methods = options.methods ?? null;
+	}
+
+	/** Authorized calls waiting for a thread (the work queue's depth). */
+	get queued(): number {
+		return this.waiting.length;
+	}
+
+	/** Open sockets. */
+	get connections(): number {
+		return this.sockets.size;
 	}
 
 	/** The node is ready: calls go to these methods from now on. */
@@ -102,10 +142,17 @@ export class RpcServer {
 			await chmod(this.cookiePath, 0o600);
 			this.credentials.push(`__cookie__:${secret}`);
 		}
+		const idleMs = options.idleTimeoutMs ?? RPC_DEFAULTS.idleTimeoutMs;
 		const server = createServer((req, res) => void this.handle(req, res));
-		server.requestTimeout = 30_000;
-		server.headersTimeout = 10_000;
-		server.keepAliveTimeout = 5_000;
+		server.requestTimeout = Math.max(idleMs, 1000);
+		server.headersTimeout = Math.min(10_000, idleMs);
+		server.keepAliveTimeout = Math.min(5_000, idleMs);
+		server.on('connection', socket => this.admit(socket));
+		// Idle only: a long call (generatetoaddress) keeps its socket, as Core's evhttp does. A
+		// server 'timeout' listener also stops Node destroying every socket that times out.
+		server.setTimeout(idleMs, socket => {
+			if ((this.sockets.get(socket as Socket)?.busy ?? 0) === 0) socket.destroy();
+		});
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', error => {
 				const code = (error as NodeJS.ErrnoException).code;
@@ -127,6 +174,74 @@ export class RpcServer {
 		if (this.cookiePath) await rm(this.cookiePath, {force: true});
 	}
 
+	/** Tracks a new socket: closes it when idle too long, and keeps the count under maxConnections. */
+	private admit(socket: Socket): void {
+		this.sockets.set(socket, {busy: 0});
+		socket.once('close', () => this.sockets.delete(socket));
+		if (this.sockets.size <= (this.options.maxConnections ?? RPC_DEFAULTS.maxConnections)) return;
+		for (const [other, s] of this.sockets) {
+			if (other !== socket && s.busy === 0) {
+				other.destroy();
+				this.sockets.delete(other);
+				return;
+			}
+		}
+		socket.destroy();
+		this.sockets.delete(socket);
+	}
+
+	/** Waits for a thread slot; false when the work queue is full (503). */
+	private async acquire(): Promise<boolean> {
+		if (this.running < (this.options.threads ?? RPC_DEFAULTS.threads)) {
+			this.running++;
+			return true;
+		}
+		if (this.waiting.length >= (this.options.workQueue ?? RPC_DEFAULTS.workQueue)) return false;
+		// The slot is handed over by release(), so running stays counted.
+		await new Promise<void>(resolve => this.waiting.push(resolve));
+		return true;
+	}
+
+	private release(): void {
+		const next = this.waiting.shift();
+		if (next) next();
+		else this.running--;
+	}
+
+	/**
+	 * Core sleeps 250 ms in the worker after a wrong password (httprpc.cpp, "Deter brute-forcing"),
+	 * which bounds guessing by its 16 workers (~64 a second). Here guessing is bounded per address:
+	 * while one of its wrong passwords is being delayed, that address holds a gate, and its other
+	 * requests queue behind it and are checked one at a time, a right password too (it cannot be
+	 * told from a guess before it is checked, and answering it at once would let parallel guesses
+	 * find the password at full speed). Other addresses are not slowed, and the gate holds no
+	 * thread. Resolves true on this request's turn, false when the address's queue is full.
+	 */
+	private async loginTurn(key: string): Promise<boolean> {
+		const queue = this.gates.get(key);
+		if (!queue) {
+			this.gates.set(key, []);
+			return true;
+		}
+		if (queue.length >= (this.options.workQueue ?? RPC_DEFAULTS.workQueue)) return false;
+		await new Promise<void>(resolve => queue.push(resolve));
+		return true;
+	}
+
+	/** Hands the address's turn to its next waiting request, or opens its gate. */
+	private nextLogin(key: string): void {
+		const next = this.gates.get(key)?.shift();
+		if (next) next();
+		else this.gates.delete(key);
+	}
+
+	/** Requests waiting for their address's turn to have their credentials checked. */
+	get waitingLogins(): number {
+		let n = 0;
+		for (const queue of this.gates.values()) n += queue.length;
+		return n;
+	}
+
 	private authorized(req: IncomingMessage): boolean {
 		const header = req.headers.authorization ?? '';
 		const m = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
@@ -143,24 +258,54 @@ export class RpcServer {
 		res.end(body);
 	}
 
+	private busy(req: IncomingMessage, res: ServerResponse): void {
+		res.writeHead(503, {'content-type': 'text/plain'});
+		res.end('Work queue depth exceeded');
+		req.resume();
+	}
+
+	/** The failed-login delay (see loginTurn). */
+	private failedLogin(): Promise<void> {
+		this.failedLogins++;
+		const sleep = this.options.sleep ?? ((t: number) => new Promise<void>(resolve => setTimeout(resolve, t)));
+		return sleep(this.options.authDelayMs ?? RPC_DEFAULTS.authDelayMs);
+	}
+
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		if (!this.authorized(req)) {
-			await new Promise(resolve => setTimeout(resolve, this.options.authDelayMs ?? 250));
+		const unauthorized = () => {
+			req.resume();
+			if (res.destroyed) return;
 			res.writeHead(401, {'www-authenticate': 'Basic realm="jsonrpc"', 'content-type': 'text/plain'});
 			res.end('401 Unauthorized: wrong or missing RPC credentials (see <datadir>/.cookie)\n');
-			return;
+		};
+		// As Core: no Authorization header at all guesses nothing and is answered at once.
+		if (req.headers.authorization === undefined) return unauthorized();
+		const key = req.socket.remoteAddress ?? '';
+		// Only an address with a wrong password being delayed has a gate to wait at.
+		if (this.gates.has(key)) {
+			if (!(await this.loginTurn(key))) return this.busy(req, res);
+			// Gone while it waited (evicted, or the caller gave up): nothing to check.
+			if (req.socket.destroyed) return this.nextLogin(key);
+			if (!this.authorized(req)) {
+				await this.failedLogin();
+				this.nextLogin(key);
+				return unauthorized();
+			}
+			this.nextLogin(key);
+		} else if (!this.authorized(req)) {
+			await this.loginTurn(key);
+			await this.failedLogin();
+			this.nextLogin(key);
+			return unauthorized();
 		}
-		if (this.active >= (this.options.workQueue ?? DEFAULT_WORK_QUEUE)) {
-			res.writeHead(503, {'content-type': 'text/plain'});
-			res.end('Work queue depth exceeded');
-			req.resume();
-			return;
-		}
-		this.active++;
+		if (!(await this.acquire())) return this.busy(req, res);
+		const state = this.sockets.get(req.socket);
+		if (state) state.busy++;
 		try {
 			await this.handleAuthorized(req, res);
 		} finally {
-			this.active--;
+			if (state) state.busy--;
+			this.release();
 		}
 	}
 

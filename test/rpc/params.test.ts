@@ -1,0 +1,452 @@
+/**
+ * Every parameter every method declares (PARAM_NAMES), one row each: what it should change, as
+ * Bitcoin Core's RPC does, checked through real HTTP against a real node (LevelDB in a temp dir)
+ * with a real peer. The table must cover PARAM_NAMES exactly, so a new parameter needs a row.
+ */
+import {access, mkdtemp, readFile, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {FullNode} from '../../source/node/node.js';
+import {RpcServer} from '../../source/node/rpc/server.js';
+import {PARAM_NAMES, rpcMethods} from '../../source/node/rpc/methods.js';
+import {decodeAddress} from '../../source/node/crypto/address.js';
+import {hashToHex, toHex} from '../../source/node/encoding/hex.js';
+import {networkHashesPerSecond} from '../../source/node/mining/rate.js';
+import {TxOut} from '../../source/node/primitives/tx.js';
+import {p2pkhScript} from '../../source/node/primitives/script.js';
+import {coinbaseOf, key, nextBlock, spend} from '../helpers/builder.js';
+import {quickNet} from '../helpers/chain-env.js';
+import {waitFor} from '../helpers/net-env.js';
+
+type Reply = {result: any; error: {code: number; message: string} | null};
+
+const cleanups: (() => Promise<void>)[] = [];
+let a: {node: FullNode; call: (method: string, params?: unknown[] | Record<string, unknown>) => Promise<Reply>; dir: string};
+let b: {node: FullNode; call: (method: string, params?: unknown[] | Record<string, unknown>) => Promise<Reply>; dir: string};
+
+async function rpcNode(options: {peers?: string[]} = {}) {
+	const dir = await mkdtemp(join(tmpdir(), 'chain-tui-rpc-params-'));
+	const node = await FullNode.open({network: quickNet, datadir: dir, verifyThreads: 1, port: 0, host: '127.0.0.1', ...(options.peers ? {peers: options.peers} : {})});
+	const server = new RpcServer({port: 0, datadir: dir, methods: rpcMethods({node, startedAt: 0, stop: () => undefined}), paramNames: PARAM_NAMES, authDelayMs: 1});
+	await server.start();
+	const auth = `Basic ${Buffer.from((await readFile(join(dir, '.cookie'), 'utf8')).trim()).toString('base64')}`;
+	cleanups.push(async () => {
+		await server.stop();
+		await node.close();
+		await rm(dir, {recursive: true, force: true});
+	});
+	// Arrays go positionally (JSON-RPC 1.0), objects as named parameters (2.0).
+	const call = async (method: string, params: unknown[] | Record<string, unknown> = []): Promise<Reply> => {
+		const body = Array.isArray(params) ? {jsonrpc: '1.0', id: 1, method, params} : {jsonrpc: '2.0', id: 1, method, params};
+		const res = await fetch(`http://127.0.0.1:${server.port}/`, {method: 'POST', body: JSON.stringify(body), headers: {authorization: auth}});
+		const reply = (await res.json()) as Reply & {jsonrpc?: string};
+		return {result: reply.result ?? null, error: reply.error ?? null};
+	};
+	return {node, call, dir};
+}
+
+const ok = async (p: Promise<Reply>) => {
+	const r = await p;
+	expect(r.error).toBeNull();
+	return r.result;
+};
+const code = async (p: Promise<Reply>) => (await p).error?.code;
+
+/** Shared state the rows build on, in order. */
+const s = {main: '', other: '', unsafeTo: '', coinbaseTxid: '', txInBlock2: '', block1: '', block2: '', tip: '', payTx: '', bpmAddress: ''};
+
+beforeAll(async () => {
+	a = await rpcNode();
+	b = await rpcNode({peers: [`127.0.0.1:${a.node.pool!.port}`]});
+	await waitFor(() => a.node.pool!.connectedPeers.length === 1 && b.node.pool!.connectedPeers.length === 1, 'b connects to a');
+	s.main = await ok(a.call('getnewaddress', ['main']));
+	// Heights 1-6 pay `main`; with maturity 3, coinbases at 5 and 6 are still immature at tip 6.
+	await ok(a.call('generatetoaddress', [6, s.main]));
+	s.block1 = await ok(a.call('getblockhash', [1]));
+	s.block2 = await ok(a.call('getblockhash', [2]));
+	s.txInBlock2 = (await ok(a.call('getblock', [s.block2]))).tx[0];
+	s.coinbaseTxid = s.txInBlock2;
+}, 60_000);
+afterAll(async () => {
+	for (const done of cleanups.splice(0).reverse()) await done();
+});
+
+interface Row {
+	readonly method: string;
+	readonly param: string;
+	readonly effect: string;
+	readonly check: () => Promise<void>;
+}
+
+const confirmationsOf = (list: {confirmations: number}[]) => list.map(u => u.confirmations).sort((x, y) => x - y);
+
+const rows: Row[] = [
+	// ---- listunspent (first: the coins are as mined)
+	{method: 'listunspent', param: 'minconf', effect: 'outputs with fewer confirmations are left out; immature coinbases never listed; 0 takes the mempool in', check: async () => {
+		expect(confirmationsOf(await ok(a.call('listunspent')))).toEqual([3, 4, 5, 6]); // 1 and 2: immature coinbase
+		expect(confirmationsOf(await ok(a.call('listunspent', [5])))).toEqual([5, 6]);
+		expect(confirmationsOf(await ok(a.call('listunspent', {minconf: 4})))).toEqual([4, 5, 6]);
+	}},
+	{method: 'listunspent', param: 'maxconf', effect: 'outputs with more confirmations are left out', check: async () => {
+		expect(confirmationsOf(await ok(a.call('listunspent', [1, 4])))).toEqual([3, 4]);
+		expect(confirmationsOf(await ok(a.call('listunspent', {maxconf: 3})))).toEqual([3]);
+	}},
+	{method: 'listunspent', param: 'addresses', effect: 'only those addresses; a bad one -5, a repeated one -8', check: async () => {
+		s.other = await ok(a.call('getnewaddress', ['other']));
+		// An unconfirmed payment to `other` from our own coins (safe), and a confirmed one after a block.
+		s.payTx = await ok(a.call('sendtoaddress', [s.other, 2]));
+		const pending = (await ok(a.call('listunspent', [0, 9_999_999, [s.other]]))) as {address: string; confirmations: number; txid: string}[];
+		expect(pending.map(u => [u.address, u.confirmations, u.txid])).toEqual([[s.other, 0, s.payTx]]);
+		expect(await ok(a.call('listunspent', [1, 9_999_999, [s.other]]))).toEqual([]);
+		const mainOnly = (await ok(a.call('listunspent', [1, 9_999_999, [s.main]]))) as {address: string}[];
+		expect(mainOnly.length).toBeGreaterThan(0);
+		expect(new Set(mainOnly.map(u => u.address))).toEqual(new Set([s.main]));
+		expect(await code(a.call('listunspent', [1, 9_999_999, ['nonsense']]))).toBe(-5);
+		expect(await code(a.call('listunspent', [1, 9_999_999, [s.main, s.main]]))).toBe(-8);
+	}},
+	{method: 'listunspent', param: 'include_unsafe', effect: 'false leaves out unconfirmed outputs from others\' inputs, keeps those from our own', check: async () => {
+		// A coin of a key the wallet does not have, matured, then spent to our address: unsafe.
+		const stranger = key('stranger');
+		const chain = a.node.chain;
+		const block = nextBlock(chain, chain.tip, {payTo: stranger.script});
+		await chain.add(block);
+		await ok(a.call('generatetoaddress', [quickNet.coinbaseMaturity, s.main]));
+		s.unsafeTo = await ok(a.call('getnewaddress', ['unsafe']));
+		const coin = coinbaseOf(block, stranger);
+		const tx = spend([coin], [new TxOut(coin.value - 10_000n, p2pkhScript(decodeAddress(s.unsafeTo, quickNet.addressVersion)))]);
+		await a.node.mempool.add(tx);
+		const payNow = await ok(a.call('sendtoaddress', [s.other, 1])); // ours: safe
+		const withUnsafe = (await ok(a.call('listunspent', [0, 9_999_999, [s.unsafeTo, s.other], true]))) as {txid: string; safe: boolean}[];
+		expect(withUnsafe.find(u => u.txid === tx.txid())?.safe).toBe(false);
+		expect(withUnsafe.some(u => u.txid === payNow)).toBe(true);
+		const safeOnly = (await ok(a.call('listunspent', {minconf: 0, addresses: [s.unsafeTo, s.other], include_unsafe: false}))) as {txid: string; safe: boolean}[];
+		expect(safeOnly.some(u => u.txid === tx.txid())).toBe(false);
+		expect(safeOnly.some(u => u.txid === payNow)).toBe(true);
+		await ok(a.call('generatetoaddress', [1, s.main])); // confirmed now: listed either way
+		const after = (await ok(a.call('listunspent', [1, 9_999_999, [s.unsafeTo], false]))) as {txid: string}[];
+		expect(after.map(u => u.txid)).toEqual([tx.txid()]);
+	}},
+	// ---- chain reads
+	{method: 'getblockhash', param: 'height', effect: 'the hash at that height', check: async () => {
+		expect(await ok(a.call('getblockhash', [0]))).toBe(quickNet.genesis.hashHex());
+		expect(await ok(a.call('getblockhash', {height: 1}))).toBe(a.node.chain.getEntryByHeight(1)!.hashHex);
+	}},
+	{method: 'getblockheader', param: 'blockhash', effect: 'that block\'s header', check: async () => {
+		expect((await ok(a.call('getblockheader', [s.block2]))).height).toBe(2);
+	}},
+	{method: 'getblockheader', param: 'verbose', effect: 'false: the 80-byte header as hex', check: async () => {
+		expect(await ok(a.call('getblockheader', [s.block1, false]))).toMatch(/^[0-9a-f]{160}$/);
+		expect(typeof (await ok(a.call('getblockheader', [s.block1, true])))).toBe('object');
+	}},
+	{method: 'getblock', param: 'blockhash', effect: 'that block', check: async () => {
+		expect((await ok(a.call('getblock', [s.block1]))).height).toBe(1);
+	}},
+	{method: 'getblock', param: 'verbosity', effect: '0 hex, 1 txids, 2 decoded transactions, 3 with prevouts; true/false as 1/0 (Core)', check: async () => {
+		// The block that mined `payTx` (sent in the addresses row) spends a coinbase of `main`.
+		const {blockhash} = await ok(a.call('getrawtransaction', [s.payTx, true]));
+		const three = await ok(a.call('getblock', [blockhash, 3]));
+		const spender = three.tx.find((t: {txid: string}) => t.txid === s.payTx);
+		expect(spender.vin[0].prevout).toMatchObject({generated: true, scriptPubKey: {address: s.main}});
+		expect(spender.vin[0].prevout.height).toBeGreaterThan(0);
+		expect((await ok(a.call('getblock', [blockhash, 2]))).tx.find((t: {txid: string}) => t.txid === s.payTx).vin[0].prevout).toBeUndefined();
+		expect(await ok(a.call('getblock', [s.block1, 0]))).toMatch(/^[0-9a-f]+$/);
+		expect(typeof (await ok(a.call('getblock', [s.block1, 1]))).tx[0]).toBe('string');
+		expect((await ok(a.call('getblock', [s.block1, 2]))).tx[0].txid).toBe((await ok(a.call('getblock', [s.block1]))).tx[0]);
+		expect(typeof (await ok(a.call('getblock', [s.block1, true]))).tx[0]).toBe('string');
+		expect(await ok(a.call('getblock', [s.block1, false]))).toMatch(/^[0-9a-f]+$/);
+	}},
+	{method: 'getrawtransaction', param: 'txid', effect: 'that transaction', check: async () => {
+		expect((await ok(a.call('getrawtransaction', [s.txInBlock2, true]))).txid).toBe(s.txInBlock2);
+	}},
+	{method: 'getrawtransaction', param: 'verbose', effect: 'false/0: hex; true/1: decoded; 2: with prevouts and fee (Core)', check: async () => {
+		const two = await ok(a.call('getrawtransaction', [s.payTx, 2]));
+		expect(two.vin[0].prevout).toMatchObject({generated: true, scriptPubKey: {address: s.main}});
+		const paid = two.vin.reduce((sum: bigint, v: {prevout: {value: number}}) => sum + BigInt(Math.round(v.prevout.value * 1e8)), 0n);
+		const kept = two.vout.reduce((sum: bigint, o: {value: number}) => sum + BigInt(Math.round(o.value * 1e8)), 0n);
+		expect(BigInt(Math.round(two.fee * 1e8))).toBe(paid - kept);
+		expect(two.fee).toBeGreaterThan(0);
+		expect((await ok(a.call('getrawtransaction', [s.payTx, 1]))).fee).toBeUndefined();
+		expect(await ok(a.call('getrawtransaction', [s.payTx, 0]))).toMatch(/^[0-9a-f]+$/);
+		expect(await ok(a.call('getrawtransaction', [s.txInBlock2]))).toMatch(/^[0-9a-f]+$/);
+		expect((await ok(a.call('getrawtransaction', [s.txInBlock2, true]))).blockhash).toBe(s.block2);
+	}},
+	{method: 'getrawtransaction', param: 'blockhash', effect: 'looks in that block only (in_active_chain); elsewhere -5', check: async () => {
+		expect((await ok(a.call('getrawtransaction', [s.txInBlock2, true, s.block2]))).in_active_chain).toBe(true);
+		expect(await code(a.call('getrawtransaction', [s.txInBlock2, true, s.block1]))).toBe(-5);
+		expect(await code(a.call('getrawtransaction', [s.txInBlock2, true, '11'.repeat(32)]))).toBe(-5);
+	}},
+	{method: 'decoderawtransaction', param: 'hexstring', effect: 'decodes that transaction', check: async () => {
+		const hex = await ok(a.call('getrawtransaction', [s.txInBlock2]));
+		expect((await ok(a.call('decoderawtransaction', [hex]))).txid).toBe(s.txInBlock2);
+	}},
+	{method: 'gettxout', param: 'txid', effect: 'that transaction\'s output', check: async () => {
+		expect((await ok(a.call('gettxout', [s.payTx, 0]))).confirmations).toBeGreaterThan(0);
+		expect(await ok(a.call('gettxout', ['22'.repeat(32), 0]))).toBeNull();
+	}},
+	{method: 'gettxout', param: 'n', effect: 'that output index', check: async () => {
+		const tx = await ok(a.call('getrawtransaction', [s.payTx, true]));
+		for (const out of tx.vout) expect((await ok(a.call('gettxout', [s.payTx, out.n]))).value).toBe(out.value);
+		expect(await ok(a.call('gettxout', [s.payTx, tx.vout.length]))).toBeNull();
+	}},
+	{method: 'gettxout', param: 'include_mempool', effect: 'true: an output the mempool spends is gone, one it makes is there; false: the chain only', check: async () => {
+		const pay = await ok(a.call('sendtoaddress', [s.other, 0.5]));
+		expect(await ok(a.call('gettxout', [pay, 0, true]))).not.toBeNull();
+		expect(await ok(a.call('gettxout', [pay, 0, false]))).toBeNull();
+		const spent = a.node.mempool.get(pay)!.tx.inputs[0]!.prevout;
+		const txid = hashToHex(spent.txid);
+		expect(await ok(a.call('gettxout', [txid, spent.index, true]))).toBeNull();
+		expect(await ok(a.call('gettxout', [txid, spent.index, false]))).not.toBeNull();
+	}},
+	{method: 'getrawmempool', param: 'verbose', effect: 'false: txids; true: entries by txid', check: async () => {
+		const ids = (await ok(a.call('getrawmempool', [false]))) as string[];
+		expect(ids.length).toBeGreaterThan(0);
+		expect(Object.keys(await ok(a.call('getrawmempool', [true]))).sort()).toEqual([...ids].sort());
+	}},
+	{method: 'getmempoolentry', param: 'txid', effect: 'that entry; not in the pool -5', check: async () => {
+		const [id] = (await ok(a.call('getrawmempool'))) as string[];
+		expect((await ok(a.call('getmempoolentry', [id]))).size).toBe(a.node.mempool.get(id!)!.size);
+		expect(await code(a.call('getmempoolentry', ['33'.repeat(32)]))).toBe(-5);
+	}},
+	{method: 'sendrawtransaction', param: 'hexstring', effect: 'that transaction goes to the mempool', check: async () => {
+		const prepared = await a.node.wallet.prepareSend({to: s.other, amount: 30_000_000n, feeRate: 1n});
+		expect(await ok(a.call('sendrawtransaction', [toHex(prepared.tx.toRaw())]))).toBe(prepared.tx.txid());
+		expect(a.node.mempool.get(prepared.tx.txid())).toBeDefined();
+	}},
+	{method: 'sendrawtransaction', param: 'maxfeerate', effect: 'a higher fee rate is refused (-25), default 0.10/kvB, 0 = no limit, 1/kvB or more -8', check: async () => {
+		// 20,000 units a byte = 0.2 per kvB: over the default.
+		const dear = await a.node.wallet.prepareSend({to: s.other, amount: 40_000_000n, feeRate: 20_000n});
+		const hex = toHex(dear.tx.toRaw());
+		expect(await code(a.call('sendrawtransaction', [hex]))).toBe(-25);
+		expect(await code(a.call('sendrawtransaction', [hex, 0.15]))).toBe(-25);
+		expect(await code(a.call('sendrawtransaction', [hex, 1]))).toBe(-8);
+		expect(a.node.mempool.get(dear.tx.txid())).toBeUndefined();
+		expect(await ok(a.call('sendrawtransaction', {hexstring: hex, maxfeerate: 0}))).toBe(dear.tx.txid());
+		const cheap = await a.node.wallet.prepareSend({to: s.other, amount: 40_000_000n, feeRate: 2n}); // 0.00002 per kvB
+		expect(await code(a.call('sendrawtransaction', [toHex(cheap.tx.toRaw()), 0.00001]))).toBe(-25);
+		expect(await ok(a.call('sendrawtransaction', [toHex(cheap.tx.toRaw()), 0.00003]))).toBe(cheap.tx.txid());
+	}},
+	// ---- mining
+	{method: 'generatetoaddress', param: 'nblocks', effect: 'that many blocks; 0 none (Core does not refuse it)', check: async () => {
+		const h = a.node.chain.height;
+		expect(await ok(a.call('generatetoaddress', [2, s.main]))).toHaveLength(2);
+		expect(a.node.chain.height).toBe(h + 2);
+		expect(await ok(a.call('generatetoaddress', [0, s.main]))).toEqual([]);
+		expect(a.node.chain.height).toBe(h + 2);
+	}},
+	{method: 'generatetoaddress', param: 'address', effect: 'the coinbase pays it', check: async () => {
+		const [hash] = await ok(a.call('generatetoaddress', [1, s.other]));
+		expect((await ok(a.call('getblock', [hash, 2]))).tx[0].vout[0].scriptPubKey.address).toBe(s.other);
+	}},
+	{method: 'generatetoaddress', param: 'maxtries', effect: 'no tries left: no block (Core returns what it found)', check: async () => {
+		const h = a.node.chain.height;
+		expect(await ok(a.call('generatetoaddress', [3, s.main, 0]))).toEqual([]);
+		expect(a.node.chain.height).toBe(h);
+		// One try's budget: at most one block is started.
+		expect((await ok(a.call('generatetoaddress', {nblocks: 3, address: s.main, maxtries: 1}))).length).toBeLessThanOrEqual(1);
+	}},
+	{method: 'setgenerate', param: 'generate', effect: 'starts and stops the miner', check: async () => {
+		await ok(a.call('setgenerate', [true, 1]));
+		expect((await ok(a.call('getmininginfo'))).generate).toBe(true);
+		await ok(a.call('setgenerate', [false]));
+		expect((await ok(a.call('getmininginfo'))).generate).toBe(false);
+	}},
+	{method: 'setgenerate', param: 'genproclimit', effect: 'the thread count; 0 turns mining off (Core 0.12)', check: async () => {
+		await ok(a.call('setgenerate', [false, 2]));
+		expect((await ok(a.call('getmininginfo'))).genproclimit).toBe(2);
+		await ok(a.call('setgenerate', [true, 0]));
+		expect((await ok(a.call('getmininginfo'))).generate).toBe(false);
+	}},
+	{method: 'getnetworkhashps', param: 'nblocks', effect: 'the window; 0 refused -8', check: async () => {
+		expect(await code(a.call('getnetworkhashps', [0]))).toBe(-8);
+		for (const n of [2, 5]) expect(await ok(a.call('getnetworkhashps', [n]))).toBe(networkHashesPerSecond(a.node.chain.tip, n, quickNet));
+	}},
+	{method: 'getnetworkhashps', param: 'height', effect: 'measured up to that height; past the tip -8', check: async () => {
+		expect(await ok(a.call('getnetworkhashps', [120, 1]))).toBe(0);
+		expect(await code(a.call('getnetworkhashps', [120, a.node.chain.height + 1]))).toBe(-8);
+	}},
+	// ---- wallet
+	{method: 'getnewaddress', param: 'label', effect: 'the key gets that label; "*" refused -11', check: async () => {
+		const addr = await ok(a.call('getnewaddress', ['tabled']));
+		expect((await a.node.wallet.addresses()).find(w => w.address === addr)?.label).toBe('tabled');
+		expect(await code(a.call('getnewaddress', ['*']))).toBe(-11);
+	}},
+	{method: 'sendtoaddress', param: 'address', effect: 'pays that address', check: async () => {
+		const txid = await ok(a.call('sendtoaddress', [s.unsafeTo, 0.25]));
+		const hash = decodeAddress(s.unsafeTo, quickNet.addressVersion);
+		expect(a.node.mempool.get(txid)!.tx.outputs.some(o => toHex(o.script) === toHex(p2pkhScript(hash)))).toBe(true);
+	}},
+	{method: 'sendtoaddress', param: 'amount', effect: 'exactly that amount', check: async () => {
+		const txid = await ok(a.call('sendtoaddress', {address: s.unsafeTo, amount: 0.12345678}));
+		expect(a.node.mempool.get(txid)!.tx.outputs.some(o => o.value === 12_345_678n)).toBe(true);
+	}},
+	{method: 'validateaddress', param: 'address', effect: 'that address is checked', check: async () => {
+		expect((await ok(a.call('validateaddress', [s.main]))).isvalid).toBe(true);
+		expect((await ok(a.call('validateaddress', ['nonsense']))).isvalid).toBe(false);
+	}},
+	{method: 'listtransactions', param: 'label', effect: 'that label only; "*" all', check: async () => {
+		const other = (await ok(a.call('listtransactions', ['other', 1000]))) as {address: string}[];
+		expect(other.length).toBeGreaterThan(0);
+		expect(new Set(other.map(t => t.address))).toEqual(new Set([s.other]));
+		expect(((await ok(a.call('listtransactions', ['*', 1000]))) as unknown[]).length).toBeGreaterThan(other.length);
+	}},
+	{method: 'listtransactions', param: 'count', effect: 'at most that many, the newest; negative -8', check: async () => {
+		const all = (await ok(a.call('listtransactions', ['*', 1000]))) as unknown[];
+		expect(await ok(a.call('listtransactions', ['*', 3]))).toEqual(all.slice(-3));
+		expect(await code(a.call('listtransactions', ['*', -1]))).toBe(-8);
+	}},
+	{method: 'listtransactions', param: 'skip', effect: 'the newest `skip` left out first; negative -8', check: async () => {
+		const all = (await ok(a.call('listtransactions', ['*', 1000]))) as unknown[];
+		expect(await ok(a.call('listtransactions', {label: '*', count: 3, skip: 2}))).toEqual(all.slice(-5, -2));
+		expect(await code(a.call('listtransactions', ['*', 3, -1]))).toBe(-8);
+	}},
+	{method: 'recordbpm', param: 'address', effect: 'the reading is recorded from that address', check: async () => {
+		s.bpmAddress = s.main;
+		await ok(a.call('recordbpm', [s.main, 71]));
+		await ok(a.call('generatetoaddress', [1, s.main]));
+		expect(((await ok(a.call('listbpm', [s.main]))) as {bpm: number}[]).map(r => r.bpm)).toContain(71);
+	}},
+	{method: 'recordbpm', param: 'bpm', effect: 'that reading; out of range refused', check: async () => {
+		await ok(a.call('recordbpm', {address: s.main, bpm: 93}));
+		await ok(a.call('generatetoaddress', [1, s.main]));
+		expect(((await ok(a.call('listbpm', [s.main]))) as {bpm: number}[]).map(r => r.bpm)).toContain(93);
+		expect(await code(a.call('recordbpm', [s.main, 400]))).toBe(-4);
+	}},
+	{method: 'listbpm', param: 'address', effect: 'that address\'s readings only', check: async () => {
+		expect(await ok(a.call('listbpm', [s.other]))).toEqual([]);
+		expect(((await ok(a.call('listbpm', [s.main]))) as unknown[]).length).toBe(2);
+	}},
+	{method: 'backupwallet', param: 'destination', effect: 'the wallet is written there', check: async () => {
+		const to = join(a.dir, 'backup-table.json');
+		await ok(a.call('backupwallet', [to]));
+		await expect(access(to)).resolves.toBeUndefined();
+	}},
+	// Encryption last: the wallet stays encrypted.
+	{method: 'encryptwallet', param: 'passphrase', effect: 'encrypts with it; empty -8', check: async () => {
+		expect(await code(a.call('encryptwallet', ['']))).toBe(-8);
+		await ok(a.call('encryptwallet', ['first']));
+		expect(a.node.wallet.keystore.encrypted).toBe(true);
+	}},
+	{method: 'walletpassphrase', param: 'passphrase', effect: 'unlocks with the right one; wrong -14', check: async () => {
+		expect(await code(a.call('walletpassphrase', ['wrong', 60]))).toBe(-14);
+		await ok(a.call('walletpassphrase', ['first', 60]));
+		expect(a.node.wallet.keystore.locked).toBe(false);
+		await ok(a.call('walletlock'));
+	}},
+	{method: 'walletpassphrase', param: 'timeout', effect: '0 locks again at once, negative -8', check: async () => {
+		await ok(a.call('walletpassphrase', ['first', 0]));
+		expect(a.node.wallet.keystore.locked).toBe(true);
+		expect(await code(a.call('walletpassphrase', ['first', -1]))).toBe(-8);
+	}},
+	{method: 'walletpassphrasechange', param: 'oldpassphrase', effect: 'must be the current one (-14)', check: async () => {
+		expect(await code(a.call('walletpassphrasechange', ['wrong', 'second']))).toBe(-14);
+	}},
+	{method: 'walletpassphrasechange', param: 'newpassphrase', effect: 'the new one unlocks, the old no longer', check: async () => {
+		await ok(a.call('walletpassphrasechange', ['first', 'second']));
+		expect(await code(a.call('walletpassphrase', ['first', 60]))).toBe(-14);
+		await ok(a.call('walletpassphrase', ['second', 60]));
+		expect(a.node.wallet.keystore.locked).toBe(false);
+	}},
+	// ---- network
+	{method: 'getnodeaddresses', param: 'count', effect: 'at most that many; 0 = all (Core); negative -8', check: async () => {
+		for (let port = 1; port <= 5; port++) a.node.pool!.addrman.add('127.0.0.1', 20_000 + port);
+		const known = ((await ok(a.call('getnodeaddresses', [0]))) as unknown[]).length;
+		expect(known).toBeGreaterThanOrEqual(5);
+		expect(await ok(a.call('getnodeaddresses', [2]))).toHaveLength(2);
+		expect(await ok(a.call('getnodeaddresses'))).toHaveLength(1);
+		expect(await code(a.call('getnodeaddresses', [-1]))).toBe(-8);
+	}},
+	{method: 'addnode', param: 'node', effect: 'that node is added to / removed from the list', check: async () => {
+		await ok(a.call('addnode', ['127.0.0.1:1', 'add']));
+		expect(await code(a.call('addnode', ['127.0.0.1:2', 'remove']))).toBe(-24);
+		await ok(a.call('addnode', ['127.0.0.1:1', 'remove']));
+	}},
+	{method: 'addnode', param: 'command', effect: 'add twice -23, remove unknown -24, onetry answers at once, another -1', check: async () => {
+		await ok(a.call('addnode', ['127.0.0.1:3', 'add']));
+		expect(await code(a.call('addnode', ['127.0.0.1:3', 'add']))).toBe(-23);
+		await ok(a.call('addnode', ['127.0.0.1:3', 'remove']));
+		expect(await code(a.call('addnode', ['127.0.0.1:3', 'remove']))).toBe(-24);
+		expect(await ok(a.call('addnode', ['127.0.0.1:4', 'onetry']))).toBeNull();
+		expect(await code(a.call('addnode', ['127.0.0.1:4', 'sometimes']))).toBe(-1);
+	}},
+	{method: 'setban', param: 'subnet', effect: 'that address is banned / unbanned', check: async () => {
+		await ok(a.call('setban', ['10.9.8.7', 'add']));
+		expect(((await ok(a.call('listbanned'))) as {address: string}[]).some(x => x.address.includes('10.9.8.7'))).toBe(true);
+	}},
+	{method: 'setban', param: 'command', effect: 'add bans (twice -23), remove lifts (unknown -30), another -8', check: async () => {
+		expect(await code(a.call('setban', ['10.9.8.7', 'add']))).toBe(-23);
+		await ok(a.call('setban', ['10.9.8.7', 'remove']));
+		expect(((await ok(a.call('listbanned'))) as {address: string}[]).some(x => x.address.includes('10.9.8.7'))).toBe(false);
+		expect(await code(a.call('setban', ['10.9.8.7', 'remove']))).toBe(-30);
+		expect(await code(a.call('setban', ['10.9.8.7', 'maybe']))).toBe(-8);
+	}},
+	{method: 'setban', param: 'bantime', effect: 'banned for that many seconds', check: async () => {
+		await ok(a.call('setban', ['10.1.1.1', 'add', 1000]));
+		await ok(a.call('setban', {subnet: '10.2.2.2', command: 'add', bantime: 5000}));
+		const banned = (await ok(a.call('listbanned'))) as {address: string; banned_until: number}[];
+		const until = (ip: string) => banned.find(x => x.address.includes(ip))!.banned_until;
+		expect(until('10.2.2.2') - until('10.1.1.1')).toBeGreaterThanOrEqual(3990);
+		expect(until('10.2.2.2') - until('10.1.1.1')).toBeLessThanOrEqual(4010);
+	}},
+	{method: 'clonechain', param: 'node', effect: 'clones from that node', check: async () => {
+		// b has the same chain as a, or less: nothing to adopt, but it is b that was asked.
+		const result = await ok(a.call('clonechain', [`127.0.0.1:${b.node.pool!.port}`]));
+		expect(['already-have', 'less-work']).toContain(result.outcome);
+		expect((await ok(a.call('clonechain', ['127.0.0.1:1']))).outcome).toBe('unreachable');
+	}},
+	{method: 'disconnectnode', param: 'nodeid', effect: 'that peer goes; both or neither given -32602', check: async () => {
+		await waitFor(() => a.node.pool!.connectedPeers.length >= 1, 'b connected to a');
+		const [peer] = (await ok(a.call('getpeerinfo'))) as {id: number; addr: string}[];
+		expect(await code(a.call('disconnectnode', [peer!.addr, peer!.id]))).toBe(-32602);
+		expect(await code(a.call('disconnectnode', []))).toBe(-32602);
+		expect(await code(a.call('disconnectnode', {nodeid: 99_999}))).toBe(-29);
+		await ok(a.call('disconnectnode', {nodeid: peer!.id}));
+		await waitFor(() => !a.node.pool!.connectedPeers.some(p => p.id === peer!.id), 'the peer to go');
+	}},
+	{method: 'disconnectnode', param: 'address', effect: 'the peer at that address goes', check: async () => {
+		await b.node.pool!.addPeer(`127.0.0.1:${a.node.pool!.port}`).catch(() => undefined); // b may have redialled by itself
+		await waitFor(() => a.node.pool!.connectedPeers.length >= 1, 'b back');
+		const [peer] = (await ok(a.call('getpeerinfo'))) as {id: number; addr: string}[];
+		expect(await code(a.call('disconnectnode', ['127.0.0.1:1']))).toBe(-29);
+		await ok(a.call('disconnectnode', [a.node.pool!.connectedPeers.find(p => p.id === peer!.id)!.address]));
+		await waitFor(() => !a.node.pool!.connectedPeers.some(p => p.id === peer!.id), 'the peer to go');
+	}},
+	{method: 'getloopinfo', param: 'reset', effect: 'true starts a new window', check: async () => {
+		await waitFor(async () => (await ok(a.call('getloopinfo'))).samples >= 3, 'samples', 5000);
+		const before = (await ok(a.call('getloopinfo', [true]))).samples;
+		expect((await ok(a.call('getloopinfo'))).samples).toBeLessThan(before);
+		expect((await ok(a.call('getloopinfo', [false]))).samples).toBeGreaterThanOrEqual(0);
+	}},
+];
+
+describe('every declared RPC parameter does what Core\'s does', () => {
+	it('the table has a row for each parameter of each method in PARAM_NAMES, and no other', () => {
+		const declared = Object.entries(PARAM_NAMES).flatMap(([method, names]) => names.map(n => `${method}.${n}`));
+		expect(rows.map(r => `${r.method}.${r.param}`).sort()).toEqual(declared.sort());
+	});
+
+	for (const row of rows) {
+		it(`${row.method} ${row.param}: ${row.effect}`, row.check, 60_000);
+	}
+});
+
+describe('getpeerinfo', () => {
+	it('bytessent_per_msg and bytesrecv_per_msg count bytes per message type (header included), not messages', async () => {
+		const c = await rpcNode({peers: [`127.0.0.1:${a.node.pool!.port}`]});
+		await waitFor(() => c.node.pool!.connectedPeers.length === 1, 'c connects to a');
+		await waitFor(async () => {
+			const [p] = (await ok(c.call('getpeerinfo'))) as any[];
+			return p !== undefined && p.bytesrecv_per_msg.verack === 24;
+		}, 'the handshake done');
+		const [peer] = (await ok(c.call('getpeerinfo'))) as any[];
+		// verack has no payload: 24 header bytes, whatever the message count is.
+		expect(peer.bytessent_per_msg.verack).toBe(24);
+		expect(peer.bytessent_per_msg.version).toBeGreaterThan(24 + 80);
+		const sum = (o: Record<string, number>) => Object.values(o).reduce((x, y) => x + y, 0);
+		expect(sum(peer.bytessent_per_msg)).toBe(peer.bytessent);
+		await waitFor(async () => {
+			const [p] = (await ok(c.call('getpeerinfo'))) as any[];
+			return sum(p.bytesrecv_per_msg) === p.bytesrecv;
+		}, 'every byte received to be in whole messages');
+	});
+});
