@@ -5,7 +5,8 @@
  * --reindex it repairs the database, rebuilds from the blocks still whole, and takes the rest
  * again from a "peer" (the original blocks, added back as sync would).
  */
-import {readdir, readFile, stat, truncate, writeFile} from 'node:fs/promises';
+import {existsSync} from 'node:fs';
+import {mkdir, readdir, readFile, rename, stat, truncate, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {Chain} from '../../source/node/chain/chain.js';
@@ -19,6 +20,7 @@ import {blockWith, coinbaseTx, key} from '../helpers/builder.js';
 import {snapshot, tempChain, type TempChain} from '../helpers/chain-env.js';
 import {checkDatadir} from '../helpers/datadir-check.js';
 import {seeded} from '../helpers/seeded.js';
+import {Proc, cliPath, freePort} from '../helpers/proc.js';
 
 /** OP_RETURN outputs of 80 random bytes a block (the largest data output the rules allow). */
 const DATA_OUTPUTS = 25;
@@ -190,4 +192,31 @@ describe('a table file cut short', () => {
 		await chain.close();
 		expect((await checkDatadir(env.path)).tip).toBe(before.tip);
 	});
+});
+
+it('the binary: a table file cut short is a plain message and exit code 2; with --reindex it starts', async () => {
+	expect(existsSync(cliPath), 'run `npm run build` first (npm test does)').toBe(true);
+	const {env} = await twoTables();
+	const newest = (await tables(env.path)).at(-1)!;
+	await truncate(newest, Math.floor((await stat(newest)).size / 2));
+	// The binary's layout: the chain under <datadir>/chain.
+	const datadir = `${env.path}-node`;
+	await mkdir(datadir);
+	await rename(env.path, join(datadir, 'chain'));
+	await mkdir(env.path); // for the cleanup
+	const args = ['--network', 'regtest', '--headless', '--no-rpc', '--datadir', datadir];
+	try {
+		const refused = new Proc([...args, '--port', String(await freePort())]);
+		expect(await refused.exited).toBe(2);
+		expect(refused.stderr).toMatch(new RegExp(`^chain-tui: the chain database at ${join(datadir, 'chain')} is damaged \\(.*\\): run with --reindex, or delete ${join(datadir, 'chain')} and resync\n$`));
+
+		const reindexed = new Proc([...args, '--port', String(await freePort()), '--reindex']);
+		const height = await reindexed.waitFor(/^height (\d+), tip/m);
+		expect(Number(height[1])).toBeGreaterThanOrEqual(PER_SESSION);
+		await reindexed.waitFor(/listening on port/);
+		expect(await reindexed.stop()).toBe(0);
+	} finally {
+		const {rm} = await import('node:fs/promises');
+		await rm(datadir, {recursive: true, force: true});
+	}
 });
