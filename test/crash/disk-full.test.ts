@@ -3,8 +3,8 @@
  * own (`unshare -m`, root only). A chain adding blocks until LevelDB's write fails with ENOSPC
  * stops with a disk-full StorageError and its 'fatal' event; remounted with more space, it opens
  * with the same tip and carries on, its datadir whole. The real binary refuses to start on a disk
- * under its 50 MB margin, and, running and mining, stops cleanly when the disk fills: "disk full"
- * in its log, exit code 3. Skipped, with the reason, where mounts are refused.
+ * under its 50 MB margin, and, running, stops cleanly when the disk fills under it and a block is
+ * to be written: "disk full" in its log, exit code 3. Skipped, with the reason, where mounts are refused.
  */
 import {spawnSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
@@ -15,6 +15,9 @@ import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {checkDatadir} from '../helpers/datadir-check.js';
 import {cliPath, freePort} from '../helpers/proc.js';
+import {key} from '../helpers/builder.js';
+import {encodeAddress} from '../../source/node/crypto/address.js';
+import {regtest} from '../../source/node/consensus/networks.js';
 
 const script = fileURLToPath(new URL('./fill-disk.mjs', import.meta.url));
 
@@ -77,36 +80,40 @@ describe.skipIf(refused !== null)('a real disk filling up (tmpfs in unshare -m)'
 		expect(await checkDatadir(out)).toMatchObject({height: Number(filled!.height) + 3});
 	});
 
-	it('the binary: under the 50 MB margin at start, exit code 3; mining when the disk fills, a clean stop with "disk full", exit code 3', async () => {
+	it('the binary: under the 50 MB margin at start, exit code 3; when the disk fills under it, a clean stop with "disk full", exit code 3', async () => {
 		expect(existsSync(cliPath), 'run `npm run build` first (npm test does)').toBe(true);
 		const small = join(home, 'mnt-small');
 		const big = join(home, 'mnt-big');
 		await mkdir(small);
 		await mkdir(big);
 		const log = join(home, 'node.out');
-		const port = String(await freePort());
+		const [port, rpcPort] = [String(await freePort()), String(await freePort())];
+		// generatetoaddress over JSON-RPC: a block written on demand, once the disk is full.
+		const generate = `fetch('http://127.0.0.1:${rpcPort}/', {method: 'POST', headers: {authorization: 'Basic ' + btoa('u:p')}, body: JSON.stringify({jsonrpc: '1.0', id: 1, method: 'generatetoaddress', params: [1, '${encodeAddress(key('disk').hash, regtest.addressVersion)}']})}).then(r => r.text()).then(console.log, e => console.log(String(e)))`;
 		const run = inNamespace(
 			`mount -t tmpfs -o size=3m tmpfs "$SMALL" || exit 90
 			node "$CLI" --network regtest --headless --no-rpc --port "$PORT" --datadir "$SMALL/node" 2>"$OUT.start-err"; echo "{\\"start\\": $?}"
 			mount -t tmpfs -o size=64m tmpfs "$BIG" || exit 91
-			node "$CLI" --network regtest --headless --no-rpc --port "$PORT" --datadir "$BIG/node" --mine >"$OUT" 2>&1 &
+			node "$CLI" --network regtest --headless --port "$PORT" --rpc-port "$RPC_PORT" --rpc-user u --rpc-password p --datadir "$BIG/node" >"$OUT" 2>&1 &
 			pid=$!
-			i=0; while [ $i -lt 600 ] && ! grep -q "mining with" "$OUT"; do i=$((i+1)); sleep 0.1; done
+			i=0; while [ $i -lt 600 ] && ! grep -q "listening on port" "$OUT"; do i=$((i+1)); sleep 0.1; done
 			# Leave 40 MB free: under the node's 50 MB margin.
 			avail=$(df -k --output=avail "$BIG" | tail -1)
 			dd if=/dev/zero of="$BIG/filler" bs=1024 count=$((avail - 40 * 1024)) 2>/dev/null
+			# A block at a time until the node stops: its free-space answer may be up to a second old.
+			i=0; while [ $i -lt 100 ] && kill -0 $pid 2>/dev/null; do i=$((i+1)); node -e "$GENERATE" >>"$OUT.rpc" 2>&1; done
 			i=0; while [ $i -lt 600 ] && kill -0 $pid 2>/dev/null; do i=$((i+1)); sleep 0.1; done
 			kill $pid 2>/dev/null
-			wait $pid; echo "{\\"mining\\": $?}"`,
-			{SMALL: small, BIG: big, OUT: log, CLI: cliPath, PORT: port},
+			wait $pid; echo "{\\"running\\": $?}"`,
+			{SMALL: small, BIG: big, OUT: log, CLI: cliPath, PORT: port, RPC_PORT: rpcPort, GENERATE: generate},
 		);
 		expect(run.status, run.stderr).toBe(0);
-		const [start, mining] = jsonLines(run.stdout);
+		const [start, running] = jsonLines(run.stdout);
 		const startErr = await readFile(`${log}.start-err`, 'utf8');
 		expect(start, startErr).toEqual({start: 3});
 		expect(startErr).toMatch(/^chain-tui: disk full: .* free on the disk of .*, under the 50 MB the node keeps free/);
 		const said = await readFile(log, 'utf8');
-		expect(mining, said).toEqual({mining: 3});
+		expect(running, said).toEqual({running: 3});
 		expect(said).toMatch(/disk full: under 50 MB free on the disk of .*: shutting down/);
 		expect(said).toMatch(/stopped cleanly/);
 	});
