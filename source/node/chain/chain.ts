@@ -261,6 +261,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 			}
 		}
 
+		// The marker first: a rebuild cut short (even while dropping damaged records) resumes.
+		if (reindexing) await this.db.write([{type: 'put', key: layout.X, value: new Uint8Array(0)}]);
 		const entries = await this.loadEntries(reindexing, legacy);
 		const tipHash = await this.db.get(layout.R);
 		const tip = tipHash ? this.table.get(tipHash) : undefined;
