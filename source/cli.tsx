@@ -240,6 +240,7 @@ process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
 // A failed write (disk full): the chain writes nothing more; stop cleanly, exit code 3.
 node.chain.on('fatal', error => void shutdown(error.message, 3));
+if (node.chain.failure) void shutdown(node.chain.failure.message, 3); // failed before the listener
 
 if (rpc) {
 	rpc.setMethods(rpcMethods({node, startedAt: Math.floor(Date.now() / 1000), stop: () => void shutdown('stop (RPC)')}));

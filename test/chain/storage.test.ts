@@ -207,6 +207,7 @@ describe('the disk filling up', () => {
 		expect(error.code).toBe('disk-full');
 		expect(error.message).toMatch(/^disk full: /);
 		expect(fatal).toEqual([error]);
+		expect(env.chain.failure).toBe(error);
 
 		// Space is back, but the chain stays failed until restarted: no write is even tried.
 		failing = false;

@@ -213,6 +213,11 @@ export class Chain extends EventEmitter<ChainEvents> {
 		await this.lock.run(() => this.db.close());
 	}
 
+	/** The write failure that stopped the chain (its 'fatal' event's error), or null. */
+	get failure(): StorageError | null {
+		return this.db.failed;
+	}
+
 	/** What opening had to carry on after a crash, if anything. */
 	get resumed(): ResumeInfo | null {
 		return this.resumedAtLoad;
