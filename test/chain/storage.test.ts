@@ -15,6 +15,11 @@ import type {StatfsResult} from '../../source/node/util/disk-space.js';
 import {coinbaseOf, extend, key, nextBlock, spend} from '../helpers/builder.js';
 import {quickNet, snapshot, tempChain, type TempChain} from '../helpers/chain-env.js';
 import {checkDatadir} from '../helpers/datadir-check.js';
+import {startNode, waitFor} from '../helpers/net-env.js';
+import {join} from 'node:path';
+import {Pool} from '../../source/node/net/pool.js';
+import {Mempool} from '../../source/node/mempool/mempool.js';
+import {CachingVerifier, inlineVerifier} from '../../source/node/verify/verifier.js';
 
 const envs: TempChain[] = [];
 async function fresh(...args: Parameters<typeof tempChain>): Promise<TempChain> {
@@ -284,6 +289,37 @@ describe('the disk filling up', () => {
 			expect((await checkDatadir(path)).height).toBe(5);
 		} finally {
 			await rm(path, {recursive: true, force: true});
+		}
+	});
+});
+
+describe('after --reindex, sync', () => {
+	it('fetches the damaged blocks again from a peer (they went back to header-only) and ends on its tip', async () => {
+		const ref = await startNode({label: 'ref'});
+		try {
+			const blocks = await extend(ref.chain, 30);
+			const now = () => Math.floor(Date.now() / 1000);
+			const env = await fresh(quickNet, {now});
+			for (const block of blocks) await env.chain.add(block);
+			await env.chain.close();
+			await flip(env.path, layout.b(blocks[9]!.hash())); // block 10
+			await flip(env.path, layout.b(blocks[27]!.hash())); // block 28
+			const chain = await Chain.open({...env.options, reindex: true});
+			env.chain = chain;
+			expect(chain.height).toBe(9);
+
+			const verifier = new CachingVerifier(inlineVerifier);
+			const pool = new Pool({chain, mempool: new Mempool({chain, verifier}), port: 0, host: '127.0.0.1', peers: [ref.address], addrPath: join(env.path, 'peers.json'), connectIntervalMs: 100, stallMs: 3000});
+			await pool.start();
+			try {
+				await waitFor(() => chain.tip.hashHex === ref.chain.tip.hashHex, 'the reindexed node on the peer’s tip');
+			} finally {
+				await pool.stop();
+			}
+			for (const [i, block] of blocks.entries()) expect((await chain.getBlockByHeight(i + 1))!.hashHex()).toBe(block.hashHex());
+			expect(await snapshot(chain)).toEqual(await snapshot(ref.chain));
+		} finally {
+			await ref.close();
 		}
 	});
 });
