@@ -78,7 +78,7 @@ describe.skipIf(refused !== null)('a real disk filling up (tmpfs in unshare -m)'
 		expect(extended).toEqual({height: Number(filled!.height) + 3});
 		expect(secondExit).toEqual({exit: 0});
 		expect(await checkDatadir(out)).toMatchObject({height: Number(filled!.height) + 3});
-	});
+	}, 240_000);
 
 	it('the binary: under the 50 MB margin at start, exit code 3; when the disk fills under it, a clean stop with "disk full", exit code 3', async () => {
 		expect(existsSync(cliPath), 'run `npm run build` first (npm test does)').toBe(true);
@@ -116,5 +116,5 @@ describe.skipIf(refused !== null)('a real disk filling up (tmpfs in unshare -m)'
 		expect(running, said).toEqual({running: 3});
 		expect(said).toMatch(/disk full: under 50 MB free on the disk of .*: shutting down/);
 		expect(said).toMatch(/stopped cleanly/);
-	});
+	}, 240_000);
 });
