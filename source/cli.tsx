@@ -11,7 +11,7 @@ import {AddressError} from './node/crypto/address.js';
 import {WalletError} from './node/wallet/keystore.js';
 import {formatAmount} from './node/wallet/amount.js';
 import {NETWORKS, networkByName} from './node/consensus/networks.js';
-import {DatadirError} from './node/errors.js';
+import {DatadirError, StorageError} from './node/errors.js';
 import {defaultDatadir} from './node/util/datadir.js';
 import {chooseKernel, type KernelChoice, type KernelName} from './node/mining/kernels.js';
 
@@ -75,9 +75,9 @@ const cli = meow(
 	},
 );
 
-function fail(message: string): never {
+function fail(message: string, code = 2): never {
 	process.stderr.write(`chain-tui: ${message}\n`);
-	process.exit(2);
+	process.exit(code);
 }
 
 const network = NETWORKS[cli.flags.network] ?? fail(`unknown network "${cli.flags.network}" (expected main or regtest)`);
@@ -169,6 +169,8 @@ try {
 } catch (error) {
 	await rpc?.stop().catch(() => undefined);
 	if (error instanceof DatadirError || error instanceof WalletError || error instanceof AddressError) fail(error.message);
+	// Damaged: bad input at start (2); disk full or a failed write: 3.
+	if (error instanceof StorageError) fail(error.message, error.code === 'corrupt' ? 2 : 3);
 	if (error instanceof Error && /port .* in use|cannot listen/.test(error.message)) fail(error.message);
 	throw error;
 }
@@ -236,6 +238,9 @@ const crash = (error: unknown) => {
 };
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
+// A failed write (disk full): the chain writes nothing more; stop cleanly, exit code 3.
+node.chain.on('fatal', error => void shutdown(error.message, 3));
+if (node.chain.failure) void shutdown(node.chain.failure.message, 3); // failed before the listener
 
 if (rpc) {
 	rpc.setMethods(rpcMethods({node, startedAt: Math.floor(Date.now() / 1000), stop: () => void shutdown('stop (RPC)')}));

@@ -22,6 +22,7 @@ import {ChainDB, type BatchOp} from '../node/chain/chain-db.js';
 import {ChainEntry, Status} from '../node/chain/entry.js';
 import {HeaderTable} from '../node/chain/header-table.js';
 import {layout} from '../node/chain/layout.js';
+import {seal} from '../node/chain/checksum.js';
 import {blockWork, checkProofOfWork} from '../node/consensus/pow.js';
 import {makeNetwork, REGTEST_SPEC, type NetworkParams} from '../node/consensus/networks.js';
 import {Writer} from '../node/encoding/writer.js';
@@ -135,7 +136,8 @@ async function writeHeaders(dir: string, n: number): Promise<void> {
 		header.write(w);
 		const chainwork = new Uint8Array(32);
 		new DataView(chainwork.buffer).setBigUint64(24, work); // < 2^64 at these bits
-		ops.push({type: 'put', key: layout.e(header.hash()), value: w.u32(height).bytes(chainwork).u8(0).finish()});
+		const key = layout.e(header.hash());
+		ops.push({type: 'put', key, value: seal(key, w.u32(height).bytes(chainwork).u8(0).finish())});
 		if (ops.length === 10_000) {
 			pending.push(db.write(ops));
 			ops = [];

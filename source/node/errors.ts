@@ -27,3 +27,18 @@ export class VerifyError extends Error {
 export class DatadirError extends Error {
 	override readonly name = 'DatadirError';
 }
+
+/**
+ * The chain's storage failed: `corrupt` (a record or block whose checksum, hash or merkle root
+ * does not match: never served), `disk-full` (free space under the margin, or ENOSPC),
+ * `write-failed` (any other failed write). Callers decide by `code`, never by the message.
+ */
+export class StorageError extends Error {
+	override readonly name = 'StorageError';
+	constructor(
+		readonly code: 'corrupt' | 'disk-full' | 'write-failed',
+		message: string,
+	) {
+		super(message);
+	}
+}

@@ -6,7 +6,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {Level} from 'level';
 import {Chain} from '../../source/node/chain/chain.js';
 import {inlineVerifier, type SigVerifier} from '../../source/node/verify/verifier.js';
-import {layout} from '../../source/node/chain/layout.js';
+import {SCHEMA_VERSION, layout} from '../../source/node/chain/layout.js';
 import {DatadirError} from '../../source/node/errors.js';
 import {TxOut} from '../../source/node/primitives/tx.js';
 import {Writer} from '../../source/node/encoding/writer.js';
@@ -129,7 +129,7 @@ describe('persistence', () => {
 		const error = await Chain.open(env.options).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(DatadirError);
 		expect(String(error)).toMatch(/schema version 99/);
-		await poke(env.path, [{key: layout.V, value: new Writer(4).u32(1).finish()}]);
+		await poke(env.path, [{key: layout.V, value: new Writer(4).u32(SCHEMA_VERSION).finish()}]);
 		env.chain = await Chain.open(env.options);
 		expect(await snapshot(env.chain)).toEqual(before);
 	});

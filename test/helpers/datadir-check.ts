@@ -8,6 +8,7 @@ import {ChainDB} from '../../source/node/chain/chain-db.js';
 import {ChainEntry, Status} from '../../source/node/chain/entry.js';
 import {HeaderTable} from '../../source/node/chain/header-table.js';
 import {layout} from '../../source/node/chain/layout.js';
+import {unseal} from '../../source/node/chain/checksum.js';
 import {Block} from '../../source/node/primitives/block.js';
 import {Coin} from '../../source/node/primitives/coin.js';
 import {nullData, p2pkhHash} from '../../source/node/primitives/script.js';
@@ -71,7 +72,9 @@ export async function checkDatadir(chainPath: string): Promise<DatadirState> {
 		const entries = new Map<string, ChainEntry>();
 		const table = new HeaderTable();
 		const parents = new Map<ChainEntry, string>();
-		for await (const [, value] of db.entries(layout.range('e'))) {
+		for await (const [key, sealed] of db.entries(layout.range('e'))) {
+			const value = unseal(key, sealed);
+			if (!value) throw new Error(`index entry ${toHex(key)} fails its checksum`);
 			const entry = ChainEntry.fromRaw(value, table); // rehashed: the check trusts no key
 			entries.set(entry.hashHex, entry);
 			parents.set(entry, hashToHex(value.subarray(4, 36))); // the header's prevHash
@@ -122,7 +125,11 @@ export async function checkDatadir(chainPath: string): Promise<DatadirState> {
 		sameSets('undo data', await keySet(db, 'u'), undo);
 		sameSets('tx index', await keySet(db, 't'), txids);
 		const stored = new Map<string, Uint8Array>();
-		for await (const [key, value] of db.entries(layout.range('c'))) stored.set(toHex(key), value);
+		for await (const [key, value] of db.entries(layout.range('c'))) {
+			const coin = unseal(key, value);
+			if (!coin) throw new Error(`coin ${toHex(key)} fails its checksum`);
+			stored.set(toHex(key), coin);
+		}
 		sameSets('UTXO set', new Set(stored.keys()), new Set(coins.keys()));
 		const members = new Set<string>();
 		const parts: Uint8Array[] = [];

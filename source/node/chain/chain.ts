@@ -4,7 +4,7 @@
  * After bcoin's lib/blockchain/chain.js and Bitcoin Core's validation.cpp.
  */
 import {EventEmitter} from 'node:events';
-import {DatadirError, VerifyError} from '../errors.js';
+import {DatadirError, StorageError, VerifyError} from '../errors.js';
 import {Reader} from '../encoding/reader.js';
 import {Writer} from '../encoding/writer.js';
 import {hashToHex, hexToHash, equalBytes} from '../encoding/hex.js';
@@ -26,7 +26,8 @@ import {
 	checkTxInputs,
 } from '../consensus/rules.js';
 import {SerialQueue} from '../util/lock.js';
-import {ChainDB, type BatchOp} from './chain-db.js';
+import {ChainDB, damaged, type BatchOp, type StorageOptions} from './chain-db.js';
+import {seal, unseal} from './checksum.js';
 import {ChainEntry, Status} from './entry.js';
 import {HeaderTable, RAW_ENTRY_SIZE} from './header-table.js';
 import {Candidates} from './candidates.js';
@@ -46,6 +47,10 @@ export interface ChainOptions {
 	readonly reindex?: boolean;
 	/** Called once the datadir is locked and before the (possibly long) load: RPC starts there. */
 	readonly onLocked?: () => Promise<void>;
+	/** Free-space margin and statfs (tests inject both), and a test hook on writes. */
+	readonly storage?: StorageOptions;
+	/** Blocks at the tip read back and checked at start, with their undo data (Core's -checkblocks). */
+	readonly checkBlocks?: number;
 }
 
 /** `too-little-work`: header kept, body dropped (an unrequested block on a weaker branch). */
@@ -111,10 +116,23 @@ export interface ChainEvents {
 	tip: [entry: ChainEntry];
 	invalid: [entry: ChainEntry, error: VerifyError];
 	orphan: [block: Block];
+	/** A write failed (disk full or otherwise): the chain writes nothing more; the node must stop. */
+	fatal: [error: StorageError];
 }
 
 const DEFAULT_MAX_ORPHANS = 100;
 const DEFAULT_MAX_ORPHAN_BYTES = 20_000_000;
+/** Bitcoin Core's -checkblocks default. */
+const DEFAULT_CHECK_BLOCKS = 6;
+
+/** A put of a record that carries a checksum (e, u, c, t: layout.ts). */
+function sealed(key: Uint8Array, value: Uint8Array): BatchOp {
+	return {type: 'put', key, value: seal(key, value)};
+}
+
+function entryPut(entry: ChainEntry): BatchOp {
+	return sealed(layout.e(entry.hash), entry.toRaw());
+}
 
 function u32le(data: Uint8Array, offset: number): number {
 	return new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(offset, true);
@@ -127,6 +145,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 	private readonly lock = new SerialQueue();
 	private readonly maxOrphans: number;
 	private readonly maxOrphanBytes: number;
+	private readonly checkBlocks: number;
 
 	/** Every known header, by hash (a compact table: header-table.ts). */
 	private readonly table = new HeaderTable();
@@ -169,12 +188,17 @@ export class Chain extends EventEmitter<ChainEvents> {
 		this.verifier = options.verifier ?? inlineVerifier;
 		this.maxOrphans = options.maxOrphans ?? DEFAULT_MAX_ORPHANS;
 		this.maxOrphanBytes = options.maxOrphanBytes ?? DEFAULT_MAX_ORPHAN_BYTES;
+		this.checkBlocks = options.checkBlocks ?? DEFAULT_CHECK_BLOCKS;
 	}
 
 	/** Opens the chain at `options.path`, creating it with the genesis block if new. */
 	static async open(options: ChainOptions): Promise<Chain> {
-		const db = await ChainDB.open(options.path);
+		// LevelDB's own repair first: it keeps what the tables still hold, so a damaged table file
+		// stops neither the open nor the rebuild.
+		if (options.reindex) await ChainDB.repair(options.path);
+		const db = await ChainDB.open(options.path, options.storage);
 		const chain = new Chain(db, options);
+		db.onFatal = error => chain.emit('fatal', error);
 		try {
 			await options.onLocked?.();
 			await chain.load(options.reindex ?? false);
@@ -187,6 +211,11 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	async close(): Promise<void> {
 		await this.lock.run(() => this.db.close());
+	}
+
+	/** The write failure that stopped the chain (its 'fatal' event's error), or null. */
+	get failure(): StorageError | null {
+		return this.db.failed;
 	}
 
 	/** What opening had to carry on after a crash, if anything. */
@@ -206,34 +235,49 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	private async load(reindex: boolean): Promise<void> {
 		const genesis = this.network.genesis;
+		const path = this.db.path;
 		const version = await this.db.get(layout.V);
+		const reindexing = reindex || (await this.db.get(layout.X)) !== undefined;
+		/** A version-1 datadir being rebuilt: its index records have no checksum yet. */
+		let legacy = false;
 		if (!version) {
+			// Index entries without a version: records were lost (a damaged table), not a new database.
+			if (!reindexing) for await (const _ of this.db.keys(layout.range('e'))) throw new StorageError('corrupt', damaged(path, 'the schema version record'));
 			// Built in a scratch table: this chain's table fills from the database below.
 			const entry = ChainEntry.genesis(new HeaderTable(), genesis.header, Status.HAVE_DATA | Status.VALID);
 			await this.db.write([
 				{type: 'put', key: layout.V, value: new Writer(4).u32(SCHEMA_VERSION).finish()},
-				{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()},
+				entryPut(entry),
 				{type: 'put', key: layout.b(entry.hash), value: genesis.toRaw()},
 				{type: 'put', key: layout.H(0), value: entry.hash},
 				{type: 'put', key: layout.R, value: entry.hash},
 			]);
 		} else {
 			const stored = u32le(version, 0);
-			if (stored !== SCHEMA_VERSION) {
-				throw new DatadirError(`the chain database at ${this.db.path} has schema version ${stored}; this chain-tui reads version ${SCHEMA_VERSION}`);
+			if (stored === 1 && reindexing) legacy = true;
+			else if (stored < SCHEMA_VERSION) {
+				throw new DatadirError(
+					`the chain database at ${path} has schema version ${stored}; this chain-tui reads version ${SCHEMA_VERSION}: run once with --reindex to rebuild it, or delete ${path} and resync`,
+				);
+			} else if (stored !== SCHEMA_VERSION) {
+				throw new DatadirError(
+					`the chain database at ${path} has schema version ${stored}, made by a newer chain-tui; this one reads version ${SCHEMA_VERSION}: use the newer one, or delete ${path} and resync`,
+				);
 			}
 		}
 
-		const entries = await this.loadEntries();
-		const reindexing = reindex || (await this.db.get(layout.X)) !== undefined;
+		// The marker first: a rebuild cut short (even while dropping damaged records) resumes.
+		if (reindexing) await this.db.write([{type: 'put', key: layout.X, value: new Uint8Array(0)}]);
+		const entries = await this.loadEntries(reindexing, legacy);
 		const tipHash = await this.db.get(layout.R);
 		const tip = tipHash ? this.table.get(tipHash) : undefined;
 		if (reindexing) {
 			await this.resetState(entries);
 		} else {
-			if (!tip) throw new DatadirError(`the chain database at ${this.db.path} has no valid tip marker; run with --reindex`);
+			if (!tip) throw new StorageError('corrupt', damaged(path, 'the tip marker'));
 			this.main = new Array(tip.height + 1);
 			for (let e: ChainEntry | null = tip; e; e = e.prev) this.main[e.height] = e;
+			await this.verifyRecent();
 		}
 		// The branch of the last tip keeps sequence 0, so it wins ties against side branches after
 		// a restart or a reindex.
@@ -260,24 +304,30 @@ export class Chain extends EventEmitter<ChainEvents> {
 	 * Reads every index entry into the table and links the tree, without rehashing headers: a
 	 * record's key holds its hash. Returns the entries by height (key order within a height).
 	 */
-	private async loadEntries(): Promise<ChainEntry[]> {
+	private async loadEntries(reindexing: boolean, legacy: boolean): Promise<ChainEntry[]> {
 		const table = this.table;
 		// Parents' hashes, by entry id, until linked: the table itself keeps links, not hashes.
 		let prevs = new Uint8Array(32 << 12);
-		for await (const batch of this.db.entryBatches(layout.range('e'))) {
-			for (const [key, value] of batch) {
-				if (key.length !== 33 || value.length !== RAW_ENTRY_SIZE) {
-					throw new DatadirError(`the chain database at ${this.db.path} is corrupt: a malformed index entry; run with --reindex`);
+		const add = (key: Uint8Array, raw: Uint8Array) => {
+			const entry = table.addRaw(raw, key.subarray(1));
+			table.index(entry);
+			const at = entry.id * 32;
+			if (at + 32 > prevs.length) {
+				const bigger = new Uint8Array(prevs.length * 2);
+				bigger.set(prevs);
+				prevs = bigger;
+			}
+			prevs.set(raw.subarray(4, 36), at);
+		};
+		if (reindexing) {
+			for (const [key, raw] of await this.intactIndex(legacy)) add(key, raw);
+		} else {
+			for await (const batch of this.db.entryBatches(layout.range('e'))) {
+				for (const [key, value] of batch) {
+					const raw = key.length === 33 ? unseal(key, value) : null;
+					if (raw?.length !== RAW_ENTRY_SIZE) throw new StorageError('corrupt', damaged(this.db.path, `the index entry of block ${hashToHex(key.subarray(1))}`));
+					add(key, raw);
 				}
-				const entry = table.addRaw(value, key.subarray(1));
-				table.index(entry);
-				const at = entry.id * 32;
-				if (at + 32 > prevs.length) {
-					const bigger = new Uint8Array(prevs.length * 2);
-					bigger.set(prevs);
-					prevs = bigger;
-				}
-				prevs.set(value.subarray(4, 36), at);
 			}
 		}
 		const genesisEntry = table.get(this.network.genesis.hash());
@@ -294,7 +344,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 			if (height === 0) continue;
 			const prev = table.get(prevs.subarray(id * 32, id * 32 + 32));
 			if (!prev || prev.height !== height - 1) {
-				throw new DatadirError(`the chain database at ${this.db.path} is corrupt: block ${entry.hashHex} has no parent; run with --reindex`);
+				throw new StorageError('corrupt', damaged(this.db.path, `the index (block ${entry.hashHex} has no parent)`));
 			}
 			entry.prev = prev;
 		}
@@ -315,16 +365,84 @@ export class Chain extends EventEmitter<ChainEvents> {
 	private async resetState(entries: readonly ChainEntry[]): Promise<void> {
 		await this.db.write([{type: 'put', key: layout.X, value: new Uint8Array(0)}]);
 		for (const tag of layout.stateTags) await this.db.clear(layout.range(tag));
-		const ops: BatchOp[] = [];
+		// Every entry rewritten (a version-1 datadir's get their checksums here), with the version,
+		// in one batch.
+		const ops: BatchOp[] = [{type: 'put', key: layout.V, value: new Writer(4).u32(SCHEMA_VERSION).finish()}];
 		for (const entry of entries) {
-			if (entry.height === 0) continue;
-			entry.status &= ~(Status.VALID | Status.FAILED | Status.FAILED_CHILD);
-			ops.push({type: 'put', key: layout.e(entry.hash), value: entry.toRaw()});
+			if (entry.height > 0) entry.status &= ~(Status.VALID | Status.FAILED | Status.FAILED_CHILD);
+			ops.push(entryPut(entry));
 		}
 		const genesis = this.table.get(this.network.genesis.hash())!;
 		ops.push({type: 'put', key: layout.H(0), value: genesis.hash}, {type: 'put', key: layout.R, value: genesis.hash});
 		await this.db.write(ops);
 		this.main = [genesis];
+	}
+
+	/**
+	 * --reindex: the index records that are whole and reach genesis through whole records, in key
+	 * order. The others are deleted with their blocks: their headers and blocks come again from
+	 * peers, as new ones do.
+	 */
+	private async intactIndex(legacy: boolean): Promise<[Uint8Array, Uint8Array][]> {
+		const records: [Uint8Array, Uint8Array][] = [];
+		const drop: BatchOp[] = [];
+		const forget = (key: Uint8Array) => drop.push({type: 'del', key}, {type: 'del', key: layout.b(key.subarray(1))});
+		for await (const batch of this.db.entryBatches(layout.range('e'))) {
+			for (const [key, value] of batch) {
+				let raw = key.length === 33 ? unseal(key, value) : null;
+				if (!raw && legacy && key.length === 33 && value.length === RAW_ENTRY_SIZE) raw = value;
+				if (raw?.length === RAW_ENTRY_SIZE) records.push([key, raw]);
+				else forget(key);
+			}
+		}
+		const genesisHex = this.network.genesis.hashHex();
+		if (!records.some(([key]) => hashToHex(key.subarray(1)) === genesisHex)) {
+			// Nothing deleted: another network's datadir, or one whose genesis record is lost.
+			throw new DatadirError(`the chain database at ${this.db.path} belongs to another network or lost its genesis record (${this.network.name}'s): delete ${this.db.path} and resync`);
+		}
+		// Parents before children: by height (stored at bytes 80-84).
+		const height = (i: number) => u32le(records[i]![1], 80);
+		const order = records.map((_, i) => i).sort((a, b) => height(a) - height(b));
+		const kept = new Map<string, number>();
+		for (const i of order) {
+			const [key, raw] = records[i]!;
+			const hex = hashToHex(key.subarray(1));
+			const h = height(i);
+			if (h === 0 ? hex === genesisHex : kept.get(hashToHex(raw.subarray(4, 36))) === h - 1) kept.set(hex, h);
+			else forget(key);
+		}
+		for (let i = 0; i < drop.length; i += 1000) await this.db.write(drop.slice(i, i + 1000));
+		return records.filter(([key]) => kept.has(hashToHex(key.subarray(1))));
+	}
+
+	/**
+	 * Bitcoin Core's VerifyDB at level 3 (its -checkblocks default of 6): the last blocks of the
+	 * active chain read back and checked (hash, merkle root), and their undo data (checksum, one
+	 * coin per input). A failure stops the start with a plain message.
+	 */
+	private async verifyRecent(): Promise<void> {
+		for (let h = this.height; h > 0 && h > this.height - this.checkBlocks; h--) {
+			const entry = this.main[h]!;
+			const block = await this.getBlock(entry.hash);
+			if (!block) throw new StorageError('corrupt', damaged(this.db.path, `block ${h} (missing)`));
+			const undo = await this.readUndo(entry);
+			let inputs = 0;
+			for (const tx of block.txs.slice(1)) inputs += tx.inputs.length;
+			if (undo.length !== inputs) throw new StorageError('corrupt', damaged(this.db.path, `the undo data of block ${h}`));
+		}
+	}
+
+	/** The coins a block on the active chain spent, checksum checked. */
+	private async readUndo(entry: ChainEntry): Promise<Coin[]> {
+		const key = layout.u(entry.hash);
+		const value = await this.db.get(key);
+		const raw = value && unseal(key, value);
+		try {
+			if (raw) return decodeUndo(raw);
+		} catch {
+			// Whole by its checksum, yet undecodable: damaged all the same.
+		}
+		throw new StorageError('corrupt', damaged(this.db.path, `the undo data of block ${entry.height}`));
 	}
 
 	// ---------------------------------------------------------------- queries
@@ -383,10 +501,25 @@ export class Chain extends EventEmitter<ChainEvents> {
 		return this.orphans.size;
 	}
 
+	/**
+	 * A stored block, checked before it is handed out: its header must hash to its key and its
+	 * transactions to its merkle root. A damaged one is never served: StorageError 'corrupt'.
+	 */
 	async getBlock(hash: Uint8Array | string): Promise<Block | null> {
 		const key = typeof hash === 'string' ? hexToHash(hash) : hash;
 		const raw = await this.db.get(layout.b(key));
-		return raw ? Block.fromRaw(raw) : null;
+		if (!raw) return null;
+		let block: Block | null = null;
+		try {
+			block = Block.fromRaw(raw);
+		} catch {
+			block = null; // truncated or garbled bytes
+		}
+		if (!block || !equalBytes(block.hash(), key) || !equalBytes(block.computeMerkleRoot().root, block.header.merkleRoot)) {
+			const entry = this.table.get(key);
+			throw new StorageError('corrupt', damaged(this.db.path, entry ? `block ${entry.height}` : `block ${hashToHex(key)}`));
+		}
+		return block;
 	}
 
 	async getBlockByHeight(height: number): Promise<Block | null> {
@@ -497,15 +630,29 @@ export class Chain extends EventEmitter<ChainEvents> {
 	}
 
 	async getCoin(prevout: OutPoint): Promise<Coin | null> {
-		const raw = await this.db.get(layout.c(prevout.txid, prevout.index));
-		return raw ? Coin.fromRaw(raw) : null;
+		const key = layout.c(prevout.txid, prevout.index);
+		const value = await this.db.get(key);
+		return value ? this.readCoin(key, value, prevout) : null;
+	}
+
+	private readCoin(key: Uint8Array, value: Uint8Array, prevout: OutPoint): Coin {
+		const raw = unseal(key, value);
+		try {
+			if (raw) return Coin.fromRaw(raw);
+		} catch {
+			// Whole by its checksum, yet undecodable: damaged all the same.
+		}
+		throw new StorageError('corrupt', damaged(this.db.path, `the coin ${prevout.key()}`));
 	}
 
 	/** A confirmed transaction by txid (internal order or display hex). */
 	async getTx(txid: Uint8Array | string): Promise<TxLocation | null> {
 		const id = typeof txid === 'string' ? hexToHash(txid) : txid;
-		const raw = await this.db.get(layout.t(id));
-		if (!raw) return null;
+		const key = layout.t(id);
+		const value = await this.db.get(key);
+		if (!value) return null;
+		const raw = unseal(key, value);
+		if (raw?.length !== 36) throw new StorageError('corrupt', damaged(this.db.path, `the tx index record of ${hashToHex(id)}`));
 		const entry = this.getEntry(raw.subarray(0, 32));
 		const block = entry ? await this.getBlock(entry.hash) : null;
 		const index = u32le(raw, 32);
@@ -561,7 +708,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 	async *coins(): AsyncGenerator<{prevout: OutPoint; coin: Coin}> {
 		for await (const [key, value] of this.db.entries(layout.range('c'))) {
 			const prevout = new OutPoint(key.slice(1, 33), new DataView(key.buffer, key.byteOffset).getUint32(33, false));
-			yield {prevout, coin: Coin.fromRaw(value)};
+			yield {prevout, coin: this.readCoin(key, value, prevout)};
 		}
 	}
 
@@ -579,7 +726,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 				return known;
 			}
 			const entry = this.acceptHeader(header);
-			await this.db.write([{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()}]);
+			await this.db.write([entryPut(entry)]);
 			this.insertEntry(entry);
 			return entry;
 		});
@@ -647,7 +794,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 		// peer nothing to make (old difficulty, time-warped windows), so its body is not stored.
 		if (entry.chainwork < this.tip.chainwork && !requested) {
 			if (!known) {
-				await this.db.write([{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()}]);
+				await this.db.write([entryPut(entry)]);
 				this.insertEntry(entry);
 			}
 			return {status: 'too-little-work', entry};
@@ -656,7 +803,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 		entry.status |= Status.HAVE_DATA;
 		await this.db.write([
 			{type: 'put', key: layout.b(entry.hash), value: block.toRaw()},
-			{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()},
+			entryPut(entry),
 		]);
 		if (!known) this.insertEntry(entry);
 		this.linkChainData(entry);
@@ -805,7 +952,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 		entry.status &= ~Status.HAVE_DATA;
 		await this.db.write([
 			{type: 'del', key: layout.b(entry.hash)},
-			{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()},
+			entryPut(entry),
 		]);
 		const waiting = this.unlinked.get(entry.prev?.hashHex ?? '');
 		if (waiting?.includes(entry)) waiting.splice(waiting.indexOf(entry), 1);
@@ -867,8 +1014,19 @@ export class Chain extends EventEmitter<ChainEvents> {
 		for (let e: ChainEntry | null = target; e && e !== fork; e = e.prev) path.push(e);
 		path.reverse();
 		for (const entry of path) {
-			const block = known && equalBytes(known.hash(), entry.hash) ? known : await this.getBlock(entry.hash);
-			if (!block) throw new DatadirError(`block ${entry.hashHex} is indexed as stored but missing; run with --reindex`);
+			let block: Block | null;
+			try {
+				block = known && equalBytes(known.hash(), entry.hash) ? known : await this.getBlock(entry.hash);
+			} catch (error) {
+				if (!(error instanceof StorageError && error.code === 'corrupt')) throw error;
+				block = null;
+			}
+			if (!block) {
+				// Lost or damaged on disk (a --reindex after a repair meets these): forgotten, so it
+				// is header-only again and sync fetches it from peers like any block it lacks.
+				await this.forgetBody(entry);
+				break;
+			}
 			try {
 				await this.connectTip(entry, block);
 			} catch (error) {
@@ -884,7 +1042,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 		entry.status |= Status.FAILED;
 		this.failures.set(entry, error);
 		this.candidates.delete(entry);
-		const ops: BatchOp[] = [{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()}];
+		const ops: BatchOp[] = [entryPut(entry)];
 		// Descendants, breadth first through the children lists: linear in their number.
 		const queue = [...entry.children];
 		for (let i = 0; i < queue.length; i++) {
@@ -893,7 +1051,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 			if (other.status & Status.FAILED_CHILD) continue;
 			other.status |= Status.FAILED_CHILD;
 			this.candidates.delete(other);
-			ops.push({type: 'put', key: layout.e(other.hash), value: other.toRaw()});
+			ops.push(entryPut(other));
 		}
 		for (let i = 0; i < ops.length; i += 1000) await this.db.write(ops.slice(i, i + 1000));
 		this.emit('invalid', entry, error);
@@ -952,7 +1110,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 				if (nullData(output.script)) continue; // provably unspendable: never enters the UTXO set
 				const coin = new Coin(output.value, output.script, height, tx.isCoinbase());
 				view.add(new OutPoint(txid, n), coin);
-				ops.push({type: 'put', key: layout.c(txid, n), value: coin.toRaw()});
+				ops.push(sealed(layout.c(txid, n), coin.toRaw()));
 				const owner = p2pkhHash(output.script);
 				if (owner) {
 					ops.push(
@@ -961,7 +1119,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 					);
 				}
 			}
-			ops.push({type: 'put', key: layout.t(txid), value: new Writer(36).bytes(entry.hash).u32(t).finish()});
+			ops.push(sealed(layout.t(txid), new Writer(36).bytes(entry.hash).u32(t).finish()));
 		}
 
 		let coinbaseOut = 0n;
@@ -976,8 +1134,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 		entry.status |= Status.VALID;
 		ops.push(
-			{type: 'put', key: layout.u(entry.hash), value: encodeUndo(spent)},
-			{type: 'put', key: layout.e(entry.hash), value: entry.toRaw()},
+			sealed(layout.u(entry.hash), encodeUndo(spent)),
+			entryPut(entry),
 			{type: 'put', key: layout.H(height), value: entry.hash},
 			{type: 'put', key: layout.R, value: entry.hash},
 		);
@@ -991,9 +1149,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 		const entry = this.tip;
 		if (entry.height === 0) throw new Error('cannot disconnect the genesis block');
 		const block = await this.getBlock(entry.hash);
-		const undoRaw = await this.db.get(layout.u(entry.hash));
-		if (!block || !undoRaw) throw new DatadirError(`block or undo data of ${entry.hashHex} missing; run with --reindex`);
-		const undo = decodeUndo(undoRaw);
+		if (!block) throw new StorageError('corrupt', damaged(this.db.path, `block ${entry.height} (missing)`));
+		const undo = await this.readUndo(entry);
 		const height = entry.height;
 		const ops: BatchOp[] = [];
 		let u = undo.length;
@@ -1015,8 +1172,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 			for (let i = tx.inputs.length - 1; i >= 0; i--) {
 				const prevout = tx.inputs[i]!.prevout;
 				const coin = undo[--u];
-				if (!coin) throw new DatadirError(`undo data of ${entry.hashHex} is short; run with --reindex`);
-				ops.push({type: 'put', key: layout.c(prevout.txid, prevout.index), value: coin.toRaw()});
+				if (!coin) throw new StorageError('corrupt', damaged(this.db.path, `the undo data of block ${height}`));
+				ops.push(sealed(layout.c(prevout.txid, prevout.index), coin.toRaw()));
 				const owner = p2pkhHash(coin.script);
 				if (owner) {
 					ops.push(

@@ -15,12 +15,17 @@
  *   U[hash160][txid][vout BE]          -> address UTXO membership (the coin itself is under c)
  *   P[height BE][txid]                 -> BPM record: hash160 of input 0's address(20) bpm(u16)
  *
+ * The values of e, u, c and t end in 4 more bytes: the CRC-32 of key and value (checksum.ts),
+ * checked on every read (since version 2). Blocks (b) are checked against their key's hash and
+ * their merkle root instead.
+ *
  * `hash` and `txid` are in internal byte order. Heights are big-endian so keys sort by height.
  * Connecting or disconnecting a block writes every key it touches, R included, in one batch.
  */
 import {concatBytes} from '../encoding/hex.js';
 
-export const SCHEMA_VERSION = 1;
+/** 2: e, u, c and t records carry a checksum. A version-1 datadir is rebuilt by --reindex. */
+export const SCHEMA_VERSION = 2;
 
 const tag = (c: string) => Uint8Array.of(c.charCodeAt(0));
 

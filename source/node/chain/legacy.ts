@@ -4,7 +4,7 @@
  * the user reads what happened and what to do instead of "belongs to another network".
  */
 import {stat} from 'node:fs/promises';
-import {DatadirError} from '../errors.js';
+import {DatadirError, StorageError} from '../errors.js';
 import {hexToHash} from '../encoding/hex.js';
 import {OLD_MAIN_GENESIS} from '../consensus/networks.js';
 import {ChainDB} from './chain-db.js';
@@ -17,12 +17,18 @@ export async function refuseOldMainDatadir(path: string): Promise<void> {
 		() => false,
 	);
 	if (!exists) return; // a new datadir: nothing to refuse, and nothing created here
-	const db = await ChainDB.open(path);
 	let old: boolean;
 	try {
-		old = (await db.get(layout.e(hexToHash(OLD_MAIN_GENESIS)))) !== undefined;
-	} finally {
-		await db.close();
+		const db = await ChainDB.open(path);
+		try {
+			old = (await db.get(layout.e(hexToHash(OLD_MAIN_GENESIS)))) !== undefined;
+		} finally {
+			await db.close();
+		}
+	} catch (error) {
+		// A damaged database is Chain.open's to report, or --reindex's to repair.
+		if (error instanceof StorageError && error.code === 'corrupt') return;
+		throw error;
 	}
 	if (old) {
 		throw new DatadirError(
