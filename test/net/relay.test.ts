@@ -6,6 +6,7 @@
 import {randomBytes} from 'node:crypto';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {hashToHex} from '../../source/node/encoding/hex.js';
+import {StorageError} from '../../source/node/errors.js';
 import {Mempool} from '../../source/node/mempool/mempool.js';
 import {InvType, LIMITS, type InvItem} from '../../source/node/net/messages.js';
 import {MAX_TIP_AGE_BLOCKS, Relay} from '../../source/node/net/relay.js';
@@ -111,6 +112,27 @@ describe('Relay serving', () => {
 		expect(greedy.misbehaviour.map(m => m.score)).toEqual([50]);
 		expect(ctx.state(greedy.asPeer)!.backlog).toHaveLength(0);
 		expect(greedy.sent).toHaveLength(0);
+	});
+
+	it('a block the database finds damaged is never served: notfound for it, the rest of the request served', async () => {
+		await extend(env.chain, 3);
+		ctx = testContext({chain: env.chain, clock: env.chain.tip.time});
+		const damaged = env.chain.getEntryByHeight(2)!;
+		const read = env.chain.getBlock.bind(env.chain);
+		// As Chain.getBlock answers when a block's bytes no longer hash to its key (test/chain/storage.test.ts).
+		env.chain.getBlock = async hash => {
+			if (hashToHex(typeof hash === 'string' ? Uint8Array.from(Buffer.from(hash, 'hex').reverse()) : hash) === damaged.hashHex) throw new StorageError('corrupt', 'block 2 in the database is damaged');
+			return read(hash);
+		};
+		const relay = new Relay(ctx);
+		const p = peer();
+		await relay.getdata(p.asPeer, [
+			{type: InvType.BLOCK, hash: damaged.hash},
+			{type: InvType.BLOCK, hash: env.chain.getEntryByHeight(3)!.hash},
+		]);
+		expect(p.of('block').map(m => m.block.hashHex())).toEqual([env.chain.getEntryByHeight(3)!.hashHex]);
+		expect(p.of('notfound').map(m => m.items.map(i => hashToHex(i.hash)))).toEqual([[damaged.hashHex]]);
+		expect(ctx.logs.some(l => l.includes('damaged'))).toBe(true);
 	});
 
 	it('serves blocks and mempool transactions it has, notfound for the rest, and resumes a held backlog once the peer reads', async () => {

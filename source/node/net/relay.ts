@@ -4,6 +4,7 @@
  */
 import type {ChainEntry} from '../chain/entry.js';
 import {hashToHex} from '../encoding/hex.js';
+import {StorageError} from '../errors.js';
 import type {Block} from '../primitives/block.js';
 import type {Transaction} from '../primitives/tx.js';
 import {InvType, LIMITS, type InvItem} from './messages.js';
@@ -83,7 +84,15 @@ export class Relay {
 		while (st.backlog.length > 0 && !peer.congested && !peer.isClosed) {
 			const item = st.backlog.shift()!;
 			if (item.type === InvType.BLOCK) {
-				const block = await this.ctx.chain.getBlock(item.hash);
+				let block;
+				try {
+					block = await this.ctx.chain.getBlock(item.hash);
+				} catch (error) {
+					// A damaged block is never served: the peer hears notfound, the rest is served.
+					if (!(error instanceof StorageError)) throw error;
+					this.ctx.log(error.message);
+					block = null;
+				}
 				if (block) {
 					peer.send({type: 'block', block});
 					peer.remember(block.hashHex());
