@@ -15,7 +15,7 @@ try {
 	// meow throws (rather than exits) for a flag given twice that takes one value.
 	fail(streams, (error as Error).message);
 }
-const parsed = parseConfig(cli.flags, cli.input);
+const parsed = parseConfig(cli.flags, cli.input, {argv: process.argv.slice(2)});
 if (!parsed.ok) fail(streams, parsed.error.message);
 const {config} = parsed;
 if (config.command === 'rpc') await runRpcCall(config, streams);

@@ -69,6 +69,7 @@ export const FLAGS = {
 export type Flags = TypedFlags<typeof FLAGS>;
 
 export type ConfigErrorCode =
+	| 'missing-value'
 	| 'bad-network'
 	| 'bad-port'
 	| 'bad-peer'
@@ -146,9 +147,31 @@ function isHost(text: string): boolean {
 	return isIP(text) !== 0 || /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(text);
 }
 
-/** Checks meow's output; `home` stands in for the user's home directory (tests). */
-export function parseConfig(flags: Flags, input: readonly string[], options: {home?: string} = {}): ConfigResult {
+/** `--rpc-port` for `rpcPort`. */
+const kebab = (name: string) => name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`);
+
+/**
+ * A flag that takes a value given none (`--port` last, or `--port --mine`): meow leaves a number
+ * flag undefined then, which would quietly mean its default.
+ */
+function missingValue(argv: readonly string[]): string | null {
+	const valued = new Set(Object.entries(FLAGS).flatMap(([name, flag]) => (flag.type === 'boolean' ? [] : [`--${kebab(name)}`])));
+	for (let i = 0; i < argv.length; i++) {
+		if (argv[i] === '--') break;
+		const next = argv[i + 1];
+		if (valued.has(argv[i]!) && (next === undefined || next.startsWith('--'))) return argv[i]!;
+	}
+	return null;
+}
+
+/**
+ * Checks meow's output. `argv` (what meow parsed) lets a flag given without its value be told
+ * apart from one not given; `home` stands in for the user's home directory (tests).
+ */
+export function parseConfig(flags: Flags, input: readonly string[], options: {argv?: readonly string[]; home?: string} = {}): ConfigResult {
 	try {
+		const missing = missingValue(options.argv ?? []);
+		if (missing !== null) throw new ConfigError('missing-value', `${missing} needs a value`);
 		return {ok: true, config: build(flags, input, options.home)};
 	} catch (error) {
 		if (error instanceof ConfigError) return {ok: false, error};

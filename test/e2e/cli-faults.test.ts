@@ -143,6 +143,9 @@ describe('datadirs of the wrong shape: one line and exit 2', () => {
 		const result = await run('unshare', ['-m', 'sh', '-c', script, datadir, process.execPath, ...(await nodeArgs(datadir))]);
 		expectPlainRefusal(result, /^chain-tui: cannot write in the datadir .*read-only: the file system is read-only\n$/);
 		expect(existsSync(join(datadir, 'chain'))).toBe(false);
+		// A datadir still to be made there: the real reason, not the ENOENT of Node's mkdir -p.
+		const nested = await run('unshare', ['-m', 'sh', '-c', script, datadir, process.execPath, ...(await nodeArgs(join(datadir, 'x', 'y')))]);
+		expectPlainRefusal(nested, /^chain-tui: cannot create the datadir .*read-only\/x\/y: the file system is read-only\n$/);
 	});
 });
 

@@ -10,7 +10,7 @@ const HOME = '/home/tester';
 /** argv through meow as the binary parses it (unknown flags are meow's own refusal, tested end to end). */
 function parse(argv: string[]) {
 	const cli = meow(HELP, {importMeta: import.meta, argv, flags: FLAGS, allowUnknownFlags: true, autoHelp: false, autoVersion: false});
-	return parseConfig(cli.flags, cli.input, {home: HOME});
+	return parseConfig(cli.flags, cli.input, {argv, home: HOME});
 }
 
 function ok(argv: string[]) {
@@ -61,6 +61,10 @@ describe('parseConfig: good command lines', () => {
 		});
 	});
 
+	it('after "--", "--port" is an RPC parameter, not a flag without its value', () => {
+		expect((ok(['rpc', 'echo', '--', '--port']) as RpcCallConfig).args).toEqual(['--port']);
+	});
+
 	it('--no-rpc: no server', () => {
 		expect(node(['--no-rpc']).rpc).toBeNull();
 	});
@@ -74,6 +78,12 @@ describe('parseConfig: good command lines', () => {
 
 describe('parseConfig: every flag\'s bad values, each a typed error', () => {
 	const cases: [string[], ConfigErrorCode, RegExp][] = [
+		[['--port'], 'missing-value', /^--port needs a value$/],
+		[['--port', '--mine'], 'missing-value', /^--port needs a value$/],
+		[['--rpc-port', '--headless'], 'missing-value', /^--rpc-port needs a value$/],
+		[['--threads'], 'missing-value', /^--threads needs a value$/],
+		[['--maxmempool', '--mine'], 'missing-value', /^--maxmempool needs a value$/],
+		[['--datadir'], 'missing-value', /^--datadir needs a value$/],
 		[['--network', 'testnet'], 'bad-network', /unknown network "testnet" \(expected main or regtest\)/],
 		[['--network', 'constructor'], 'bad-network', /unknown network "constructor"/],
 		[['--network', '__proto__'], 'bad-network', /unknown network/],

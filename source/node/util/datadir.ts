@@ -1,6 +1,6 @@
 import {lstat, mkdir, readdir, rm, stat, writeFile} from 'node:fs/promises';
 import {homedir} from 'node:os';
-import {join} from 'node:path';
+import {dirname, join, resolve} from 'node:path';
 import {DatadirError} from '../errors.js';
 
 /** `~/.chain-tui/<network>/<port>`, so two nodes on one machine need only different ports. */
@@ -32,6 +32,30 @@ export function fsReason(error: unknown): string {
 	}
 }
 
+/**
+ * Why `mkdir -p path` failed: Node's recursive mkdir can answer ENOENT where the parent is on a
+ * read-only disk; creating the first missing directory alone gives the real code (EROFS, EACCES).
+ */
+async function mkdirCause(path: string, error: unknown): Promise<unknown> {
+	let first = resolve(path);
+	// Up to the deepest ancestor that exists; bounded by the path's depth.
+	for (let depth = 0; depth < 4096 && dirname(first) !== first; depth++) {
+		const parentExists = await stat(dirname(first)).then(
+			() => true,
+			() => false,
+		);
+		if (parentExists) break;
+		first = dirname(first);
+	}
+	try {
+		await mkdir(first);
+		await rm(first, {recursive: true, force: true}); // it could be made now: the first answer stands
+		return error;
+	} catch (cause) {
+		return cause;
+	}
+}
+
 /** Files the node keeps in the datadir: each must be a file if it exists. */
 const DATADIR_FILES = ['debug.log', '.cookie', 'wallet.json', 'peers.json'];
 
@@ -53,7 +77,7 @@ export async function checkDatadir(datadir: string): Promise<void> {
 			() => false,
 		);
 		if (isFile) throw new DatadirError(`the datadir ${datadir} is a file, not a directory`);
-		fail(`cannot create the datadir ${datadir}`, error);
+		fail(`cannot create the datadir ${datadir}`, await mkdirCause(datadir, error));
 	}
 	const info = await stat(datadir).catch(error => fail(`cannot read the datadir ${datadir}`, error));
 	if (!info.isDirectory()) throw new DatadirError(`the datadir ${datadir} is a file, not a directory`);
