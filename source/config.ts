@@ -70,6 +70,7 @@ export type Flags = TypedFlags<typeof FLAGS>;
 
 export type ConfigErrorCode =
 	| 'missing-value'
+	| 'unexpected-value'
 	| 'bad-network'
 	| 'bad-port'
 	| 'bad-peer'
@@ -151,15 +152,23 @@ function isHost(text: string): boolean {
 const kebab = (name: string) => name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`);
 
 /**
- * A flag that takes a value given none (`--port` last, or `--port --mine`): meow leaves a number
- * flag undefined then, which would quietly mean its default.
+ * What meow would take quietly for something else: a flag that takes a value given none (`--port`
+ * last, or `--port --mine`: a number flag left undefined, its default), or a switch given one
+ * (`--reindex=yes` reads as false).
  */
-function missingValue(argv: readonly string[]): string | null {
-	const valued = new Set(Object.entries(FLAGS).flatMap(([name, flag]) => (flag.type === 'boolean' ? [] : [`--${kebab(name)}`])));
+function valueMisuse(argv: readonly string[]): ConfigError | null {
+	const entries = Object.entries(FLAGS);
+	const valued = new Set(entries.flatMap(([name, flag]) => (flag.type === 'boolean' ? [] : [`--${kebab(name)}`])));
+	const switches = new Set(entries.flatMap(([name, flag]) => (flag.type === 'boolean' ? [`--${kebab(name)}`, `--no-${kebab(name)}`] : [])));
 	for (let i = 0; i < argv.length; i++) {
-		if (argv[i] === '--') break;
+		const arg = argv[i]!;
+		if (arg === '--') break;
 		const next = argv[i + 1];
-		if (valued.has(argv[i]!) && (next === undefined || next.startsWith('--'))) return argv[i]!;
+		if (valued.has(arg) && (next === undefined || next.startsWith('--'))) return new ConfigError('missing-value', `${arg} needs a value`);
+		const eq = arg.indexOf('=');
+		if (eq > 0 && switches.has(arg.slice(0, eq)) && !['true', 'false'].includes(arg.slice(eq + 1))) {
+			return new ConfigError('unexpected-value', `${arg.slice(0, eq)} is a switch: it takes no value (got "${arg}")`);
+		}
 	}
 	return null;
 }
@@ -170,8 +179,8 @@ function missingValue(argv: readonly string[]): string | null {
  */
 export function parseConfig(flags: Flags, input: readonly string[], options: {argv?: readonly string[]; home?: string} = {}): ConfigResult {
 	try {
-		const missing = missingValue(options.argv ?? []);
-		if (missing !== null) throw new ConfigError('missing-value', `${missing} needs a value`);
+		const misuse = valueMisuse(options.argv ?? []);
+		if (misuse) throw misuse;
 		return {ok: true, config: build(flags, input, options.home)};
 	} catch (error) {
 		if (error instanceof ConfigError) return {ok: false, error};

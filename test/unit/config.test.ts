@@ -65,6 +65,11 @@ describe('parseConfig: good command lines', () => {
 		expect((ok(['rpc', 'echo', '--', '--port']) as RpcCallConfig).args).toEqual(['--port']);
 	});
 
+	it('switches: given, negated, or =true/=false', () => {
+		expect(node(['--reindex=true', '--mine=false', '--no-mouse']).reindex).toBe(true);
+		expect(node(['--reindex=true', '--mine=false', '--no-mouse'])).toMatchObject({mine: false, mouse: false});
+	});
+
 	it('--no-rpc: no server', () => {
 		expect(node(['--no-rpc']).rpc).toBeNull();
 	});
@@ -84,6 +89,12 @@ describe('parseConfig: every flag\'s bad values, each a typed error', () => {
 		[['--threads'], 'missing-value', /^--threads needs a value$/],
 		[['--maxmempool', '--mine'], 'missing-value', /^--maxmempool needs a value$/],
 		[['--datadir'], 'missing-value', /^--datadir needs a value$/],
+		[['--reindex=yes'], 'unexpected-value', /^--reindex is a switch: it takes no value \(got "--reindex=yes"\)$/],
+		[['--mine=1'], 'unexpected-value', /^--mine is a switch/],
+		[['--headless=no'], 'unexpected-value', /^--headless is a switch/],
+		[['--json-log=on'], 'unexpected-value', /^--json-log is a switch/],
+		[['--no-mouse=please'], 'unexpected-value', /^--no-mouse is a switch/],
+		[['--no-rpc=x'], 'unexpected-value', /^--no-rpc is a switch/],
 		[['--network', 'testnet'], 'bad-network', /unknown network "testnet" \(expected main or regtest\)/],
 		[['--network', 'constructor'], 'bad-network', /unknown network "constructor"/],
 		[['--network', '__proto__'], 'bad-network', /unknown network/],
