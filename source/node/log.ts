@@ -1,6 +1,7 @@
 /**
  * The node's log: one human-readable line per event, appended to <datadir>/debug.log (rotated
- * at about 10 MB to debug.log.1) and, when headless, printed to stdout. Never over the screen.
+ * at about 10 MB to debug.log.1) and, when headless, printed to stdout (while stdout takes it).
+ * Never over the screen.
  */
 import {appendFileSync, mkdirSync, renameSync, statSync} from 'node:fs';
 import {dirname} from 'node:path';
@@ -10,8 +11,47 @@ import type {RemoveReason} from './mempool/mempool.js';
 
 const ROTATE_BYTES = 10_000_000;
 
+/**
+ * A standard stream written until it fails. A reader that went away (`chain-tui --headless | head
+ * -1`: EPIPE) or a dead terminal must never end the node: the first error stops writing there and
+ * is reported once through `onClose` (with its errno code); debug.log goes on.
+ */
+export class StdStream {
+	private failure: string | null = null;
+	/** Told once, with the errno code, when writing stops. */
+	onClose: ((code: string) => void) | undefined;
+
+	constructor(private readonly stream: NodeJS.WriteStream) {
+		// Kept for good: a destroyed stream may report again, and an unhandled 'error' kills the process.
+		stream.on('error', (error: NodeJS.ErrnoException) => this.fail(error.code ?? error.message));
+	}
+
+	/** Why writing stopped (an errno code such as EPIPE), or null while it goes on. */
+	get closed(): string | null {
+		return this.failure;
+	}
+
+	write(text: string): void {
+		if (this.failure !== null) return;
+		if (this.stream.destroyed) return this.fail('closed');
+		try {
+			this.stream.write(text);
+		} catch (error) {
+			this.fail((error as NodeJS.ErrnoException).code ?? 'write failed');
+		}
+	}
+
+	private fail(code: string): void {
+		if (this.failure !== null) return;
+		this.failure = code;
+		this.onClose?.(code);
+	}
+}
+
 export class DebugLog {
 	private size: number;
+	/** The errno code of the last failed append, so a failure is noted once, not per line. */
+	private failing: string | null = null;
 
 	constructor(
 		readonly path: string,
@@ -36,8 +76,17 @@ export class DebugLog {
 			}
 			this.size = 0;
 		}
-		appendFileSync(this.path, text);
-		this.size += text.length;
+		// A log that cannot be written (disk full, file replaced) must not take the node down:
+		// the line is lost, the next one tries again.
+		try {
+			appendFileSync(this.path, text);
+			this.size += text.length;
+			this.failing = null;
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code ?? 'error';
+			if (this.failing !== code) this.echo?.(`cannot write ${this.path} (${code}): lines are lost until it can`);
+			this.failing = code;
+		}
 	}
 }
 

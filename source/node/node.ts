@@ -1,7 +1,7 @@
 /**
  * Wires the parts of a node in one place, in a fixed order (after bcoin's FullNode): the chain,
  * the signature verifier shared by chain and mempool, the mempool, the wallet, the miner, the
- * peer pool. The RPC server and the screen attach here in later issues.
+ * peer pool; and the JSON-RPC server, which it starts once the datadir is locked and stops first.
  */
 import {EventEmitter} from 'node:events';
 import {join} from 'node:path';
@@ -19,6 +19,20 @@ import {WorkerVerifier} from './verify/worker-verifier.js';
 import {Keystore} from './wallet/keystore.js';
 import {Wallet} from './wallet/wallet.js';
 import {LoopMonitor} from './util/loop-delay.js';
+import {checkDatadir, fsReason} from './util/datadir.js';
+import {PARAM_NAMES, rpcMethods} from './rpc/methods.js';
+import {RpcServer, type RpcServerOptions} from './rpc/server.js';
+
+/**
+ * What the node's RPC server takes: the server's own options (so fields added there flow through)
+ * less those the node fills in: the datadir (the cookie goes there), the methods and their names.
+ */
+export type NodeRpcOptions = Omit<RpcServerOptions, 'datadir' | 'methods' | 'paramNames'>;
+
+/** The RPC server could not start (its port taken, the cookie not writable): bad input at start. */
+export class RpcStartError extends Error {
+	override readonly name = 'RpcStartError';
+}
 
 export interface NodeOptions {
 	readonly network: NetworkParams;
@@ -42,12 +56,17 @@ export interface NodeOptions {
 	readonly host?: string;
 	/** host:port peers to keep connected (--peer). */
 	readonly peers?: readonly string[];
-	/** Called once the datadir is locked, before the chain loads (the RPC server starts there). */
+	/**
+	 * The JSON-RPC server; none without. It starts once the datadir is locked, before the (possibly
+	 * long) load, answering -28 (warming up) until the node is open.
+	 */
+	readonly rpc?: NodeRpcOptions;
+	/** Called once the datadir is locked (after the RPC server started), before the chain loads. */
 	readonly onLocked?: () => Promise<void>;
 }
 
-/** Emits 'log' lines (the screen and debug.log take them in later issues). */
-export class FullNode extends EventEmitter<{log: [line: string]}> {
+/** Emits 'log' lines, and 'stop' when asked to shut down (the RPC `stop` method): the owner closes it. */
+export class FullNode extends EventEmitter<{log: [line: string]; stop: []}> {
 	/** How late the event loop runs, from the node's start (getloopinfo). */
 	readonly loop = new LoopMonitor();
 
@@ -59,6 +78,7 @@ export class FullNode extends EventEmitter<{log: [line: string]}> {
 		readonly wallet: Wallet,
 		readonly miner: Miner,
 		readonly pool: Pool | null,
+		readonly rpc: RpcServer | null,
 	) {
 		super();
 		// Nothing a part reports may take the process down: it is logged.
@@ -70,6 +90,21 @@ export class FullNode extends EventEmitter<{log: [line: string]}> {
 	static async open(options: NodeOptions): Promise<FullNode> {
 		const {network, datadir} = options;
 		if (options.miningAddress) decodeAddress(options.miningAddress, network.addressVersion); // fail early, plainly
+		await checkDatadir(datadir); // a datadir of the wrong shape, said plainly before anything opens
+		const startedAt = Math.floor(Date.now() / 1000);
+		const rpc = options.rpc ? new RpcServer({...options.rpc, datadir, paramNames: PARAM_NAMES}) : null;
+		const onLocked = async () => {
+			if (rpc) {
+				try {
+					await rpc.start();
+				} catch (error) {
+					// A listen error comes as a plain message from server.ts; a file-system one (the cookie) has an errno code.
+					const code = (error as NodeJS.ErrnoException).code;
+					throw new RpcStartError(typeof code === 'string' ? `cannot write the RPC cookie in ${datadir}: ${fsReason(error)}` : (error as Error).message, {cause: error});
+				}
+			}
+			await options.onLocked?.();
+		};
 		const verifier = new CachingVerifier(new WorkerVerifier(options.verifyThreads ?? 2));
 		let chain: Chain | undefined;
 		try {
@@ -80,7 +115,7 @@ export class FullNode extends EventEmitter<{log: [line: string]}> {
 				verifier,
 				reindex: options.reindex ?? false,
 				...(options.now ? {now: options.now} : {}),
-				...(options.onLocked ? {onLocked: options.onLocked} : {}),
+				onLocked,
 			});
 			const mempool = new Mempool({chain, verifier, ...(options.maxMempool ? {maxSize: options.maxMempool} : {}), ...(options.now ? {now: options.now} : {})});
 			const keystore = await Keystore.open(options.walletPath ?? join(datadir, 'wallet.json'), network.name);
@@ -90,7 +125,7 @@ export class FullNode extends EventEmitter<{log: [line: string]}> {
 				options.port === undefined
 					? null
 					: new Pool({chain, mempool, port: options.port, ...(options.host ? {host: options.host} : {}), peers: options.peers ?? [], addrPath: join(datadir, 'peers.json'), ...(options.now ? {now: options.now} : {})});
-			const node = new FullNode(options, chain, verifier, mempool, wallet, miner, pool);
+			const node = new FullNode(options, chain, verifier, mempool, wallet, miner, pool, rpc);
 			await wallet.resubmit();
 			try {
 				await pool?.start();
@@ -98,8 +133,10 @@ export class FullNode extends EventEmitter<{log: [line: string]}> {
 				await node.close();
 				throw error;
 			}
+			rpc?.setMethods(rpcMethods({node, startedAt, stop: () => node.emit('stop')}));
 			return node;
 		} catch (error) {
+			await rpc?.stop().catch(() => undefined);
 			await chain?.close();
 			await verifier.close();
 			throw error;
@@ -122,8 +159,9 @@ export class FullNode extends EventEmitter<{log: [line: string]}> {
 		await this.miner.generate(n, await this.payoutScript());
 	}
 
-	/** Stops in the reverse order of opening: peers (told), miner, wallet, chain, verifier threads. */
+	/** Stops in the reverse order of opening: RPC (its cookie removed), peers (told), miner, wallet, chain, verifier threads. */
 	async close(): Promise<void> {
+		await this.rpc?.stop().catch(error => this.emit('log', `while stopping RPC: ${(error as Error).message}`));
 		await this.pool?.stop();
 		await this.miner.close();
 		await this.wallet.keystore.close();

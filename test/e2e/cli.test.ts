@@ -112,6 +112,10 @@ describe('the chain-tui binary', () => {
 		[['--frobnicate'], /Unknown flag/],
 		[['--threads', '0'], /--threads must be a whole number from 1 to 64/],
 		[['--maxmempool', '-5'], /--maxmempool must be a whole number/],
+		[['--port'], /^chain-tui: --port needs a value\n$/],
+		[['--reindex=yes'], /^chain-tui: --reindex is a switch: it takes no value/],
+		[['--port', '2000', '--port', '2001'], /^chain-tui: The flag --port can only be set once\.\n$/],
+		[['--rpc-bind', '127.0.0.1:9'], /^chain-tui: --rpc-bind takes a host name or IP address without a port/],
 	])('refuses %j with a plain message and exit code 2', async (args, message) => {
 		const result = await cli([...args, '--datadir', join(home, 'unused')]);
 		expect(result.code).toBe(2);

@@ -44,6 +44,18 @@ export function parseHostPort(text: string): {host: string; port: number} {
 	return {host: (m[1] ?? m[3])!, port};
 }
 
+/** Why the P2P listener could not start; the CLI decides by `code`, never by the message. */
+export class ListenError extends Error {
+	override readonly name = 'ListenError';
+	constructor(
+		readonly code: 'port-in-use' | 'listen-failed',
+		readonly port: number,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
 export class ConnectionManager {
 	addrman!: AddrMan;
 	readonly peers = new Map<number, Peer>();
@@ -73,7 +85,11 @@ export class ConnectionManager {
 			const server = createServer(socket => this.onInbound(socket));
 			server.once('error', error => {
 				const code = (error as NodeJS.ErrnoException).code;
-				reject(new Error(code === 'EADDRINUSE' ? `port ${port} is already in use (another node on this port?)` : `cannot listen on port ${port}: ${error.message}`));
+				reject(
+					code === 'EADDRINUSE'
+						? new ListenError('port-in-use', port, `port ${port} is already in use (another node on this port?)`)
+						: new ListenError('listen-failed', port, `cannot listen on port ${port}: ${error.message}`),
+				);
 			});
 			server.listen(port, host ?? '0.0.0.0', () => {
 				server.removeAllListeners('error');

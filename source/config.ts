@@ -1,0 +1,265 @@
+/**
+ * The command line, checked: meow's flags and input in, a typed config or a typed error out.
+ * Nothing here writes, exits or touches the disk, so every bad value can be tested without
+ * spawning the binary (test/unit/config.test.ts).
+ */
+import {isIP} from 'node:net';
+import type {AnyFlags, TypedFlags} from 'meow';
+import {AddressError, decodeAddress} from './node/crypto/address.js';
+import {NETWORKS, type NetworkParams} from './node/consensus/networks.js';
+import {chooseKernel, type KernelChoice, type KernelName} from './node/mining/kernels.js';
+import {parseHostPort} from './node/net/connections.js';
+import {defaultDatadir} from './node/util/datadir.js';
+
+export const HELP = `
+	Usage
+	  $ chain-tui [options]
+	  $ chain-tui rpc <method> [params…]   call a running node's JSON-RPC (finds it by --network/--port/--datadir)
+
+	Options
+	  --port N             P2P port (default: the network's, 1111 on main)
+	  --peer host:port     connect to a peer (repeatable)
+	  --network NAME       main (default) or regtest
+	  --datadir DIR        data directory (default: ~/.chain-tui/<network>/<port>)
+	  --reindex            rebuild the chain state from the stored blocks
+	  --wallet FILE        keystore file (default: <datadir>/wallet.json); one file can serve several nodes
+	  --threads N          mining threads (default 1)
+	  --kernel K           mining kernel: auto (default: simd where WebAssembly SIMD runs), simd or js
+	  --maxmempool MB      mempool limit in megabytes of estimated memory (default 50)
+	  --mine               start mining (to --address, else the wallet's first address)
+	  --address ADDR       address the miner pays
+	  --rpc-port N         JSON-RPC port (default: P2P port + 1000); --no-rpc turns the server off
+	  --rpc-bind HOST      interface for JSON-RPC (default 127.0.0.1 only)
+	  --rpc-user U, --rpc-password P   credentials instead of the cookie in <datadir>/.cookie
+	  --headless           no screen: one log line per event on stdout (and debug.log)
+	  --json-log           with --headless: one JSON object per event instead
+	  --no-mouse           leave the mouse to the terminal (its own selection) instead of clicks and the wheel
+
+	Keys (on the screen): ? shows them all; q quits.
+	  --help               show this help
+	  --version            show the version
+
+	Examples
+	  $ chain-tui --port 1111
+	  $ chain-tui --port 1112 --peer 127.0.0.1:1111
+`;
+
+export const FLAGS = {
+	port: {type: 'number'},
+	peer: {type: 'string', isMultiple: true},
+	network: {type: 'string', default: 'main'},
+	datadir: {type: 'string'},
+	reindex: {type: 'boolean', default: false},
+	wallet: {type: 'string'},
+	threads: {type: 'number', default: 1},
+	kernel: {type: 'string', default: 'auto'},
+	maxmempool: {type: 'number', default: 50},
+	mine: {type: 'boolean', default: false},
+	address: {type: 'string'},
+	headless: {type: 'boolean', default: false},
+	jsonLog: {type: 'boolean', default: false},
+	mouse: {type: 'boolean', default: true},
+	rpcPort: {type: 'number'},
+	rpc: {type: 'boolean', default: true},
+	rpcBind: {type: 'string'},
+	rpcUser: {type: 'string'},
+	rpcPassword: {type: 'string'},
+} as const satisfies AnyFlags;
+
+export type Flags = TypedFlags<typeof FLAGS>;
+
+export type ConfigErrorCode =
+	| 'missing-value'
+	| 'unexpected-value'
+	| 'bad-network'
+	| 'bad-port'
+	| 'bad-peer'
+	| 'bad-datadir'
+	| 'bad-wallet'
+	| 'bad-threads'
+	| 'bad-kernel'
+	| 'bad-maxmempool'
+	| 'bad-address'
+	| 'bad-rpc-port'
+	| 'rpc-port-clash'
+	| 'bad-rpc-bind'
+	| 'bad-rpc-credentials'
+	| 'missing-method'
+	| 'unknown-command';
+
+/** Bad input on the command line: the binary prints the message and exits 2. */
+export class ConfigError extends Error {
+	override readonly name = 'ConfigError';
+	constructor(
+		readonly code: ConfigErrorCode,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+/** Credentials instead of the cookie; both or neither. */
+export interface Credentials {
+	readonly user: string;
+	readonly password: string;
+}
+
+/** Run a node (with the screen unless headless). */
+export interface NodeConfig {
+	readonly command: 'node';
+	readonly network: NetworkParams;
+	readonly port: number;
+	readonly peers: readonly string[];
+	readonly datadir: string;
+	readonly reindex: boolean;
+	readonly walletPath: string | undefined;
+	readonly threads: number;
+	readonly kernel: KernelName;
+	/** Bytes (the flag is in megabytes). */
+	readonly maxMempool: number;
+	readonly mine: boolean;
+	readonly miningAddress: string | undefined;
+	/** --headless was given (the binary is also headless without a terminal). */
+	readonly headless: boolean;
+	readonly jsonLog: boolean;
+	readonly mouse: boolean;
+	/** Null with --no-rpc. */
+	readonly rpc: {readonly port: number; readonly host: string | undefined; readonly credentials: Credentials | undefined} | null;
+}
+
+/** `chain-tui rpc <method> [params…]`: one call to a running node. */
+export interface RpcCallConfig {
+	readonly command: 'rpc';
+	readonly method: string;
+	readonly args: readonly string[];
+	readonly port: number;
+	readonly datadir: string;
+	readonly credentials: Credentials | undefined;
+}
+
+export type Config = NodeConfig | RpcCallConfig;
+
+export type ConfigResult = {readonly ok: true; readonly config: Config} | {readonly ok: false; readonly error: ConfigError};
+
+const isPort = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
+
+/** A host name or IP address, without a port (what --rpc-bind takes). */
+function isHost(text: string): boolean {
+	return isIP(text) !== 0 || /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(text);
+}
+
+/** `--rpc-port` for `rpcPort`. */
+const kebab = (name: string) => name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`);
+
+/**
+ * What meow would take quietly for something else: a flag that takes a value given none (`--port`
+ * last, or `--port --mine`: a number flag left undefined, its default), or a switch given one
+ * (`--reindex=yes` reads as false).
+ */
+function valueMisuse(argv: readonly string[]): ConfigError | null {
+	const entries = Object.entries(FLAGS);
+	const valued = new Set(entries.flatMap(([name, flag]) => (flag.type === 'boolean' ? [] : [`--${kebab(name)}`])));
+	const switches = new Set(entries.flatMap(([name, flag]) => (flag.type === 'boolean' ? [`--${kebab(name)}`, `--no-${kebab(name)}`] : [])));
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
+		if (arg === '--') break;
+		const next = argv[i + 1];
+		if (valued.has(arg) && (next === undefined || next.startsWith('--'))) return new ConfigError('missing-value', `${arg} needs a value`);
+		const eq = arg.indexOf('=');
+		if (eq > 0 && switches.has(arg.slice(0, eq)) && !['true', 'false'].includes(arg.slice(eq + 1))) {
+			return new ConfigError('unexpected-value', `${arg.slice(0, eq)} is a switch: it takes no value (got "${arg}")`);
+		}
+	}
+	return null;
+}
+
+/**
+ * Checks meow's output. `argv` (what meow parsed) lets a flag given without its value be told
+ * apart from one not given; `home` stands in for the user's home directory (tests).
+ */
+export function parseConfig(flags: Flags, input: readonly string[], options: {argv?: readonly string[]; home?: string} = {}): ConfigResult {
+	try {
+		const misuse = valueMisuse(options.argv ?? []);
+		if (misuse) throw misuse;
+		return {ok: true, config: build(flags, input, options.home)};
+	} catch (error) {
+		if (error instanceof ConfigError) return {ok: false, error};
+		throw error;
+	}
+}
+
+function build(flags: Flags, input: readonly string[], home: string | undefined): Config {
+	const fail = (code: ConfigErrorCode, message: string): never => {
+		throw new ConfigError(code, message);
+	};
+	// Own keys only: "constructor" or "__proto__" are no network.
+	const network = (Object.hasOwn(NETWORKS, flags.network) ? NETWORKS[flags.network] : undefined) ?? fail('bad-network', `unknown network "${flags.network}" (expected main or regtest)`);
+	const port = flags.port ?? network.port;
+	if (!isPort(port)) fail('bad-port', '--port must be a whole number from 1 to 65535');
+	const peers = flags.peer ?? [];
+	for (const peer of peers) {
+		try {
+			parseHostPort(peer);
+		} catch {
+			fail('bad-peer', `--peer must be host:port, got "${peer}"`);
+		}
+	}
+	if (flags.datadir !== undefined && flags.datadir.trim() === '') fail('bad-datadir', '--datadir needs a directory');
+	const datadir = flags.datadir ?? defaultDatadir(network.name, port, home);
+	if (flags.wallet !== undefined && flags.wallet.trim() === '') fail('bad-wallet', '--wallet needs a file name');
+	const {threads, maxmempool} = flags;
+	if (!Number.isInteger(threads) || threads < 1 || threads > 64) fail('bad-threads', '--threads must be a whole number from 1 to 64');
+	let kernel: KernelName | undefined;
+	try {
+		kernel = chooseKernel(flags.kernel as KernelChoice);
+	} catch (error) {
+		fail('bad-kernel', `--kernel: ${(error as Error).message}`);
+	}
+	if (!Number.isInteger(maxmempool) || maxmempool < 1 || maxmempool > 100_000) fail('bad-maxmempool', '--maxmempool must be a whole number of megabytes from 1 to 100000');
+	if (flags.address !== undefined) {
+		try {
+			decodeAddress(flags.address, network.addressVersion);
+		} catch (error) {
+			if (!(error instanceof AddressError)) throw error;
+			fail('bad-address', `--address: ${error.message}`);
+		}
+	}
+	const rpcPort = flags.rpcPort ?? port + 1000;
+	if (!isPort(rpcPort)) {
+		fail('bad-rpc-port', flags.rpcPort === undefined ? `the RPC port would be ${rpcPort} (P2P port + 1000): pick a lower --port or give --rpc-port` : '--rpc-port must be a whole number from 1 to 65535');
+	}
+	if (rpcPort === port) fail('rpc-port-clash', `--rpc-port ${rpcPort} is the P2P port: they must differ`);
+	if (flags.rpcBind !== undefined && !isHost(flags.rpcBind)) fail('bad-rpc-bind', `--rpc-bind takes a host name or IP address without a port, got "${flags.rpcBind}"`);
+	if ((flags.rpcUser === undefined) !== (flags.rpcPassword === undefined)) fail('bad-rpc-credentials', '--rpc-user and --rpc-password go together');
+	let credentials: Credentials | undefined;
+	if (flags.rpcUser !== undefined && flags.rpcPassword !== undefined) {
+		// HTTP Basic auth splits at the first colon: a user with one could never log in.
+		if (flags.rpcUser === '' || flags.rpcUser.includes(':')) fail('bad-rpc-credentials', '--rpc-user must be a non-empty name without ":"');
+		if (flags.rpcPassword === '') fail('bad-rpc-credentials', '--rpc-password must not be empty');
+		credentials = {user: flags.rpcUser, password: flags.rpcPassword};
+	}
+
+	if (input[0] === 'rpc') {
+		const method = input[1] ?? fail('missing-method', 'usage: chain-tui rpc <method> [params…] (try: chain-tui rpc help)');
+		return {command: 'rpc', method, args: input.slice(2), port: rpcPort, datadir, credentials};
+	}
+	if (input.length > 0) fail('unknown-command', `unknown command "${input[0]}" (the one command is rpc; see --help)`);
+	return {
+		command: 'node',
+		network,
+		port,
+		peers,
+		datadir,
+		reindex: flags.reindex,
+		walletPath: flags.wallet,
+		threads,
+		kernel: kernel!,
+		maxMempool: maxmempool * 1_000_000,
+		mine: flags.mine,
+		miningAddress: flags.address,
+		headless: flags.headless,
+		jsonLog: flags.jsonLog,
+		mouse: flags.mouse,
+		rpc: flags.rpc ? {port: rpcPort, host: flags.rpcBind, credentials} : null,
+	};
+}
