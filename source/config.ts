@@ -31,6 +31,9 @@ export const HELP = `
 	  --rpc-port N         JSON-RPC port (default: P2P port + 1000); --no-rpc turns the server off
 	  --rpc-bind HOST      interface for JSON-RPC (default 127.0.0.1 only)
 	  --rpc-user U, --rpc-password P   credentials instead of the cookie in <datadir>/.cookie
+	  --rpc-threads N      JSON-RPC calls run at once (default 16, as Core's -rpcthreads)
+	  --rpc-work-queue N   calls waiting for a thread before 503 (default 64, Core's -rpcworkqueue)
+	  --rpc-timeout S      seconds an idle RPC connection is kept (default 30, Core's -rpcservertimeout)
 	  --headless           no screen: one log line per event on stdout (and debug.log)
 	  --json-log           with --headless: one JSON object per event instead
 	  --no-mouse           leave the mouse to the terminal (its own selection) instead of clicks and the wheel
@@ -64,6 +67,9 @@ export const FLAGS = {
 	rpcBind: {type: 'string'},
 	rpcUser: {type: 'string'},
 	rpcPassword: {type: 'string'},
+	rpcThreads: {type: 'number'},
+	rpcWorkQueue: {type: 'number'},
+	rpcTimeout: {type: 'number'},
 } as const satisfies AnyFlags;
 
 export type Flags = TypedFlags<typeof FLAGS>;
@@ -84,6 +90,7 @@ export type ConfigErrorCode =
 	| 'rpc-port-clash'
 	| 'bad-rpc-bind'
 	| 'bad-rpc-credentials'
+	| 'bad-rpc-limit'
 	| 'missing-method'
 	| 'unknown-command';
 
@@ -124,7 +131,14 @@ export interface NodeConfig {
 	readonly jsonLog: boolean;
 	readonly mouse: boolean;
 	/** Null with --no-rpc. */
-	readonly rpc: {readonly port: number; readonly host: string | undefined; readonly credentials: Credentials | undefined} | null;
+	readonly rpc: {readonly port: number; readonly host: string | undefined; readonly credentials: Credentials | undefined; readonly limits: RpcLimits} | null;
+}
+
+/** The RPC server's limits the flags set (unset: Core's defaults, RPC_DEFAULTS). */
+export interface RpcLimits {
+	readonly threads?: number;
+	readonly workQueue?: number;
+	readonly idleTimeoutMs?: number;
 }
 
 /** `chain-tui rpc <method> [params…]`: one call to a running node. */
@@ -239,6 +253,17 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 		credentials = {user: flags.rpcUser, password: flags.rpcPassword};
 	}
 
+	const limits: {threads?: number; workQueue?: number; idleTimeoutMs?: number} = {};
+	const whole = (value: number | undefined, flag: string, min: number, max: number): number | undefined => {
+		if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) fail('bad-rpc-limit', `${flag} must be a whole number from ${min} to ${max}`);
+		return value;
+	};
+	const threadsRpc = whole(flags.rpcThreads, '--rpc-threads', 1, 256);
+	if (threadsRpc !== undefined) limits.threads = threadsRpc;
+	const queue = whole(flags.rpcWorkQueue, '--rpc-work-queue', 0, 10_000);
+	if (queue !== undefined) limits.workQueue = queue;
+	const timeout = whole(flags.rpcTimeout, '--rpc-timeout', 1, 86_400);
+	if (timeout !== undefined) limits.idleTimeoutMs = timeout * 1000;
 	if (input[0] === 'rpc') {
 		const method = input[1] ?? fail('missing-method', 'usage: chain-tui rpc <method> [params…] (try: chain-tui rpc help)');
 		return {command: 'rpc', method, args: input.slice(2), port: rpcPort, datadir, credentials};
@@ -260,6 +285,6 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 		headless: flags.headless,
 		jsonLog: flags.jsonLog,
 		mouse: flags.mouse,
-		rpc: flags.rpc ? {port: rpcPort, host: flags.rpcBind, credentials} : null,
+		rpc: flags.rpc ? {port: rpcPort, host: flags.rpcBind, credentials, limits} : null,
 	};
 }

@@ -87,7 +87,7 @@ export async function runNode(config: NodeConfig, streams: Streams, version: str
 			reindex: config.reindex,
 			...(config.walletPath ? {walletPath: config.walletPath} : {}),
 			...(config.miningAddress ? {miningAddress: config.miningAddress} : {}),
-			...(config.rpc ? {rpc: {port: config.rpc.port, ...(config.rpc.host ? {host: config.rpc.host} : {}), ...(config.rpc.credentials ?? {})}} : {}),
+			...(config.rpc ? {rpc: {port: config.rpc.port, ...(config.rpc.host ? {host: config.rpc.host} : {}), ...(config.rpc.credentials ?? {}), ...config.rpc.limits}} : {}),
 		});
 	} catch (error) {
 		// Damaged: bad input at start (2); disk full or a failed write: 3.

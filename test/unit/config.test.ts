@@ -31,7 +31,7 @@ describe('parseConfig: good command lines', () => {
 		expect(config.network).toBe(main);
 		expect(config.port).toBe(1111);
 		expect(config.datadir).toBe(join(HOME, '.chain-tui', 'main', '1111'));
-		expect(config.rpc).toEqual({port: 2111, host: undefined, credentials: undefined});
+		expect(config.rpc).toEqual({port: 2111, host: undefined, credentials: undefined, limits: {}});
 		expect(config.maxMempool).toBe(50_000_000);
 		expect(config).toMatchObject({threads: 1, peers: [], reindex: false, mine: false, headless: false, jsonLog: false, mouse: true, walletPath: undefined, miningAddress: undefined});
 	});
@@ -41,6 +41,7 @@ describe('parseConfig: good command lines', () => {
 			...['--network', 'regtest', '--port', '2000', '--peer', '127.0.0.1:3000', '--peer', '[::1]:3001', '--datadir', '/d', '--reindex', '--wallet', '/w.json'],
 			...['--threads', '4', '--kernel', 'js', '--maxmempool', '7', '--mine', '--address', 'mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn', '--headless', '--json-log', '--no-mouse'],
 			...['--rpc-port', '4000', '--rpc-bind', '::1', '--rpc-user', 'u', '--rpc-password', 'p:w'],
+			...['--rpc-threads', '4', '--rpc-work-queue', '0', '--rpc-timeout', '5'],
 		]);
 		expect(config).toMatchObject({
 			network: regtest,
@@ -57,7 +58,7 @@ describe('parseConfig: good command lines', () => {
 			headless: true,
 			jsonLog: true,
 			mouse: false,
-			rpc: {port: 4000, host: '::1', credentials: {user: 'u', password: 'p:w'}},
+			rpc: {port: 4000, host: '::1', credentials: {user: 'u', password: 'p:w'}, limits: {threads: 4, workQueue: 0, idleTimeoutMs: 5000}},
 		});
 	});
 
@@ -137,6 +138,10 @@ describe('parseConfig: every flag\'s bad values, each a typed error', () => {
 		[['--rpc-bind', 'a b'], 'bad-rpc-bind', /--rpc-bind/],
 		[['--rpc-bind', '-host'], 'bad-rpc-bind', /--rpc-bind/],
 		[['--rpc-user', 'u'], 'bad-rpc-credentials', /--rpc-user and --rpc-password go together/],
+		[['--rpc-threads', '0'], 'bad-rpc-limit', /--rpc-threads must be a whole number from 1 to 256/],
+		[['--rpc-threads', '1.5'], 'bad-rpc-limit', /--rpc-threads must be/],
+		[['--rpc-work-queue', '-1'], 'bad-rpc-limit', /--rpc-work-queue must be a whole number from 0 to 10000/],
+		[['--rpc-timeout', '0'], 'bad-rpc-limit', /--rpc-timeout must be a whole number from 1 to 86400/],
 		[['--rpc-password', 'p'], 'bad-rpc-credentials', /go together/],
 		[['--rpc-user', 'a:b', '--rpc-password', 'p'], 'bad-rpc-credentials', /--rpc-user must be a non-empty name without ":"/],
 		[['--rpc-user', '', '--rpc-password', 'p'], 'bad-rpc-credentials', /--rpc-user must be/],
