@@ -176,3 +176,33 @@ describe('failed logins', () => {
 		expect((await Promise.all(queued)).map(r => r.status)).toEqual([401, 200]);
 	});
 });
+
+describe('clients that go away', () => {
+	it('a request cut off mid-body, or while its wrong password waits, ends there: nothing uncaught, the next call answered', async () => {
+		const uncaught: unknown[] = [];
+		const onError = (error: unknown) => uncaught.push(error);
+		process.on('uncaughtException', onError).on('unhandledRejection', onError);
+		try {
+			const server = await serve({authDelayMs: 200, methods: {ping: () => 'pong'}});
+			const cut = (auth: string) =>
+				new Promise<void>((resolve, reject) => {
+					const socket = connect(server.port, '127.0.0.1', () => {
+						// Promises 1,000 bytes of body, sends 10, and hangs up.
+						socket.write(`POST / HTTP/1.1\r\nhost: x\r\nauthorization: ${auth}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"id":1,"m`);
+						setImmediate(() => {
+							socket.destroy();
+							resolve();
+						});
+					});
+					socket.on('error', reject);
+				});
+			await cut(GOOD);
+			await cut(BAD);
+			expect(await post(server, 'ping', {auth: GOOD})).toEqual({status: 200, text: '{"result":"pong","error":null,"id":1}'});
+			await waitFor(() => server.queued === 0, 'the cut requests to be gone');
+			expect(uncaught).toEqual([]);
+		} finally {
+			process.off('uncaughtException', onError).off('unhandledRejection', onError);
+		}
+	});
+});

@@ -143,7 +143,14 @@ export class RpcServer {
 			this.credentials.push(`__cookie__:${secret}`);
 		}
 		const idleMs = options.idleTimeoutMs ?? RPC_DEFAULTS.idleTimeoutMs;
-		const server = createServer((req, res) => void this.handle(req, res));
+		const server = createServer((req, res) => {
+			// A client that goes away mid-request ('aborted', a reset) is no fault of the node's:
+			// its request ends there, and nothing of it may reach the process as an uncaught error.
+			req.on('error', () => undefined);
+			this.handle(req, res).catch(() => {
+				if (!res.destroyed) res.destroy();
+			});
+		});
 		server.requestTimeout = Math.max(idleMs, 1000);
 		server.headersTimeout = Math.min(10_000, idleMs);
 		server.keepAliveTimeout = Math.min(5_000, idleMs);
