@@ -185,16 +185,17 @@ describe('under load', () => {
 		await call('getloopinfo', [true]);
 		await waitFor(async () => (await info()).samples >= 2, 'the new window to tick', 5000);
 		const start = Date.now();
-		while (Date.now() - start < 150); // the loop is held up for 150 ms
-		await waitFor(async () => (await info()).delay_ms.max >= 120, 'the hold-up to show', 5000);
+		// The loop is held up for 600 ms: far past any pause a busy machine adds, so the windows
+		// are told apart by it, not by how fast this machine is.
+		while (Date.now() - start < 600);
+		await waitFor(async () => (await info()).delay_ms.max >= 550, 'the hold-up to show', 5000);
 		const held = await info();
 		expect(held.resolution_ms).toBe(10);
-		expect(held.delay_ms.max).toBeLessThan(1000);
 		expect(held.delay_ms.p50).toBeLessThanOrEqual(held.delay_ms.p99);
 		expect(held.rss).toBeGreaterThan(10_000_000);
 		await call('getloopinfo', [true]);
 		await waitFor(async () => (await info()).samples >= 5, 'samples in the new window', 5000);
-		expect((await info()).delay_ms.max).toBeLessThan(120);
+		expect((await info()).delay_ms.max).toBeLessThan(550); // the hold-up stayed in the old window
 	});
 });
 
