@@ -5,14 +5,13 @@
  */
 import {EventEmitter} from 'node:events';
 import {DatadirError, StorageError, VerifyError} from '../errors.js';
-import {Reader} from '../encoding/reader.js';
 import {Writer} from '../encoding/writer.js';
 import {hashToHex, hexToHash, equalBytes} from '../encoding/hex.js';
 import {Block} from '../primitives/block.js';
 import {Coin} from '../primitives/coin.js';
 import type {Header} from '../primitives/header.js';
 import {OutPoint, Transaction} from '../primitives/tx.js';
-import {nullData, p2pkhHash, parseBpm} from '../primitives/script.js';
+import {nullData} from '../primitives/script.js';
 import {prepareP2pkhCheck, type SigCheck} from '../primitives/sign.js';
 import {inlineVerifier, type SigVerifier} from '../verify/verifier.js';
 import {type NetworkParams, subsidyAt} from '../consensus/networks.js';
@@ -33,6 +32,10 @@ import {HeaderTable, RAW_ENTRY_SIZE} from './header-table.js';
 import {Candidates} from './candidates.js';
 import {CoinView, decodeUndo, encodeUndo} from './coin-view.js';
 import {SCHEMA_VERSION, layout} from './layout.js';
+import {AddressIndex, type AddressEvent} from './indexers/address-index.js';
+import {BpmIndex, type BpmRecord} from './indexers/bpm-index.js';
+import type {Indexer} from './indexers/indexer.js';
+import {TxIndex} from './indexers/tx-index.js';
 
 export interface ChainOptions {
 	readonly network: NetworkParams;
@@ -93,21 +96,8 @@ export interface TxLocation {
 	readonly confirmations: number;
 }
 
-export interface AddressEvent {
-	readonly height: number;
-	readonly txid: string;
-	/** Output index received, or input index that spent a coin of the address. */
-	readonly n: number;
-	readonly kind: 'received' | 'spent';
-	readonly value: bigint;
-}
-
-export interface BpmRecord {
-	readonly height: number;
-	readonly txid: string;
-	readonly address: Uint8Array;
-	readonly bpm: number;
-}
+export type {AddressEvent} from './indexers/address-index.js';
+export type {BpmRecord} from './indexers/bpm-index.js';
 
 export interface ChainEvents {
 	connect: [entry: ChainEntry, block: Block];
@@ -178,11 +168,21 @@ export class Chain extends EventEmitter<ChainEvents> {
 	 */
 	private resumedAtLoad: ResumeInfo | null = null;
 
+	private readonly txIndex: TxIndex;
+	private readonly addressIndex: AddressIndex;
+	private readonly bpmIndex: BpmIndex;
+	/** Every index kept beside the chain state, written in the same batches (indexers/). */
+	private readonly indexers: readonly Indexer[];
+
 	private constructor(
 		private readonly db: ChainDB,
 		options: ChainOptions,
 	) {
 		super();
+		this.txIndex = new TxIndex(db);
+		this.addressIndex = new AddressIndex(db);
+		this.bpmIndex = new BpmIndex(db);
+		this.indexers = [this.txIndex, this.addressIndex, this.bpmIndex];
 		this.network = options.network;
 		this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
 		this.verifier = options.verifier ?? inlineVerifier;
@@ -647,25 +647,19 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	/** A confirmed transaction by txid (internal order or display hex). */
 	async getTx(txid: Uint8Array | string): Promise<TxLocation | null> {
-		const id = typeof txid === 'string' ? hexToHash(txid) : txid;
-		const key = layout.t(id);
-		const value = await this.db.get(key);
-		if (!value) return null;
-		const raw = unseal(key, value);
-		if (raw?.length !== 36) throw new StorageError('corrupt', damaged(this.db.path, `the tx index record of ${hashToHex(id)}`));
-		const entry = this.getEntry(raw.subarray(0, 32));
+		const found = await this.txIndex.locate(typeof txid === 'string' ? hexToHash(txid) : txid);
+		if (!found) return null;
+		const entry = this.getEntry(found.block);
 		const block = entry ? await this.getBlock(entry.hash) : null;
-		const index = u32le(raw, 32);
-		const tx = block?.txs[index];
+		const tx = block?.txs[found.index];
 		if (!entry || !tx) return null;
-		return {tx, entry, index, confirmations: this.height - entry.height + 1};
+		return {tx, entry, index: found.index, confirmations: this.height - entry.height + 1};
 	}
 
 	/** Unspent outputs paying to a P2PKH hash160. */
 	async getAddressCoins(hash: Uint8Array): Promise<{prevout: OutPoint; coin: Coin}[]> {
 		const out: {prevout: OutPoint; coin: Coin}[] = [];
-		for await (const key of this.db.keys(layout.range('U', hash))) {
-			const prevout = new OutPoint(key.slice(21, 53), new DataView(key.buffer, key.byteOffset).getUint32(53, false));
+		for (const prevout of await this.addressIndex.unspent(hash)) {
 			const coin = await this.getCoin(prevout);
 			if (coin) out.push({prevout, coin});
 		}
@@ -673,35 +667,13 @@ export class Chain extends EventEmitter<ChainEvents> {
 	}
 
 	/** Everything an address received and spent on the active chain, oldest first. */
-	async getAddressHistory(hash: Uint8Array): Promise<AddressEvent[]> {
-		const out: AddressEvent[] = [];
-		for await (const [key, value] of this.db.entries(layout.range('A', hash))) {
-			const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
-			out.push({
-				height: view.getUint32(21, false),
-				txid: hashToHex(key.subarray(25, 57)),
-				n: view.getUint32(57, false),
-				kind: key[61] === 0 ? 'received' : 'spent',
-				value: new Reader(value).i64(),
-			});
-		}
-		return out;
+	getAddressHistory(hash: Uint8Array): Promise<AddressEvent[]> {
+		return this.addressIndex.history(hash);
 	}
 
 	/** BPM readings on the active chain, oldest first; only one address's if given. */
-	async getBpmRecords(address?: Uint8Array): Promise<BpmRecord[]> {
-		const out: BpmRecord[] = [];
-		for await (const [key, value] of this.db.entries(layout.range('P'))) {
-			const owner = value.slice(0, 20);
-			if (address && !equalBytes(owner, address)) continue;
-			out.push({
-				height: new DataView(key.buffer, key.byteOffset).getUint32(1, false),
-				txid: hashToHex(key.subarray(5, 37)),
-				address: owner,
-				bpm: value[20]! | (value[21]! << 8),
-			});
-		}
-		return out;
+	getBpmRecords(address?: Uint8Array): Promise<BpmRecord[]> {
+		return this.bpmIndex.records(address);
 	}
 
 	/** Every coin of the UTXO set in key order (for gettxoutsetinfo and consistency checks). */
@@ -1065,6 +1037,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 		const view = new CoinView(prevout => this.getCoin(prevout));
 		const ops: BatchOp[] = [];
 		const spent: Coin[] = [];
+		/** The coins each transaction spent, for the indexes. */
+		const spentByTx: Coin[][] = [];
 		const checks: SigCheck[] = [];
 		let fees = 0n;
 
@@ -1091,19 +1065,10 @@ export class Chain extends EventEmitter<ChainEvents> {
 					view.spend(prevout);
 					spent.push(coin);
 					ops.push({type: 'del', key: layout.c(prevout.txid, prevout.index)});
-					const owner = p2pkhHash(coin.script);
-					if (owner) {
-						ops.push(
-							{type: 'put', key: layout.A(owner, height, txid, i, 1), value: new Writer(8).i64(coin.value).finish()},
-							{type: 'del', key: layout.U(owner, prevout.txid, prevout.index)},
-						);
-					}
 				}
-				const bpm = tx.outputs.map(o => parseBpm(o.script)).find(v => v !== null);
-				const owner0 = p2pkhHash(coins[0]!.script);
-				if (bpm !== undefined && bpm !== null && owner0) {
-					ops.push({type: 'put', key: layout.P(height, txid), value: new Writer(22).bytes(owner0).u16(bpm).finish()});
-				}
+				spentByTx.push(coins as Coin[]);
+			} else {
+				spentByTx.push([]);
 			}
 			for (let n = 0; n < tx.outputs.length; n++) {
 				const output = tx.outputs[n]!;
@@ -1111,15 +1076,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 				const coin = new Coin(output.value, output.script, height, tx.isCoinbase());
 				view.add(new OutPoint(txid, n), coin);
 				ops.push(sealed(layout.c(txid, n), coin.toRaw()));
-				const owner = p2pkhHash(output.script);
-				if (owner) {
-					ops.push(
-						{type: 'put', key: layout.A(owner, height, txid, n, 0), value: new Writer(8).i64(output.value).finish()},
-						{type: 'put', key: layout.U(owner, txid, n), value: new Uint8Array(0)},
-					);
-				}
 			}
-			ops.push(sealed(layout.t(txid), new Writer(36).bytes(entry.hash).u32(t).finish()));
 		}
 
 		let coinbaseOut = 0n;
@@ -1133,6 +1090,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 		}
 
 		entry.status |= Status.VALID;
+		for (const indexer of this.indexers) indexer.connect({entry, height, block, spent: spentByTx}, ops);
 		ops.push(
 			sealed(layout.u(entry.hash), encodeUndo(spent)),
 			entryPut(entry),
@@ -1153,36 +1111,27 @@ export class Chain extends EventEmitter<ChainEvents> {
 		const undo = await this.readUndo(entry);
 		const height = entry.height;
 		const ops: BatchOp[] = [];
-		let u = undo.length;
-
+		// The undo data holds the spent coins in input order across the block: per transaction here.
+		const spentByTx: Coin[][] = [];
+		let u = 0;
+		for (const tx of block.txs) {
+			const coins = tx.isCoinbase() ? [] : tx.inputs.map(() => undo[u++]);
+			if (coins.some(c => c === undefined)) throw new StorageError('corrupt', damaged(this.db.path, `the undo data of block ${height}`));
+			spentByTx.push(coins as Coin[]);
+		}
 		for (let t = block.txs.length - 1; t >= 0; t--) {
 			const tx = block.txs[t]!;
 			const txid = tx.hash();
 			for (let n = tx.outputs.length - 1; n >= 0; n--) {
-				const output = tx.outputs[n]!;
-				if (nullData(output.script)) continue;
-				ops.push({type: 'del', key: layout.c(txid, n)});
-				const owner = p2pkhHash(output.script);
-				if (owner) {
-					ops.push({type: 'del', key: layout.A(owner, height, txid, n, 0)}, {type: 'del', key: layout.U(owner, txid, n)});
-				}
+				if (!nullData(tx.outputs[n]!.script)) ops.push({type: 'del', key: layout.c(txid, n)});
 			}
-			ops.push({type: 'del', key: layout.t(txid)}, {type: 'del', key: layout.P(height, txid)});
-			if (tx.isCoinbase()) continue;
-			for (let i = tx.inputs.length - 1; i >= 0; i--) {
+			const coins = spentByTx[t]!;
+			for (let i = coins.length - 1; i >= 0; i--) {
 				const prevout = tx.inputs[i]!.prevout;
-				const coin = undo[--u];
-				if (!coin) throw new StorageError('corrupt', damaged(this.db.path, `the undo data of block ${height}`));
-				ops.push(sealed(layout.c(prevout.txid, prevout.index), coin.toRaw()));
-				const owner = p2pkhHash(coin.script);
-				if (owner) {
-					ops.push(
-						{type: 'del', key: layout.A(owner, height, txid, i, 1)},
-						{type: 'put', key: layout.U(owner, prevout.txid, prevout.index), value: new Uint8Array(0)},
-					);
-				}
+				ops.push(sealed(layout.c(prevout.txid, prevout.index), coins[i]!.toRaw()));
 			}
 		}
+		for (const indexer of this.indexers) indexer.disconnect({entry, height, block, spent: spentByTx}, ops);
 		const prev = entry.prev!;
 		ops.push(
 			{type: 'del', key: layout.u(entry.hash)},
