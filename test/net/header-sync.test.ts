@@ -99,22 +99,27 @@ describe('HeaderSync', () => {
 		expect(p.misbehaviour).toEqual([]);
 	});
 
-	it('headers that connect to nothing cost 20 only from the 11th message in a row; one that connects resets the count', async () => {
+	it('headers that connect to nothing cost 20 for every tenth message in a row, as Core; one that connects resets the count', async () => {
 		const p = peer();
 		const st = ctx.state(p.asPeer)!;
-		for (let i = 0; i < MAX_UNCONNECTING; i++) await sync.enqueue(p.asPeer, [unconnecting()]);
+		for (let i = 0; i < MAX_UNCONNECTING - 1; i++) await sync.enqueue(p.asPeer, [unconnecting()]);
 		expect(p.misbehaviour).toEqual([]);
-		expect(st.unconnecting).toBe(MAX_UNCONNECTING);
 		// Each time it is asked again from our best header.
-		expect(p.of('getheaders')).toHaveLength(MAX_UNCONNECTING);
+		expect(p.of('getheaders')).toHaveLength(MAX_UNCONNECTING - 1);
 		expect(hashToHex(p.of('getheaders')[0]!.locator[0]!)).toBe(env.chain.bestHeader.hashHex);
 		await sync.enqueue(p.asPeer, [unconnecting()]);
 		expect(p.misbehaviour.map(m => m.score)).toEqual([20]);
+		expect(st.unconnecting).toBe(MAX_UNCONNECTING);
+		// The next nine are free again; the twentieth costs 20 more.
+		for (let i = 0; i < MAX_UNCONNECTING - 1; i++) await sync.enqueue(p.asPeer, [unconnecting()]);
+		expect(p.misbehaviour.map(m => m.score)).toEqual([20]);
+		await sync.enqueue(p.asPeer, [unconnecting()]);
+		expect(p.misbehaviour.map(m => m.score)).toEqual([20, 20]);
 		// A message that connects: the count starts over.
 		await sync.enqueue(p.asPeer, branch(env.chain.tip, 1));
 		expect(st.unconnecting).toBe(0);
-		for (let i = 0; i < MAX_UNCONNECTING; i++) await sync.enqueue(p.asPeer, [unconnecting()]);
-		expect(p.misbehaviour.map(m => m.score)).toEqual([20]);
+		for (let i = 0; i < MAX_UNCONNECTING - 1; i++) await sync.enqueue(p.asPeer, [unconnecting()]);
+		expect(p.misbehaviour.map(m => m.score)).toEqual([20, 20]);
 	});
 
 	it('non-continuous headers cost 20 and nothing of them is stored', async () => {

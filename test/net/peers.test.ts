@@ -36,7 +36,7 @@ describe('peer upkeep', () => {
 		expect(first.closed || second.closed).toBe(false);
 	});
 
-	it('answers headers that do not connect with getheaders, and punishes only a habit of it', async () => {
+	it('answers headers that do not connect with getheaders, and punishes only a habit of it (Core: 20 points every tenth in a row)', async () => {
 		const a = await node({label: 'a'});
 		await a.miner.generate(2);
 		const peer = await raw(a);
@@ -48,7 +48,14 @@ describe('peer upkeep', () => {
 		await peer.waitFor(() => getheadersBefore() > base, 'a getheaders in answer');
 		expect(peer.closed).toBe(false);
 		for (let i = 0; i < 15; i++) peer.send({type: 'headers', headers: [stray]});
-		await peer.waitClosed();
+		const ping = (nonce: bigint) => {
+			peer.send({type: 'ping', nonce});
+			return peer.waitFor(() => peer.received.some(m => m.type === 'pong' && m.nonce === nonce), 'a pong after the headers');
+		};
+		await ping(77n);
+		expect(peer.closed).toBe(false); // 16 in a row: 20 points
+		for (let i = 0; i < 34; i++) peer.send({type: 'headers', headers: [stray]});
+		await peer.waitClosed(); // the fiftieth: 100
 	});
 
 	it('reconnects with backoff to a --peer that was down when the node started', async () => {
@@ -79,7 +86,10 @@ describe('peer upkeep', () => {
 		const peer = await raw(a);
 		await peer.handshake({nonce: 11n});
 		peer.send({type: 'sendheaders'});
-		await new Promise(resolve => setImmediate(resolve));
+		// It shows it has our tip (genesis): a new header then connects to what it knows.
+		peer.send({type: 'inv', items: [{type: 2, hash: a.chain.tip.hash}]});
+		peer.send({type: 'ping', nonce: 3n});
+		await peer.waitFor(() => peer.received.some(m => m.type === 'pong' && m.nonce === 3n), 'its inv handled');
 		// A block of now: an old tip would keep the node in initial download, announcing nothing.
 		const block = nextBlock(a.chain, a.chain.tip, {time: Math.floor(Date.now() / 1000)});
 		await a.chain.add(block);

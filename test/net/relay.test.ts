@@ -66,6 +66,7 @@ describe('Relay.blockConnected', () => {
 	it('announces by headers to a peer that sent sendheaders, by inv to others, never twice nor to one that knows it', async () => {
 		const relay = new Relay(ctx);
 		const headersPeer = peer({prefersHeaders: true});
+		ctx.notePeer(headersPeer.asPeer, env.chain.tip, true); // it has our tip: the new header connects
 		const invPeer = peer();
 		const knowing = peer();
 		const notReady = peer({ready: false});
@@ -84,6 +85,22 @@ describe('Relay.blockConnected', () => {
 		relay.blockConnected(entry, block!);
 		expect(headersPeer.sent).toHaveLength(1);
 		expect(invPeer.sent).toHaveLength(1);
+	});
+
+	it('by headers only where they connect to what the peer knows (Core\'s fRevertToInv); a syncing peer gets inv', async () => {
+		const relay = new Relay(ctx);
+		const syncing = peer({prefersHeaders: true}); // shown us nothing: it may not have our tip
+		const following = peer({prefersHeaders: true});
+		ctx.notePeer(following.asPeer, env.chain.tip, true);
+		const blocks = await extend(env.chain, 2);
+		const [first, second] = [env.chain.getEntryByHeight(env.chain.height - 1)!, env.chain.tip];
+		relay.blockConnected(first, blocks[0]!);
+		relay.blockConnected(second, blocks[1]!);
+		expect(syncing.of('headers')).toHaveLength(0);
+		expect(syncing.of('inv').map(m => m.items.map(i => hashToHex(i.hash)))).toEqual([[first.hashHex], [second.hashHex]]);
+		// The header we sent it counts: the next one connects to it.
+		expect(following.of('headers').map(m => m.headers[0]!.hashHex())).toEqual([first.hashHex, second.hashHex]);
+		expect(following.of('inv')).toHaveLength(0);
 	});
 
 	it('announces nothing during initial download', async () => {

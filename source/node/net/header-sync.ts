@@ -4,6 +4,7 @@
  * long one goes through the presync (headers-presync.ts). After Core's ProcessHeadersMessage.
  */
 import {randomBytes} from 'node:crypto';
+import {performance} from 'node:perf_hooks';
 import type {ChainEntry} from '../chain/entry.js';
 import {blockWork} from '../consensus/pow.js';
 import {MEDIAN_TIME_SPAN} from '../consensus/rules.js';
@@ -13,7 +14,7 @@ import type {Header} from '../primitives/header.js';
 import {HeadersPresync, type PresyncStart} from './headers-presync.js';
 import {LIMITS, PROTOCOL_VERSION} from './messages.js';
 import type {Peer} from './peer.js';
-import type {PeerState} from './peer-state.js';
+import {noteHeaderSent, type PeerState} from './peer-state.js';
 import type {PoolContext} from './pool-context.js';
 
 /** Headers messages in a row that connect to nothing before it costs the peer (Core: 10). */
@@ -24,6 +25,8 @@ export const MAX_UNCONNECTING = 10;
  * honest peers make a handful.
  */
 export const MAX_FORKS_PER_PEER = 1000;
+/** How long a getheaders may go unanswered before another is sent to that peer (Core: 2 min). */
+export const HEADERS_RESPONSE_MS = 120_000;
 /** Blocks' worth of work below the tip a branch may be and still be stored (Core: 144). */
 export const ANTI_DOS_BLOCKS = 144n;
 
@@ -49,8 +52,17 @@ export class HeaderSync {
 		return near > 0n ? near : 0n;
 	}
 
-	/** Asks `peer` for the headers after `from` (up to `stop`). */
-	request(peer: Peer, from: ChainEntry, stop?: Uint8Array): void {
+	/**
+	 * Asks `peer` for the headers after `from` (up to `stop`), unless a getheaders to it is still
+	 * unanswered (Core's MaybeSendGetHeaders): a burst of announcements while we sync asks once,
+	 * not once per block, each answered with up to 2,000 headers. `force`: ask anyway (a clone
+	 * starting afresh).
+	 */
+	request(peer: Peer, from: ChainEntry, stop?: Uint8Array, options: {force?: boolean} = {}): void {
+		const st = this.ctx.state(peer);
+		const now = performance.now();
+		if (st && !options.force && st.headersAskedAt !== null && now - st.headersAskedAt < HEADERS_RESPONSE_MS) return;
+		if (st) st.headersAskedAt = now;
 		peer.send({type: 'getheaders', version: PROTOCOL_VERSION, locator: this.ctx.chain.getLocator(from), stop: stop ?? new Uint8Array(32)});
 	}
 
@@ -58,6 +70,9 @@ export class HeaderSync {
 	serve(peer: Peer, locator: readonly Uint8Array[], stop: Uint8Array): void {
 		const headers = this.ctx.chain.getHeadersAfter(locator, equalBytes(stop, new Uint8Array(32)) ? undefined : stop, LIMITS.headers);
 		peer.send({type: 'headers', headers});
+		const last = headers.length > 0 ? this.ctx.chain.getEntry(headers.at(-1)!.hash()) : undefined;
+		const st = this.ctx.state(peer);
+		if (last && st) noteHeaderSent(st, last);
 	}
 
 	/**
@@ -80,6 +95,7 @@ export class HeaderSync {
 
 	private async onHeaders(peer: Peer, st: PeerState, headers: readonly Header[]): Promise<void> {
 		const {chain, network} = this.ctx;
+		st.headersAskedAt = null; // answered (or an announcement: either way we may ask again)
 		if (headers.length === 0) {
 			st.headersDone = true;
 			if (st.presync) this.endPresync(peer, st, 'the peer has no more headers');
@@ -95,8 +111,9 @@ export class HeaderSync {
 		if (first.prevHash.every(b => b === 0) && !equalBytes(first.hash(), network.genesis.hash())) return peer.close('another genesis block', 'other-genesis');
 		const prev = chain.getEntry(first.prevHash);
 		if (!prev) {
-			// Perhaps it is simply ahead of us: ask again from what we have; punish only a habit.
-			if (++st.unconnecting > MAX_UNCONNECTING) peer.misbehave(20, `${st.unconnecting} headers messages that do not connect`);
+			// Perhaps it is simply ahead of us: ask again from what we have; punish only a habit,
+			// as Core does: 20 points for every tenth in a row.
+			if (++st.unconnecting % MAX_UNCONNECTING === 0) peer.misbehave(20, `${st.unconnecting} headers messages in a row that do not connect`);
 			this.request(peer, chain.bestHeader);
 			return;
 		}
@@ -160,6 +177,7 @@ export class HeaderSync {
 			const head = presync.state.nextLocatorHead();
 			const from = this.ctx.chain.getLocator(presync.from);
 			const locator = equalBytes(head, presync.from.hash) ? from : [head, ...from];
+			st.headersAskedAt = performance.now();
 			peer.send({type: 'getheaders', version: PROTOCOL_VERSION, locator, stop: new Uint8Array(32)});
 		}
 	}

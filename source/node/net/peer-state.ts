@@ -14,8 +14,12 @@ export interface PeerState {
 	bestHeaders: ChainEntry | null;
 	/** The best block it announced (inv or headers) or sent (synced_blocks). */
 	bestBlock: ChainEntry | null;
+	/** The best header we sent it (in a getheaders reply or an announcement: Core's pindexBestHeaderSent). */
+	headerSent: ChainEntry | null;
 	/** Blocks asked of it and not yet delivered. */
 	readonly inflight: Set<string>;
+	/** When (performance.now()) our getheaders to it went unanswered since, or null: one at a time. */
+	headersAskedAt: number | null;
 	/** Headers messages in a row that did not connect to anything we know. */
 	unconnecting: number;
 	/** New branches (a header whose parent already had a child) it made us store. */
@@ -48,7 +52,9 @@ export function newPeerState(now: number): PeerState {
 		best: null,
 		bestHeaders: null,
 		bestBlock: null,
+		headerSent: null,
 		inflight: new Set(),
+		headersAskedAt: null,
 		unconnecting: 0,
 		forks: 0,
 		presync: null,
@@ -65,6 +71,19 @@ export function newPeerState(now: number): PeerState {
 		txValidating: 0,
 		headersWork: Promise.resolve(),
 	};
+}
+
+/** Does `peer` know `entry`'s header: shown by it, or sent to it (Core's PeerHasHeader)? */
+export function peerHasHeader(st: PeerState, entry: ChainEntry, ancestor: (of: ChainEntry, height: number) => ChainEntry | null): boolean {
+	for (const known of [st.best, st.headerSent]) {
+		if (known && known.height >= entry.height && ancestor(known, entry.height) === entry) return true;
+	}
+	return false;
+}
+
+/** Notes the best header we sent a peer. */
+export function noteHeaderSent(st: PeerState, entry: ChainEntry): void {
+	if (!st.headerSent || entry.chainwork > st.headerSent.chainwork) st.headerSent = entry;
 }
 
 /**

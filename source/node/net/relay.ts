@@ -9,6 +9,7 @@ import type {Block} from '../primitives/block.js';
 import type {Transaction} from '../primitives/tx.js';
 import {InvType, LIMITS, type InvItem} from './messages.js';
 import type {Peer} from './peer.js';
+import {noteHeaderSent, peerHasHeader} from './peer-state.js';
 import type {PoolContext} from './pool-context.js';
 
 /**
@@ -38,11 +39,18 @@ export class Relay {
 	/** A block joined the active chain: tell every peer that may not have it (not while catching up). */
 	blockConnected(entry: ChainEntry, block: Block): void {
 		if (this.initialDownload()) return;
+		const ancestor = (of: ChainEntry, height: number) => this.ctx.chain.getAncestor(of, height);
 		for (const peer of this.ctx.peers()) {
 			if (!peer.ready || peer.known.has(entry.hashHex)) continue;
 			peer.remember(entry.hashHex);
-			if (peer.prefersHeaders) peer.send({type: 'headers', headers: [block.header]});
-			else peer.send({type: 'inv', items: [{type: InvType.BLOCK, hash: entry.hash}]});
+			const st = this.ctx.state(peer);
+			// By headers only where they connect to what the peer knows (Core's fRevertToInv): a
+			// peer still syncing gets an inv, asks for the headers it lacks, and is never sent a
+			// stream of headers it cannot place.
+			if (peer.prefersHeaders && st && (!entry.prev || peerHasHeader(st, entry.prev, ancestor))) {
+				peer.send({type: 'headers', headers: [block.header]});
+				noteHeaderSent(st, entry);
+			} else peer.send({type: 'inv', items: [{type: InvType.BLOCK, hash: entry.hash}]});
 		}
 	}
 
