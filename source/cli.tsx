@@ -14,6 +14,7 @@ import {NETWORKS, networkByName} from './node/consensus/networks.js';
 import {DatadirError} from './node/errors.js';
 import {defaultDatadir} from './node/util/datadir.js';
 import {chooseKernel, type KernelChoice, type KernelName} from './node/mining/kernels.js';
+import {chooseBackend, type BackendChoice, type BackendName} from './node/verify/backends.js';
 
 const cli = meow(
 	`
@@ -30,6 +31,7 @@ const cli = meow(
 	  --wallet FILE        keystore file (default: <datadir>/wallet.json); one file can serve several nodes
 	  --threads N          mining threads (default 1)
 	  --kernel K           mining kernel: auto (default: simd where WebAssembly SIMD runs), simd or js
+	  --verifier V         signature checks: auto (default: native libsecp256k1, else wasm, else noble), native, wasm or noble
 	  --maxmempool MB      mempool limit in megabytes of estimated memory (default 50)
 	  --mine               start mining (to --address, else the wallet's first address)
 	  --address ADDR       address the miner pays
@@ -60,6 +62,7 @@ const cli = meow(
 			wallet: {type: 'string'},
 			threads: {type: 'number', default: 1},
 			kernel: {type: 'string', default: 'auto'},
+			verifier: {type: 'string', default: 'auto'},
 			maxmempool: {type: 'number', default: 50},
 			mine: {type: 'boolean', default: false},
 			address: {type: 'string'},
@@ -95,6 +98,12 @@ try {
 	kernel = chooseKernel(cli.flags.kernel as KernelChoice);
 } catch (error) {
 	fail(`--kernel: ${(error as Error).message}`);
+}
+let verifier: BackendName;
+try {
+	verifier = chooseBackend(cli.flags.verifier as BackendChoice).backend.name;
+} catch (error) {
+	fail(`--verifier: ${(error as Error).message}`);
 }
 if (!Number.isInteger(maxmempool) || maxmempool < 1 || maxmempool > 100_000) fail('--maxmempool must be a whole number of megabytes from 1 to 100000');
 const rpcPort = cli.flags.rpcPort ?? port + 1000;
@@ -159,6 +168,7 @@ try {
 		datadir,
 		threads,
 		kernel,
+		verifier,
 		port,
 		peers: cli.flags.peer ?? [],
 		maxMempool: maxmempool * 1_000_000,

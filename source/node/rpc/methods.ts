@@ -288,7 +288,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 				addr_rate_limited: p.addrRateLimited ?? 0,
 			})),
 		getconnectioncount: () => pool?.connectedPeers.length ?? 0,
-		getnetworkinfo: () => ({version: 10000, subversion: '/chain-tui:0.1.0/', protocolversion: 70016, connections: pool?.connectedPeers.length ?? 0, networkactive: pool !== null, localrelay: true, relayfee: new Amount(mempool.minRelayFeeRate * 1000n), warnings: ''}),
+		getnetworkinfo: () => ({version: 10000, subversion: '/chain-tui:0.1.0/', protocolversion: 70016, connections: pool?.connectedPeers.length ?? 0, networkactive: pool !== null, localrelay: true, relayfee: new Amount(mempool.minRelayFeeRate * 1000n), verifier: node.verifier.backend?.name ?? 'noble', warnings: ''}),
 		getnodeaddresses: params => (pool?.addrman.sample(int(params, 0, 'count', 1)) ?? []).map(a => ({time: a.lastSeen, services: Number(a.services), address: a.host, port: a.port, network: a.host.includes(':') ? 'ipv6' : 'ipv4'})),
 		addnode: async params => {
 			const target = str(params, 0, 'node');
