@@ -209,3 +209,33 @@ describe("Wycheproof's ECDSA secp256k1 SHA-256 vectors", () => {
 		expect(compared).toBeGreaterThan(150);
 	});
 });
+
+describe('strict DER to compact (byte arithmetic, before any backend)', () => {
+	/** The BigInt decoding it replaced, as the reference. */
+	function reference(der: Uint8Array): Uint8Array | null {
+		if (!isValidSignatureEncoding(Uint8Array.of(...der, 1))) return null;
+		const lenR = der[3]!;
+		const r = big(der.subarray(4, 4 + lenR));
+		const s = big(der.subarray(6 + lenR, 6 + lenR + der[5 + lenR]!));
+		if (r === 0n || s === 0n || r >= N || s >= N) return null;
+		return Uint8Array.of(...bytes32(r), ...bytes32(s));
+	}
+	const scalar = fc.oneof(fc.bigInt({min: 0n, max: 2n ** 256n - 1n}), fc.bigInt({min: N - 3n, max: N + 3n}), fc.bigInt({min: 0n, max: 300n}), fc.constantFrom(N / 2n, N / 2n + 1n));
+
+	it('agrees with the BigInt decoding on random r and s (edges included) and mutated encodings', () => {
+		fc.assert(
+			fc.property(scalar, scalar, fc.nat(), fc.integer({min: 0, max: 7}), fc.boolean(), (r, s, at, bit, mutate) => {
+				let der = compactToDer(Uint8Array.of(...bytes32(r), ...bytes32(s)));
+				if (mutate) {
+					der = der.slice();
+					der[at % der.length]! ^= 1 << bit;
+				}
+				const expected = reference(der);
+				const got = compactOf(der);
+				expect(got === null ? null : toHex(got)).toBe(expected === null ? null : toHex(expected));
+				if (got) expect(isLowS(got)).toBe(big(got.subarray(32)) <= N / 2n);
+			}),
+			{numRuns: RUNS * 2},
+		);
+	});
+});
