@@ -132,7 +132,7 @@ export interface NetworkFigures {
 }
 
 /** With `ibdOnly`, only the IBD figures are measured (the others are 0). */
-export async function networkBench(verifier: BackendChoice = 'auto', ibdOnly = false): Promise<NetworkFigures> {
+export async function networkBench(verifier: BackendChoice = 'auto', ibdOnly = false, inlineBelow?: number): Promise<NetworkFigures> {
 	const root = await mkdtemp(join(tmpdir(), 'chain-tui-bench-net-'));
 	try {
 		// Initial block download: 2,000 blocks with 10 transactions each, over 127.0.0.1.
@@ -140,7 +140,7 @@ export async function networkBench(verifier: BackendChoice = 'auto', ibdOnly = f
 		const sourceVerifier = new CachingVerifier(pooledVerifier(verifier, 2));
 		const source = await node(join(root, 'source'), sourceVerifier);
 		for (const b of blocks) await source.chain.add(b, {requested: true});
-		const timed = new TimedVerifier(new CachingVerifier(pooledVerifier(verifier, 2)));
+		const timed = new TimedVerifier(new CachingVerifier(pooledVerifier(verifier, 2, inlineBelow)));
 		const target = await node(join(root, 'target'), timed, [`127.0.0.1:${source.pool.port}`]);
 		// What the screen would redraw: the store coalesces notifications to one per 100 ms.
 		let notifications = 0;

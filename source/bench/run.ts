@@ -43,9 +43,17 @@ const choice = (at > 0 ? process.argv[at + 1] : 'auto') as BackendChoice;
 const backend = chooseBackend(choice).backend;
 /** Rows that depend on the backend carry its name. */
 const tag = (name: string) => `${name} [${backend.name}]`;
-const notes = sigsOnly ? [] : await miningBench(results);
+const notes = sigsOnly || process.argv.includes('--ibd') ? [] : await miningBench(results);
+// `--ibd [--inline-below N]`: the IBD row alone, e.g. to try where batches should leave the thread.
+if (process.argv.includes('--ibd')) {
+	const below = process.argv.indexOf('--inline-below');
+	const {networkBench} = await import('./network.js');
+	const n = await networkBench(backend.name, true, below > 0 ? Number(process.argv[below + 1]) : undefined);
+	results.push([tag('initial block download, 2,000 blocks x 10 txs (127.0.0.1)'), n.ibdBlocksPerSecond, 'blocks/s']);
+	results.push(['  of which signature checks', n.sigShare * 100, '% of the time']);
+}
 
-if (!miningOnly) {
+if (!miningOnly && !process.argv.includes('--ibd')) {
 	// Signature checks bound how big a block can be (README, "Network parameters").
 	const priv = sha256(new TextEncoder().encode('bench'));
 	const pub = publicKeyOf(priv);

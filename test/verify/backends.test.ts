@@ -15,6 +15,14 @@ import {
 	type BackendLoaders,
 } from '../../source/node/verify/backends.js';
 import {compiledUrl} from '../../source/node/util/compiled.js';
+import {mkdtemp, rm} from 'node:fs/promises';
+import {sha256} from '@noble/hashes/sha2.js';
+import {publicKeyOf, signDigest} from '../../source/node/crypto/keys.js';
+import type {SigCheck} from '../../source/node/primitives/sign.js';
+import {INLINE_BELOW, pooledVerifier} from '../../source/node/verify/worker-verifier.js';
+import {FullNode} from '../../source/node/node.js';
+import {rpcMethods} from '../../source/node/rpc/methods.js';
+import {quickNet} from '../helpers/chain-env.js';
 
 const missing = (what: string) => () => {
 	throw new Error(`Cannot find module '${what}'`);
@@ -70,5 +78,45 @@ M._load = function (request, ...rest) { if (blocked.some(b => b && request.start
 		if (prebuilt) expect(await pick('')).toBe('native');
 		expect(await pick('node-gyp-build')).toBe('wasm');
 		expect(await pick('node-gyp-build,tiny-secp256k1')).toBe('noble');
+	});
+});
+
+describe('the pool with each backend', () => {
+	const priv = sha256(new TextEncoder().encode('pool backends'));
+	const pub = publicKeyOf(priv);
+	const good: SigCheck[] = Array.from({length: 40}, (_, i) => {
+		const digest = sha256(Uint8Array.of(3, i));
+		return {digest, signature: signDigest(digest, priv), publicKey: pub};
+	});
+	const badAt = (n: number, at: number) => good.slice(0, n).map((c, i) => (i === at ? {...c, digest: sha256(Uint8Array.of(4, i))} : c));
+
+	it('answers alike in this thread (small batches) and in the workers (large), at and around the cut', async () => {
+		for (const name of ['native', 'wasm', 'noble'] as const) {
+			if (name === 'native' && !prebuilt) continue;
+			const pool = pooledVerifier(name, 2);
+			try {
+				expect(pool.backend.name).toBe(name);
+				const cut = INLINE_BELOW[name];
+				for (const n of new Set([1, Math.max(1, cut - 1), Math.max(1, cut), cut + 1, 40])) {
+					expect([name, n, await pool.verify(good.slice(0, n))]).toEqual([name, n, true]);
+					expect([name, n, await pool.verify(badAt(n, n - 1))]).toEqual([name, n, false]);
+				}
+			} finally {
+				await pool.close();
+			}
+		}
+	});
+
+	it('a node runs the backend it was given and says so over RPC', async () => {
+		const dir = await mkdtemp(join(tmpdir(), 'chain-tui-verifier-'));
+		const node = await FullNode.open({network: quickNet, datadir: dir, verifyThreads: 1, verifier: 'wasm'});
+		try {
+			expect(node.verifier.backend?.name).toBe('wasm');
+			const info = (await rpcMethods({node, startedAt: 0, stop: () => undefined}).getnetworkinfo!([])) as {verifier: string};
+			expect(info.verifier).toBe('wasm');
+		} finally {
+			await node.close();
+			await rm(dir, {recursive: true, force: true});
+		}
 	});
 });

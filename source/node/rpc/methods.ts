@@ -460,7 +460,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 				since: Math.floor(d.since / 1000),
 				samples: d.samples,
 				resolution_ms: d.resolutionMs,
-				delay_ms: {p50: d.p50, p90: d.p90, p99: d.p99, max: d.max, mean: d.mean},
+				delay_ms: {p50: d.p50, p90: d.p90, p99: d.p99, p999: d.p999, max: d.max, mean: d.mean},
 				rss: memory.rss,
 				heap_used: memory.heapUsed,
 			};
