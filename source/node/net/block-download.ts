@@ -157,6 +157,9 @@ export class BlockDownloader {
 			while (start < path.length && path[start]!.hasData) start++;
 			const end = Math.min(path.length, start + DOWNLOAD_WINDOW);
 			for (let i = start; i < end; i++) {
+				// Every ready peer full: the rest of the window (1,024 entries, a hex hash each) waits
+				// for the next call. Scanning it all on every block received was 10% of IBD.
+				if (!ready.some(p => this.inflightFor(p) < MAX_INFLIGHT_PER_PEER)) break;
 				const entry = path[i]!;
 				if (entry.hasData || this.inflight.has(entry.hashHex)) continue;
 				const peer = ready.find(p => this.inflightFor(p) < MAX_INFLIGHT_PER_PEER && this.peerHas(p, entry));
