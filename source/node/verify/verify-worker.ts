@@ -1,15 +1,22 @@
 /** Worker thread: verifies batches of signature checks sent by WorkerVerifier. */
 import {parentPort, workerData} from 'node:worker_threads';
 import {runSigCheck, type SigCheck} from '../primitives/sign.js';
-import {backendByName, type BackendName} from './backends.js';
+import {backendByName, nobleBackend, type BackendName, type EcdsaBackend} from './backends.js';
 
 interface Job {
 	readonly id: number;
 	readonly checks: readonly SigCheck[];
 }
 
-// The backend the main thread chose, by name: a worker never picks a different one.
-const backend = backendByName((workerData as {backend?: BackendName} | undefined)?.backend ?? 'noble');
+// The backend the main thread chose, by name. Should it not load here (it did there), noble gives
+// the same answers slower; a worker that threw at start would be respawned without end.
+const backend: EcdsaBackend = (() => {
+	try {
+		return backendByName((workerData as {backend?: BackendName} | undefined)?.backend ?? 'noble');
+	} catch {
+		return nobleBackend;
+	}
+})();
 
 parentPort!.on('message', (job: Job) => {
 	let ok = true;
