@@ -3,6 +3,7 @@
  * Nothing here writes, exits or touches the disk, so every bad value can be tested without
  * spawning the binary (test/unit/config.test.ts).
  */
+import {chooseBackend, type BackendChoice, type BackendName} from './node/verify/backends.js';
 import {isIP} from 'node:net';
 import type {AnyFlags, TypedFlags} from 'meow';
 import {AddressError, decodeAddress} from './node/crypto/address.js';
@@ -25,6 +26,7 @@ export const HELP = `
 	  --wallet FILE        keystore file (default: <datadir>/wallet.json); one file can serve several nodes
 	  --threads N          mining threads (default 1)
 	  --kernel K           mining kernel: auto (default: simd where WebAssembly SIMD runs), simd or js
+	  --verifier V         signature checks: auto (default: native libsecp256k1, else wasm, else noble), native, wasm or noble
 	  --maxmempool MB      mempool limit in megabytes of estimated memory (default 50)
 	  --mine               start mining (to --address, else the wallet's first address)
 	  --address ADDR       address the miner pays
@@ -56,6 +58,7 @@ export const FLAGS = {
 	wallet: {type: 'string'},
 	threads: {type: 'number', default: 1},
 	kernel: {type: 'string', default: 'auto'},
+	verifier: {type: 'string', default: 'auto'},
 	maxmempool: {type: 'number', default: 50},
 	mine: {type: 'boolean', default: false},
 	address: {type: 'string'},
@@ -91,6 +94,7 @@ export type ConfigErrorCode =
 	| 'bad-rpc-bind'
 	| 'bad-rpc-credentials'
 	| 'bad-rpc-limit'
+	| 'bad-verifier'
 	| 'missing-method'
 	| 'unknown-command';
 
@@ -122,6 +126,8 @@ export interface NodeConfig {
 	readonly walletPath: string | undefined;
 	readonly threads: number;
 	readonly kernel: KernelName;
+	/** The signature-check backend that loaded (see verify/backends.ts). */
+	readonly verifier: BackendName;
 	/** Bytes (the flag is in megabytes). */
 	readonly maxMempool: number;
 	readonly mine: boolean;
@@ -229,6 +235,12 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 	} catch (error) {
 		fail('bad-kernel', `--kernel: ${(error as Error).message}`);
 	}
+	let verifier: BackendName | undefined;
+	try {
+		verifier = chooseBackend(flags.verifier as BackendChoice).backend.name;
+	} catch (error) {
+		fail('bad-verifier', `--verifier: ${(error as Error).message}`);
+	}
 	if (!Number.isInteger(maxmempool) || maxmempool < 1 || maxmempool > 100_000) fail('bad-maxmempool', '--maxmempool must be a whole number of megabytes from 1 to 100000');
 	if (flags.address !== undefined) {
 		try {
@@ -279,6 +291,7 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 		walletPath: flags.wallet,
 		threads,
 		kernel: kernel!,
+		verifier: verifier!,
 		maxMempool: maxmempool * 1_000_000,
 		mine: flags.mine,
 		miningAddress: flags.address,

@@ -81,6 +81,7 @@ export async function runNode(config: NodeConfig, streams: Streams, version: str
 			datadir,
 			threads: config.threads,
 			kernel: config.kernel,
+			verifier: config.verifier,
 			port: config.port,
 			peers: config.peers,
 			maxMempool: config.maxMempool,

@@ -25,8 +25,10 @@ import {p2pkhScript, pushData, pushInt} from '../node/primitives/script.js';
 import {signTransaction} from '../node/primitives/sign.js';
 import {OutPoint, Transaction, TxIn, TxOut} from '../node/primitives/tx.js';
 import {CachingVerifier, type SigVerifier} from '../node/verify/verifier.js';
-import {WorkerVerifier} from '../node/verify/worker-verifier.js';
+import {pooledVerifier} from '../node/verify/worker-verifier.js';
+import type {BackendChoice} from '../node/verify/backends.js';
 import {Miner} from '../node/mining/miner.js';
+import {profiled} from './profile.js';
 
 const net = regtest;
 const priv = sha256(new TextEncoder().encode('bench network'));
@@ -129,15 +131,16 @@ export interface NetworkFigures {
 	rssMb: number;
 }
 
-export async function networkBench(): Promise<NetworkFigures> {
+/** With `ibdOnly`, only the IBD figures are measured (the others are 0). */
+export async function networkBench(verifier: BackendChoice = 'auto', ibdOnly = false, inlineBelow?: number): Promise<NetworkFigures> {
 	const root = await mkdtemp(join(tmpdir(), 'chain-tui-bench-net-'));
 	try {
 		// Initial block download: 2,000 blocks with 10 transactions each, over 127.0.0.1.
 		const blocks = buildChain(2000, 10);
-		const sourceVerifier = new CachingVerifier(new WorkerVerifier(2));
+		const sourceVerifier = new CachingVerifier(pooledVerifier(verifier, 2));
 		const source = await node(join(root, 'source'), sourceVerifier);
 		for (const b of blocks) await source.chain.add(b, {requested: true});
-		const timed = new TimedVerifier(new CachingVerifier(new WorkerVerifier(2)));
+		const timed = new TimedVerifier(new CachingVerifier(pooledVerifier(verifier, 2, inlineBelow)));
 		const target = await node(join(root, 'target'), timed, [`127.0.0.1:${source.pool.port}`]);
 		// What the screen would redraw: the store coalesces notifications to one per 100 ms.
 		let notifications = 0;
@@ -150,13 +153,14 @@ export async function networkBench(): Promise<NetworkFigures> {
 			}
 		});
 		const start = performance.now();
-		await until(() => target.chain.height === 2000, 600_000);
+		await profiled('ibd', () => until(() => target.chain.height === 2000, 600_000));
 		const seconds = (performance.now() - start) / 1000;
 		await target.close();
 		await timed.close();
 
 		await source.close();
 		await sourceVerifier.close();
+		if (ibdOnly) return {ibdBlocksPerSecond: 2000 / seconds, sigShare: timed.ms / 1000 / seconds, redrawsPerSecond: notifications / seconds, propagationMedianMs: 0, propagationP95Ms: 0, rssMb: 0};
 
 		// Propagation: 10 fresh nodes in a line, each new block timed to the last of them.
 		const nodes: BenchNode[] = [await node(join(root, 'p0'))];

@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: the foundation's throughput, measured side by side in one run, medians of 5.
- * `--quick` leaves out the network benchmarks; `--mining` runs the hashing ones alone.
+ * `--quick` leaves out the network benchmarks; `--mining` runs the hashing ones alone;
+ * `--sigs` runs only the rows signature checks bound (verify, connect, mempool, IBD);
+ * `--verifier NAME` picks the backend (default auto, as the node does).
  */
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -18,10 +20,13 @@ import {p2pkhScript, pushData, pushInt} from '../node/primitives/script.js';
 import {hash160} from '../node/crypto/hash.js';
 import {checkProofOfWork} from '../node/consensus/pow.js';
 import {signTransaction} from '../node/primitives/sign.js';
-import {WorkerVerifier} from '../node/verify/worker-verifier.js';
+import {WorkerVerifier, pooledVerifier} from '../node/verify/worker-verifier.js';
+import {chooseBackend, type BackendChoice} from '../node/verify/backends.js';
+import {derToCompact} from '../node/crypto/der.js';
 import {CachingVerifier} from '../node/verify/verifier.js';
 import {Mempool} from '../node/mempool/mempool.js';
 import {miningBench} from './mining.js';
+import {profiled} from './profile.js';
 import {fmt, median, rate, type Row} from './stats.js';
 
 const results: Row[] = [];
@@ -32,9 +37,23 @@ results.push = (...items) => {
 };
 
 const miningOnly = process.argv.includes('--mining');
-const notes = await miningBench(results);
+const sigsOnly = process.argv.includes('--sigs');
+const at = process.argv.indexOf('--verifier');
+const choice = (at > 0 ? process.argv[at + 1] : 'auto') as BackendChoice;
+const backend = chooseBackend(choice).backend;
+/** Rows that depend on the backend carry its name. */
+const tag = (name: string) => `${name} [${backend.name}]`;
+const notes = sigsOnly || process.argv.includes('--ibd') ? [] : await miningBench(results);
+// `--ibd [--inline-below N]`: the IBD row alone, e.g. to try where batches should leave the thread.
+if (process.argv.includes('--ibd')) {
+	const below = process.argv.indexOf('--inline-below');
+	const {networkBench} = await import('./network.js');
+	const n = await networkBench(backend.name, true, below > 0 ? Number(process.argv[below + 1]) : undefined);
+	results.push([tag('initial block download, 2,000 blocks x 10 txs (127.0.0.1)'), n.ibdBlocksPerSecond, 'blocks/s']);
+	results.push(['  of which signature checks', n.sigShare * 100, '% of the time']);
+}
 
-if (!miningOnly) {
+if (!miningOnly && !process.argv.includes('--ibd')) {
 	// Signature checks bound how big a block can be (README, "Network parameters").
 	const priv = sha256(new TextEncoder().encode('bench'));
 	const pub = publicKeyOf(priv);
@@ -42,10 +61,22 @@ if (!miningOnly) {
 	const sigs = digests.map(d => signDigest(d, priv));
 	results.push(['ECDSA sign (RFC 6979, low-S, DER)', await rate(200, () => void digests.forEach(d => signDigest(d, priv))), 'sigs/s']);
 	results.push(['ECDSA verify (@noble/secp256k1), this thread', await rate(200, () => void sigs.forEach((s, i) => verifyDigest(s, digests[i]!, pub))), 'checks/s']);
+	// The backends alone, the same 200 signatures side by side (DER decoding left out).
+	const compacts = sigs.map(s => derToCompact(s));
+	for (const name of ['native', 'wasm'] as const) {
+		let other;
+		try {
+			other = chooseBackend(name).backend;
+		} catch {
+			continue; // no prebuilt addon for this platform
+		}
+		const speed = await rate(200, () => void compacts.forEach((c, i) => other.verify(c, digests[i]!, pub)));
+		results.push([`ECDSA verify (libsecp256k1, ${name}), this thread`, speed, 'checks/s']);
+	}
 	const checkList = sigs.map((signature, i) => ({signature, digest: digests[i]!, publicKey: pub}));
-	const pool = new WorkerVerifier(2);
+	const pool = new WorkerVerifier(2, {backend: backend.name});
 	await pool.verify(checkList.slice(0, 4)); // warm the workers
-	results.push(['ECDSA verify, pool of 2 worker threads', await rate(200, async () => void (await pool.verify(checkList))), 'checks/s']);
+	results.push([tag('ECDSA verify, pool of 2 worker threads'), await rate(200, async () => void (await pool.verify(checkList))), 'checks/s']);
 	await pool.close();
 
 	// Block connection on a real LevelDB: empty blocks, then blocks of 20 signed transactions.
@@ -65,7 +96,8 @@ if (!miningOnly) {
 		const rates: number[] = [];
 		for (let round = 0; round < 5; round++) {
 			const dir = await mkdtemp(join(tmpdir(), 'chain-tui-bench-'));
-			const chain = await Chain.open({network: net, path: dir, now: () => net.genesis.header.time + 1e7});
+			const verifier = new CachingVerifier(pooledVerifier(backend.name, 2));
+			const chain = await Chain.open({network: net, path: dir, verifier, now: () => net.genesis.header.time + 1e7});
 			// Fund: one block whose coinbase we split into outputs to spend later.
 			const prepared: Block[] = [];
 			let prev = {hash: chain.tip.hash, time: chain.tip.time};
@@ -93,23 +125,27 @@ if (!miningOnly) {
 			}
 			for (const block of prepared.slice(0, 2)) await chain.add(block);
 			const start = process.hrtime.bigint();
-			for (const block of prepared.slice(2)) await chain.add(block);
+			const connect = async () => {
+				for (const block of prepared.slice(2)) await chain.add(block);
+			};
+			await (round === 2 && txsPerBlock > 0 ? profiled('connect', connect) : connect());
 			rates.push(blocks / (Number(process.hrtime.bigint() - start) / 1e9));
 			await chain.close();
+			await verifier.close();
 			await rm(dir, {recursive: true, force: true});
 		}
 		return median(rates);
 	}
 
 	results.push(['connect empty blocks (LevelDB, one batch each)', await connectRate(0, 200), 'blocks/s']);
-	results.push(['connect blocks of 20 signed txs', await connectRate(20, 10), 'blocks/s']);
+	results.push([tag('connect blocks of 20 signed txs'), await connectRate(20, 10), 'blocks/s']);
 
 	// Mempool acceptance of 1,000 pre-signed transactions (signature checks dominate).
 	async function mempoolRate(): Promise<number> {
 		const rates: number[] = [];
 		for (let round = 0; round < 5; round++) {
 			const dir = await mkdtemp(join(tmpdir(), 'chain-tui-bench-'));
-			const verifier = new CachingVerifier(new WorkerVerifier(2));
+			const verifier = new CachingVerifier(pooledVerifier(backend.name, 2));
 			const chain = await Chain.open({network: net, path: dir, verifier, now: () => net.genesis.header.time + 1e7});
 			let prev = {hash: chain.tip.hash, time: chain.tip.time};
 			const first = makeBlock(prev, 1, [], 0n);
@@ -126,7 +162,7 @@ if (!miningOnly) {
 			);
 			const pool = new Mempool({chain, verifier});
 			const start = process.hrtime.bigint();
-			await Promise.all(txs.map(tx => pool.add(tx)));
+			await (round === 2 ? profiled('mempool', () => Promise.all(txs.map(tx => pool.add(tx)))) : Promise.all(txs.map(tx => pool.add(tx))));
 			rates.push(txs.length / (Number(process.hrtime.bigint() - start) / 1e9));
 			if (pool.size !== txs.length) throw new Error(`only ${pool.size} of ${txs.length} accepted`);
 			await chain.close();
@@ -135,35 +171,44 @@ if (!miningOnly) {
 		}
 		return median(rates);
 	}
-	results.push(['mempool acceptance, 1,000 pre-signed txs', await mempoolRate(), 'tx/s']);
+	results.push([tag('mempool acceptance, 1,000 pre-signed txs'), await mempoolRate(), 'tx/s']);
 
-	// The block index: memory per header and start time, each measured in a process of its own.
-	const {headerIndexBench} = await import('./header-index.js');
-	await headerIndexBench(results, process.argv.includes('--quick'));
-
-	// The screen: what a redraw costs with Ink's own output and with the line diff the app runs.
-	process.env.NODE_ENV ??= 'production'; // as the app runs React (cli.tsx)
-	const {screenBench} = await import('./screen.js');
-	const sb = await screenBench();
-	results.push(['screen redraw at 120x40, Ink\'s own output (incremental)', sb.before.bytes, 'bytes']);
-	results.push(['  CPU of that redraw', sb.before.cpuMs * 1000, 'µs']);
-	results.push(['  whole-screen erases in 60 redraws', sb.before.erases, '']);
-	results.push(['screen redraw at 120x40, FrameWriter line diff (the app)', sb.after.bytes, 'bytes']);
-	results.push(['  CPU of that redraw', sb.after.cpuMs * 1000, 'µs']);
-	results.push(['  whole-screen erases in 60 redraws', sb.after.erases, '']);
-
-	if (!process.argv.includes('--quick')) {
+	if (sigsOnly) {
 		const {networkBench} = await import('./network.js');
-		const n = await networkBench();
-		results.push(['initial block download, 2,000 blocks x 10 txs (127.0.0.1)', n.ibdBlocksPerSecond, 'blocks/s']);
+		const n = await networkBench(backend.name, true);
+		results.push([tag('initial block download, 2,000 blocks x 10 txs (127.0.0.1)'), n.ibdBlocksPerSecond, 'blocks/s']);
 		results.push(['  of which signature checks', n.sigShare * 100, '% of the time']);
-		results.push(['  screen redraws while syncing', n.redrawsPerSecond, 'per second']);
-		results.push(['block propagation to all of 10 nodes, median', n.propagationMedianMs, 'ms']);
-		results.push(['block propagation to all of 10 nodes, p95', n.propagationP95Ms, 'ms']);
-		results.push(['RSS of a node with a 10,000-block chain', n.rssMb, 'MB']);
+	}
+
+	if (!sigsOnly) {
+		// The block index: memory per header and start time, each measured in a process of its own.
+		const {headerIndexBench} = await import('./header-index.js');
+		await headerIndexBench(results, process.argv.includes('--quick'));
+
+		// The screen: what a redraw costs with Ink's own output and with the line diff the app runs.
+		process.env.NODE_ENV ??= 'production'; // as the app runs React (cli.tsx)
+		const {screenBench} = await import('./screen.js');
+		const sb = await screenBench();
+		results.push(['screen redraw at 120x40, Ink\'s own output (incremental)', sb.before.bytes, 'bytes']);
+		results.push(['  CPU of that redraw', sb.before.cpuMs * 1000, 'µs']);
+		results.push(['  whole-screen erases in 60 redraws', sb.before.erases, '']);
+		results.push(['screen redraw at 120x40, FrameWriter line diff (the app)', sb.after.bytes, 'bytes']);
+		results.push(['  CPU of that redraw', sb.after.cpuMs * 1000, 'µs']);
+		results.push(['  whole-screen erases in 60 redraws', sb.after.erases, '']);
+
+		if (!process.argv.includes('--quick')) {
+			const {networkBench} = await import('./network.js');
+			const n = await networkBench(backend.name);
+			results.push([tag('initial block download, 2,000 blocks x 10 txs (127.0.0.1)'), n.ibdBlocksPerSecond, 'blocks/s']);
+			results.push(['  of which signature checks', n.sigShare * 100, '% of the time']);
+			results.push(['  screen redraws while syncing', n.redrawsPerSecond, 'per second']);
+			results.push(['block propagation to all of 10 nodes, median', n.propagationMedianMs, 'ms']);
+			results.push(['block propagation to all of 10 nodes, p95', n.propagationP95Ms, 'ms']);
+			results.push(['RSS of a node with a 10,000-block chain', n.rssMb, 'MB']);
+		}
 	}
 }
 
-console.log(`chain-tui bench (node ${process.version}, medians of 5)`);
+console.log(`chain-tui bench (node ${process.version}, medians of 5; signatures by ${backend.detail})`);
 for (const [name, value, unit] of results) console.log(`  ${name.padEnd(60)} ${fmt(value).padStart(10)} ${unit}`);
 for (const note of notes) console.log(`  ${note}`);

@@ -15,7 +15,8 @@ import {Miner} from './mining/miner.js';
 import type {KernelChoice} from './mining/kernels.js';
 import {p2pkhScript} from './primitives/script.js';
 import {CachingVerifier} from './verify/verifier.js';
-import {WorkerVerifier} from './verify/worker-verifier.js';
+import {pooledVerifier} from './verify/worker-verifier.js';
+import type {BackendChoice} from './verify/backends.js';
 import {Keystore} from './wallet/keystore.js';
 import {Wallet} from './wallet/wallet.js';
 import {LoopMonitor} from './util/loop-delay.js';
@@ -45,6 +46,8 @@ export interface NodeOptions {
 	readonly kernel?: KernelChoice;
 	/** Signature-check threads (default 2). */
 	readonly verifyThreads?: number;
+	/** Signature backend (default auto: native libsecp256k1, else WebAssembly, else noble). */
+	readonly verifier?: BackendChoice;
 	/** Address the miner pays; default the wallet's first (created as "mining" if none). */
 	readonly miningAddress?: string;
 	readonly maxMempool?: number;
@@ -105,7 +108,7 @@ export class FullNode extends EventEmitter<{log: [line: string]; stop: []}> {
 			}
 			await options.onLocked?.();
 		};
-		const verifier = new CachingVerifier(new WorkerVerifier(options.verifyThreads ?? 2));
+		const verifier = new CachingVerifier(pooledVerifier(options.verifier ?? 'auto', options.verifyThreads ?? 2));
 		let chain: Chain | undefined;
 		try {
 			await refuseOldMainDatadir(join(datadir, 'chain'));

@@ -118,6 +118,8 @@ export interface Snapshot {
 	readonly tips: readonly TipRow[];
 	readonly mempool: MempoolView;
 	readonly miner: MinerView;
+	/** The signature backend that runs: native, wasm or noble (fixed at start). */
+	readonly verifier: string;
 	readonly wallet: WalletView;
 	readonly bpm: readonly BpmReading[];
 	readonly log: readonly LogLine[];

@@ -86,6 +86,7 @@ export class NodeStore {
 			tips: [],
 			mempool: this.mempoolView(),
 			miner: {...this.node.miner.getStatus(), history: []},
+			verifier: this.node.verifier.backend?.name ?? 'noble',
 			wallet: {addresses: [], encrypted: this.node.wallet.keystore.encrypted, locked: this.node.wallet.keystore.locked, path: this.node.wallet.keystore.path},
 			bpm: [],
 			log: [],

@@ -43,6 +43,9 @@ export interface Erase {
 	readonly seq: string;
 }
 
+/** Synchronized output's end (mode 2026): the frame writer ends every frame with it. */
+const SYNC_END_MARK = '\u001b[?2026l';
+
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
@@ -157,6 +160,12 @@ export class TmuxScreen {
 		return span;
 	}
 
+	/** Does the byte log end with a whole frame (the end of synchronized output) at `mark`? */
+	private endsAtFrame(mark: number): boolean {
+		const end = Buffer.from(SYNC_END_MARK);
+		return mark >= end.length && this.bytesSince(mark - end.length, mark).equals(end);
+	}
+
 	/** Bytes recorded so far: a mark for bytesSince. */
 	mark(): number {
 		try {
@@ -206,7 +215,12 @@ export class TmuxScreen {
 		}
 	}
 
-	/** Resolves once no byte has been written for `ms` (counted from the call at the earliest). */
+	/**
+	 * Resolves once no byte has been written for `ms` (counted from the call at the earliest), or,
+	 * on a screen that keeps redrawing (a node syncing redraws every pacing interval), once whole
+	 * frames have gone by for that long: the log ends at a frame's end (synchronized output's end
+	 * marker) after a frame boundary every poll for `ms`, so a capture now is no half frame.
+	 */
 	async quiet({ms = 100, timeoutMs = 10_000}: {ms?: number; timeoutMs?: number} = {}): Promise<void> {
 		const start = Date.now();
 		const deadline = start + timeoutMs;
@@ -218,6 +232,9 @@ export class TmuxScreen {
 			const next = this.mark();
 			if (next !== size) {
 				size = next;
+				// Whole frames only since the call: a frame boundary counts as quiet enough once
+				// `ms` of them have passed.
+				if (this.endsAtFrame(next) && now - start >= ms) return;
 				changed = now;
 			} else if (now - changed >= ms) return;
 			if (now > deadline) throw new Error(`the pane never went quiet for ${ms} ms in ${timeoutMs} ms:\n${this.dump()}`);

@@ -200,7 +200,7 @@ interface RoundResult {
 	readonly acceptedRate: number;
 	readonly evicted: number;
 	readonly maxUsage: number;
-	readonly delay: {p50: number; p90: number; p99: number; max: number; mean: number};
+	readonly delay: {p50: number; p90: number; p99: number; p999: number; max: number; mean: number};
 	/** Mean fee rates (units a byte) of what was evicted and of what stayed. */
 	readonly evictedRate: number;
 	readonly keptRate: number;
@@ -401,7 +401,7 @@ async function round(options: RoundOptions): Promise<RoundResult> {
 				`accepted ${acceptedInWindow} in the window (${result.acceptedRate.toFixed(0)} tx/s), ${announced.size} once it caught up (${(drainMs / 1000).toFixed(1)} s); ` +
 				`now ${pool.size} in the mempool, ${minedHere} mined, ${rates.evicted.length} evicted (mean fee rate ${result.evictedRate.toFixed(1)} vs ${result.keptRate.toFixed(1)} kept), 0 lost; ` +
 				`mempool at most ${maxUsage} of ${options.maxMempool} bytes (${polls} polls); ` +
-				`event loop delay p50 ${loop.delay_ms.p50} p99 ${loop.delay_ms.p99} max ${loop.delay_ms.max} ms (${loop.samples} samples), rss ${(loop.rss / 1e6).toFixed(0)} MB; ` +
+				`event loop delay p50 ${loop.delay_ms.p50} p99 ${loop.delay_ms.p99} p99.9 ${loop.delay_ms.p999} max ${loop.delay_ms.max} ms (${loop.samples} samples), rss ${(loop.rss / 1e6).toFixed(0)} MB; ` +
 				`keys shown in ${Math.max(...keyMs).toFixed(0)} ms at most (${keyMs.length} presses); RPC refusals ${JSON.stringify(refusals)}`,
 		);
 		return result;

@@ -63,6 +63,7 @@ export const snapshot: Snapshot = {
 		],
 	},
 	miner: {running: true, threads: 2, kernel: 'simd', hashes: 123_456_789, rate: 6_780_000, height: HEIGHT + 1, bits: 0x207fffff, difficulty: 1, blocksFound: 7, expectedSeconds: 754, pacedSeconds: null, history: [6.1e6, 6.6e6, 6.7e6, 4.2e6, 6.78e6]},
+	verifier: 'native',
 	wallet: {
 		addresses: [
 			{label: 'mining', address: MINING_ADDRESS, hash: new Uint8Array(20), publicKey: new Uint8Array(33), confirmed: 150n * 100_000_000n, unconfirmed: 2_50_000_000n, immature: 500n * 100_000_000n},

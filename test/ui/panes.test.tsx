@@ -164,6 +164,7 @@ describe.each(SIZES.filter(z => z.columns >= 120))("nothing in README's pane tab
 		expect(rows).toContain('difficulty 1.000');
 		expect(rows).toContain('next block in ~12m 34s');
 		expect(rows.join('\n')).toContain('kernel simd');
+		expect(rows.join('\n')).toContain('kernel simd (WebAssembly, 4 lanes) · verify native');
 	});
 
 	it('6 wallet: addresses with confirmed, unconfirmed and immature balances', () => {

@@ -1035,6 +1035,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 		const height = entry.height;
 		checkBlockContext(block, height, this.medianTimePast(entry.prev!));
 		const view = new CoinView(prevout => this.getCoin(prevout));
+		view.prefetch(block.txs.flatMap(tx => (tx.isCoinbase() ? [] : tx.inputs.map(input => input.prevout))));
 		const ops: BatchOp[] = [];
 		const spent: Coin[] = [];
 		/** The coins each transaction spent, for the indexes. */

@@ -9,13 +9,31 @@ import type {OutPoint} from '../primitives/tx.js';
  */
 export class CoinView {
 	private readonly changes = new Map<string, Coin | null>();
+	/** Database reads started by prefetch, by outpoint key. */
+	private readonly read = new Map<string, Promise<Coin | null>>();
 
 	constructor(private readonly load: (prevout: OutPoint) => Promise<Coin | null>) {}
+
+	/**
+	 * Starts reading every coin a block spends at once, so LevelDB's threads fetch them side by
+	 * side instead of one await per input in turn (the reads were a third of connecting a block
+	 * once signature checks got fast). get() still answers from the block's own changes first.
+	 */
+	prefetch(prevouts: readonly OutPoint[]): void {
+		for (const prevout of prevouts) {
+			const key = prevout.key();
+			if (!this.read.has(key)) {
+				const pending = this.load(prevout);
+				pending.catch(() => undefined); // a failed read is reported by the get() that awaits it
+				this.read.set(key, pending);
+			}
+		}
+	}
 
 	async get(prevout: OutPoint): Promise<Coin | null> {
 		const key = prevout.key();
 		if (this.changes.has(key)) return this.changes.get(key)!;
-		return this.load(prevout);
+		return this.read.get(key) ?? this.load(prevout);
 	}
 
 	spend(prevout: OutPoint): void {

@@ -16,6 +16,12 @@ export class BlockDownloader {
 	private readonly inflight = new Map<string, {peer: Peer; since: number; arrived?: boolean}>();
 	/** Download paths (from the fork with our chain) by target header, cached. */
 	private readonly paths = new Map<ChainEntry, ChainEntry[]>();
+	/**
+	 * How far into a cached path every block is connected on the main chain (so its body stays):
+	 * schedule() resumes there. Walking from the fork each time cost O(height) per block received,
+	 * 7% of IBD once signature checks got fast.
+	 */
+	private readonly connectedUpTo = new WeakMap<ChainEntry[], number>();
 	/** Peer that a clone prefers for downloads. */
 	preferred: Peer | null = null;
 
@@ -144,10 +150,16 @@ export class BlockDownloader {
 			const path = this.pathTo(target);
 			if (path.length === 0) continue;
 			// Skip what is already stored (the chain may be waiting on one missing block).
-			let start = 0;
+			let start = this.connectedUpTo.get(path) ?? 0;
+			if (start > 0 && !chain.isMain(path[start - 1]!)) start = 0; // a reorg took them off
+			while (start < path.length && path[start]!.hasData && chain.isMain(path[start]!)) start++;
+			this.connectedUpTo.set(path, start);
 			while (start < path.length && path[start]!.hasData) start++;
 			const end = Math.min(path.length, start + DOWNLOAD_WINDOW);
 			for (let i = start; i < end; i++) {
+				// Every ready peer full: the rest of the window (1,024 entries, a hex hash each) waits
+				// for the next call. Scanning it all on every block received was 10% of IBD.
+				if (!ready.some(p => this.inflightFor(p) < MAX_INFLIGHT_PER_PEER)) break;
 				const entry = path[i]!;
 				if (entry.hasData || this.inflight.has(entry.hashHex)) continue;
 				const peer = ready.find(p => this.inflightFor(p) < MAX_INFLIGHT_PER_PEER && this.peerHas(p, entry));

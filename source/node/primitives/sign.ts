@@ -1,5 +1,6 @@
 import {hash160} from '../crypto/hash.js';
-import {publicKeyOf, signDigest, verifyDigest} from '../crypto/keys.js';
+import {publicKeyOf, signDigest} from '../crypto/keys.js';
+import {nobleBackend, type EcdsaBackend} from '../verify/backends.js';
 import {concatBytes, equalBytes} from '../encoding/hex.js';
 import {derToCompact, isLowS, isValidSignatureEncoding} from '../crypto/der.js';
 import {SIGHASH_ALL, p2pkhHash, p2pkhScriptSig, parseP2pkhScriptSig} from './script.js';
@@ -85,8 +86,20 @@ function hasLowS(der: Uint8Array): boolean {
 	return isLowS(compact);
 }
 
-export function runSigCheck(check: SigCheck): boolean {
-	return verifyDigest(check.signature, check.digest, check.publicKey, true);
+/**
+ * The curve arithmetic of one check, by `backend` (noble unless the node chose a faster one).
+ * Strict DER and low S are ours and come first, here as in prepareP2pkhCheck: no backend sees a
+ * signature our rules refuse, whatever its own parser would accept.
+ */
+export function runSigCheck(check: SigCheck, backend: EcdsaBackend = nobleBackend): boolean {
+	let compact: Uint8Array;
+	try {
+		compact = derToCompact(check.signature);
+	} catch {
+		return false;
+	}
+	if (!isLowS(compact)) return false;
+	return backend.verify(compact, check.digest, check.publicKey);
 }
 
 /** Verifies input `index` as a P2PKH spend of `prevScript` under chain-tui's rules. */

@@ -343,7 +343,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 				addr_rate_limited: p.addrRateLimited ?? 0,
 			})),
 		getconnectioncount: () => pool?.connectedPeers.length ?? 0,
-		getnetworkinfo: () => ({version: 10000, subversion: '/chain-tui:0.1.0/', protocolversion: 70016, connections: pool?.connectedPeers.length ?? 0, networkactive: pool !== null, localrelay: true, relayfee: new Amount(mempool.minRelayFeeRate * 1000n), warnings: ''}),
+		getnetworkinfo: () => ({version: 10000, subversion: '/chain-tui:0.1.0/', protocolversion: 70016, connections: pool?.connectedPeers.length ?? 0, networkactive: pool !== null, localrelay: true, relayfee: new Amount(mempool.minRelayFeeRate * 1000n), verifier: node.verifier.backend?.name ?? 'noble', warnings: ''}),
 		getnodeaddresses: params => {
 			// Core: 0 = every known address; below 0 refused.
 			const count = int(params, 0, 'count', 1);
@@ -614,7 +614,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 				since: Math.floor(d.since / 1000),
 				samples: d.samples,
 				resolution_ms: d.resolutionMs,
-				delay_ms: {p50: d.p50, p90: d.p90, p99: d.p99, max: d.max, mean: d.mean},
+				delay_ms: {p50: d.p50, p90: d.p90, p99: d.p99, p999: d.p999, max: d.max, mean: d.mean},
 				rss: memory.rss,
 				heap_used: memory.heapUsed,
 			};

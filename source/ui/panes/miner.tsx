@@ -24,7 +24,10 @@ function MinerPane({snapshot, width}: PaneProps) {
 				{m.pacedSeconds !== null ? `paced: a block every ${m.pacedSeconds} s` : `next block in ~${m.running ? duration(m.expectedSeconds) : '—'}`}
 			</Text>
 			<Text wrap="truncate-end">
-				kernel {m.kernel} <Text dimColor>({KERNEL_NAMES[m.kernel] ?? m.kernel})</Text>
+				kernel {m.kernel} <Text dimColor>({KERNEL_NAMES[m.kernel] ?? m.kernel})</Text> · verify{' '}
+				<Text dimColor={snapshot.verifier !== 'native'} color={snapshot.verifier === 'native' ? undefined : color('yellow')}>
+					{snapshot.verifier}
+				</Text>
 			</Text>
 			<Text dimColor wrap="truncate-end">
 				m {m.running ? 'stops' : 'starts'}
