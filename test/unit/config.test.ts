@@ -41,7 +41,7 @@ describe('parseConfig: good command lines', () => {
 			...['--network', 'regtest', '--port', '2000', '--peer', '127.0.0.1:3000', '--peer', '[::1]:3001', '--datadir', '/d', '--reindex', '--wallet', '/w.json'],
 			...['--threads', '4', '--kernel', 'js', '--maxmempool', '7', '--mine', '--address', 'mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn', '--headless', '--json-log', '--no-mouse'],
 			...['--rpc-port', '4000', '--rpc-bind', '::1', '--rpc-user', 'u', '--rpc-password', 'p:w'],
-			...['--rpc-threads', '4', '--rpc-work-queue', '0', '--rpc-timeout', '5'],
+			...['--rpc-threads', '4', '--rpc-work-queue', '0', '--rpc-timeout', '5', '--verifier', 'noble'],
 		]);
 		expect(config).toMatchObject({
 			network: regtest,
@@ -59,6 +59,7 @@ describe('parseConfig: good command lines', () => {
 			jsonLog: true,
 			mouse: false,
 			rpc: {port: 4000, host: '::1', credentials: {user: 'u', password: 'p:w'}, limits: {threads: 4, workQueue: 0, idleTimeoutMs: 5000}},
+			verifier: 'noble',
 		});
 	});
 
@@ -138,6 +139,7 @@ describe('parseConfig: every flag\'s bad values, each a typed error', () => {
 		[['--rpc-bind', 'a b'], 'bad-rpc-bind', /--rpc-bind/],
 		[['--rpc-bind', '-host'], 'bad-rpc-bind', /--rpc-bind/],
 		[['--rpc-user', 'u'], 'bad-rpc-credentials', /--rpc-user and --rpc-password go together/],
+		[['--verifier', 'fast'], 'bad-verifier', /--verifier: unknown verifier "fast": use auto, native, wasm, noble/],
 		[['--rpc-threads', '0'], 'bad-rpc-limit', /--rpc-threads must be a whole number from 1 to 256/],
 		[['--rpc-threads', '1.5'], 'bad-rpc-limit', /--rpc-threads must be/],
 		[['--rpc-work-queue', '-1'], 'bad-rpc-limit', /--rpc-work-queue must be a whole number from 0 to 10000/],
