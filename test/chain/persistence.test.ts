@@ -2,7 +2,7 @@ import {execFile} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {Level} from 'level';
 import {Chain} from '../../source/node/chain/chain.js';
 import {inlineVerifier, type SigVerifier} from '../../source/node/verify/verifier.js';
@@ -11,7 +11,7 @@ import {DatadirError} from '../../source/node/errors.js';
 import {TxOut} from '../../source/node/primitives/tx.js';
 import {Writer} from '../../source/node/encoding/writer.js';
 import {coinbaseOf, extend, key, nextBlock, spend} from '../helpers/builder.js';
-import {asertNet, quickNet, snapshot, tempChain, type TempChain} from '../helpers/chain-env.js';
+import {asertNet, freshChains, quickNet, snapshot, type TempChain} from '../helpers/chain-env.js';
 import {checkDatadir, isUnwritten} from '../helpers/datadir-check.js';
 import {ChainDB} from '../../source/node/chain/chain-db.js';
 import {mkdtemp, rm} from 'node:fs/promises';
@@ -19,15 +19,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
 const run = promisify(execFile);
-const envs: TempChain[] = [];
-async function fresh(...args: Parameters<typeof tempChain>): Promise<TempChain> {
-	const env = await tempChain(...args);
-	envs.push(env);
-	return env;
-}
-afterEach(async () => {
-	for (const env of envs.splice(0)) await env.cleanup();
-});
+const fresh = freshChains();
 
 /** A chain with spends on two branches: 6 blocks, then a 2-block fork from height 5 that loses. */
 async function busyChain(env: TempChain) {

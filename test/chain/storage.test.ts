@@ -4,7 +4,7 @@
  * the disk filling up (an injected ENOSPC, and the free-space margin with an injected statfs).
  */
 import {Level} from 'level';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {Chain} from '../../source/node/chain/chain.js';
 import {SCHEMA_VERSION, layout} from '../../source/node/chain/layout.js';
 import {DatadirError, StorageError} from '../../source/node/errors.js';
@@ -13,7 +13,7 @@ import type {Block} from '../../source/node/primitives/block.js';
 import {OutPoint, TxOut} from '../../source/node/primitives/tx.js';
 import type {StatfsResult} from '../../source/node/util/disk-space.js';
 import {coinbaseOf, extend, key, nextBlock, spend} from '../helpers/builder.js';
-import {quickNet, snapshot, tempChain, type TempChain} from '../helpers/chain-env.js';
+import {freshChains, quickNet, snapshot, type TempChain} from '../helpers/chain-env.js';
 import {checkDatadir} from '../helpers/datadir-check.js';
 import {startNode, waitFor} from '../helpers/net-env.js';
 import {join} from 'node:path';
@@ -21,15 +21,7 @@ import {Pool} from '../../source/node/net/pool.js';
 import {Mempool} from '../../source/node/mempool/mempool.js';
 import {CachingVerifier, inlineVerifier} from '../../source/node/verify/verifier.js';
 
-const envs: TempChain[] = [];
-async function fresh(...args: Parameters<typeof tempChain>): Promise<TempChain> {
-	const env = await tempChain(...args);
-	envs.push(env);
-	return env;
-}
-afterEach(async () => {
-	for (const env of envs.splice(0)) await env.cleanup();
-});
+const fresh = freshChains();
 
 /** 10 blocks, a payment in block 6: coins, undo data with a coin, tx and address records. */
 async function payingChain(env: TempChain): Promise<Block[]> {

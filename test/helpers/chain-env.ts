@@ -1,4 +1,5 @@
 import {mkdtemp, rm} from 'node:fs/promises';
+import {afterEach} from 'vitest';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {Chain, type ChainOptions} from '../../source/node/chain/chain.js';
@@ -69,4 +70,20 @@ export async function snapshot(chain: Chain): Promise<{tip: string; height: numb
 	const utxos: string[] = [];
 	for await (const {prevout, coin} of chain.coins()) utxos.push(`${prevout.key()} ${toHex(coin.toRaw())}`);
 	return {tip: chain.tip.hashHex, height: chain.height, utxos};
+}
+
+/**
+ * tempChain for a test file: every chain it opens is closed and removed after each test. Call it
+ * at the top level of the file (it registers an afterEach there).
+ */
+export function freshChains(): (...args: Parameters<typeof tempChain>) => Promise<TempChain> {
+	const envs: TempChain[] = [];
+	afterEach(async () => {
+		for (const env of envs.splice(0)) await env.cleanup();
+	});
+	return async (...args) => {
+		const env = await tempChain(...args);
+		envs.push(env);
+		return env;
+	};
 }

@@ -325,18 +325,20 @@ export class Pool extends EventEmitter<PoolEvents> {
 	}
 
 	private onInv(peer: Peer, items: readonly InvItem[]): void {
-		let unknownBlock: Uint8Array | null = null;
+		let unknownBlock = false;
 		const txs: InvItem[] = [];
 		for (const item of items) {
 			peer.remember(hashToHex(item.hash));
 			if (item.type === InvType.BLOCK) {
 				const entry = this.chain.getEntry(item.hash);
 				if (entry) this.notePeer(peer, entry, false);
-				else unknownBlock = item.hash;
+				else unknownBlock = true;
 			} else if (item.type === InvType.TX) txs.push(item);
 		}
-		// Unknown blocks: fetch their headers first (headers-first even for announcements).
-		if (unknownBlock) this.headers.request(peer, this.chain.bestHeader, unknownBlock);
+		// Unknown blocks: fetch their headers first (headers-first even for announcements), with no
+		// stop hash, as Core: the answer holds every header after ours, so the blocks announced
+		// while that getheaders was out (one at a time) come with it.
+		if (unknownBlock) this.headers.request(peer, this.chain.bestHeader);
 		const want = this.txs.announced(peer, txs);
 		if (want.length > 0) peer.send({type: 'getdata', items: want});
 		this.downloader.schedule();
