@@ -1,12 +1,8 @@
 /** getnetworkhashps / getmininginfo over real HTTP, and getpeerinfo's live heights between two real nodes. */
-import {mkdtemp, readFile, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {FullNode} from '../../source/node/node.js';
-import {RpcServer} from '../../source/node/rpc/server.js';
-import {PARAM_NAMES, rpcMethods} from '../../source/node/rpc/methods.js';
 import {nextBlock} from '../helpers/builder.js';
+import {startRpcNode} from '../helpers/rpc-node.js';
 import {quickNet} from '../helpers/chain-env.js';
 import {waitFor} from '../helpers/net-env.js';
 
@@ -17,21 +13,9 @@ afterEach(async () => {
 
 /** A FullNode (network on 127.0.0.1 when `port` is given) with its RPC server; `call` answers {result, error}. */
 async function rpcNode(options: {port?: number; peers?: string[]; now?: () => number} = {}) {
-	const dir = await mkdtemp(join(tmpdir(), 'chain-tui-rpc-mp-'));
-	const node = await FullNode.open({network: quickNet, datadir: dir, verifyThreads: 1, ...(options.port === undefined ? {} : {port: options.port, host: '127.0.0.1'}), ...(options.peers ? {peers: options.peers} : {}), ...(options.now ? {now: options.now} : {})});
-	const server = new RpcServer({port: 0, datadir: dir, methods: rpcMethods({node, startedAt: 0, stop: () => undefined}), paramNames: PARAM_NAMES, authDelayMs: 10});
-	await server.start();
-	const auth = `Basic ${Buffer.from((await readFile(join(dir, '.cookie'), 'utf8')).trim()).toString('base64')}`;
-	cleanups.push(async () => {
-		await server.stop();
-		await node.close();
-		await rm(dir, {recursive: true, force: true});
-	});
-	const call = async (method: string, params: unknown[] = []): Promise<{result: any; error: {code: number; message: string} | null}> => {
-		const res = await fetch(`http://127.0.0.1:${server.port}/`, {method: 'POST', body: JSON.stringify({jsonrpc: '1.0', id: 1, method, params}), headers: {authorization: auth}});
-		return (await res.json()) as {result: any; error: {code: number; message: string} | null};
-	};
-	return {node, call};
+	const n = await startRpcNode({...options, authDelayMs: 10, prefix: 'chain-tui-rpc-mp-'});
+	cleanups.push(() => n.close());
+	return n;
 }
 
 describe('getnetworkhashps and getmininginfo.networkhashps', () => {

@@ -3,13 +3,11 @@
  * Bitcoin Core's RPC does, checked through real HTTP against a real node (LevelDB in a temp dir)
  * with a real peer. The table must cover PARAM_NAMES exactly, so a new parameter needs a row.
  */
-import {access, mkdtemp, readFile, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {access} from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {FullNode} from '../../source/node/node.js';
-import {RpcServer} from '../../source/node/rpc/server.js';
-import {PARAM_NAMES, rpcMethods} from '../../source/node/rpc/methods.js';
+import {PARAM_NAMES} from '../../source/node/rpc/methods.js';
 import {decodeAddress} from '../../source/node/crypto/address.js';
 import {hashToHex, toHex} from '../../source/node/encoding/hex.js';
 import {networkHashesPerSecond} from '../../source/node/mining/rate.js';
@@ -17,33 +15,18 @@ import {TxOut} from '../../source/node/primitives/tx.js';
 import {p2pkhScript} from '../../source/node/primitives/script.js';
 import {coinbaseOf, key, nextBlock, spend} from '../helpers/builder.js';
 import {quickNet} from '../helpers/chain-env.js';
+import {startRpcNode, type Reply} from '../helpers/rpc-node.js';
 import {waitFor} from '../helpers/net-env.js';
 
-type Reply = {result: any; error: {code: number; message: string} | null};
 
 const cleanups: (() => Promise<void>)[] = [];
 let a: {node: FullNode; call: (method: string, params?: unknown[] | Record<string, unknown>) => Promise<Reply>; dir: string};
 let b: {node: FullNode; call: (method: string, params?: unknown[] | Record<string, unknown>) => Promise<Reply>; dir: string};
 
 async function rpcNode(options: {peers?: string[]} = {}) {
-	const dir = await mkdtemp(join(tmpdir(), 'chain-tui-rpc-params-'));
-	const node = await FullNode.open({network: quickNet, datadir: dir, verifyThreads: 1, port: 0, host: '127.0.0.1', ...(options.peers ? {peers: options.peers} : {})});
-	const server = new RpcServer({port: 0, datadir: dir, methods: rpcMethods({node, startedAt: 0, stop: () => undefined}), paramNames: PARAM_NAMES, authDelayMs: 1});
-	await server.start();
-	const auth = `Basic ${Buffer.from((await readFile(join(dir, '.cookie'), 'utf8')).trim()).toString('base64')}`;
-	cleanups.push(async () => {
-		await server.stop();
-		await node.close();
-		await rm(dir, {recursive: true, force: true});
-	});
-	// Arrays go positionally (JSON-RPC 1.0), objects as named parameters (2.0).
-	const call = async (method: string, params: unknown[] | Record<string, unknown> = []): Promise<Reply> => {
-		const body = Array.isArray(params) ? {jsonrpc: '1.0', id: 1, method, params} : {jsonrpc: '2.0', id: 1, method, params};
-		const res = await fetch(`http://127.0.0.1:${server.port}/`, {method: 'POST', body: JSON.stringify(body), headers: {authorization: auth}});
-		const reply = (await res.json()) as Reply & {jsonrpc?: string};
-		return {result: reply.result ?? null, error: reply.error ?? null};
-	};
-	return {node, call, dir};
+	const n = await startRpcNode({...options, port: 0, prefix: 'chain-tui-rpc-params-'});
+	cleanups.push(() => n.close());
+	return n;
 }
 
 const ok = async (p: Promise<Reply>) => {
