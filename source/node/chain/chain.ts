@@ -18,6 +18,7 @@ import {type NetworkParams, subsidyAt} from '../consensus/networks.js';
 import {nextBitsFromTip} from '../consensus/asert.js';
 import {
 	MEDIAN_TIME_SPAN,
+	medianTime,
 	checkBlockContext,
 	checkBlockSanity,
 	checkHeaderContext,
@@ -541,10 +542,14 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	/** Median of the last 11 block times ending at `entry` (BIP113's median time past). */
 	medianTimePast(entry: ChainEntry): number {
+		return medianTime(this.recentTimes(entry));
+	}
+
+	/** The times of `entry` and its ancestors, newest first: the median-time-past window. */
+	recentTimes(entry: ChainEntry): number[] {
 		const times: number[] = [];
 		for (let e: ChainEntry | null = entry; e && times.length < MEDIAN_TIME_SPAN; e = e.prev) times.push(e.time);
-		times.sort((a, b) => a - b);
-		return times[Math.floor(times.length / 2)]!;
+		return times;
 	}
 
 	/** The bits a block on top of `prev` must carry (GetNextWorkRequired). */

@@ -18,6 +18,12 @@ export const LOCKTIME_THRESHOLD = 500_000_000;
 /** Blocks in the median-time-past window. */
 export const MEDIAN_TIME_SPAN = 11;
 
+/** The median of a median-time-past window's times (BIP113), in any order. */
+export function medianTime(times: readonly number[]): number {
+	const sorted = [...times].sort((a, b) => a - b);
+	return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
 export function moneyRange(value: bigint, net: NetworkParams): boolean {
 	return value >= 0n && value <= net.maxMoney;
 }

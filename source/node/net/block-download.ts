@@ -16,11 +16,7 @@ export class BlockDownloader {
 	private readonly inflight = new Map<string, {peer: Peer; since: number; arrived?: boolean}>();
 	/** Download paths (from the fork with our chain) by target header, cached. */
 	private readonly paths = new Map<ChainEntry, ChainEntry[]>();
-	/**
-	 * How far into a cached path every block is connected on the main chain (so its body stays):
-	 * schedule() resumes there. Walking from the fork each time cost O(height) per block received,
-	 * 7% of IBD once signature checks got fast.
-	 */
+	/** How far into a cached path every block is connected on the main chain (see firstMissing). */
 	private readonly connectedUpTo = new WeakMap<ChainEntry[], number>();
 	/** Peer that a clone prefers for downloads. */
 	preferred: Peer | null = null;
@@ -79,7 +75,8 @@ export class BlockDownloader {
 			const st = this.ctx.state(peer);
 			const theirs = st?.best;
 			if (!peer.ready || !theirs || theirs.failed || theirs.chainwork <= best.chainwork) continue;
-			const next = this.pathTo(theirs).find(e => !e.hasData);
+			const path = this.pathTo(theirs);
+			const next = path[this.firstMissing(path)];
 			if (next && st.refused.has(next.hashHex)) continue;
 			best = theirs;
 		}
@@ -94,9 +91,23 @@ export class BlockDownloader {
 	/** Blocks stored along the download path: progress while a reorganisation is held. */
 	storedAhead(): number {
 		const path = this.downloadPath();
-		let n = 0;
-		while (n < path.length && path[n]!.hasData) n++;
-		return n;
+		return this.firstMissing(path);
+	}
+
+	/**
+	 * Where `path`'s first block without data is (its length if none), resuming after the part
+	 * already connected on the main chain: walking from the fork on every block received cost
+	 * O(height) each time, 7% of IBD once signature checks got fast.
+	 */
+	private firstMissing(path: ChainEntry[]): number {
+		const {chain} = this.ctx;
+		let start = this.connectedUpTo.get(path) ?? 0;
+		if (start > 0 && !chain.isMain(path[start - 1]!)) start = 0; // a reorg took them off
+		while (start < path.length && path[start]!.hasData && chain.isMain(path[start]!)) start++;
+		this.connectedUpTo.set(path, start);
+		// Then what is stored but waits (the chain may be waiting on one missing block).
+		while (start < path.length && path[start]!.hasData) start++;
+		return start;
 	}
 
 	/** The entries from the fork with our chain up to `target` (cached), or none if it has no more work. */
@@ -149,12 +160,7 @@ export class BlockDownloader {
 		for (const target of targets) {
 			const path = this.pathTo(target);
 			if (path.length === 0) continue;
-			// Skip what is already stored (the chain may be waiting on one missing block).
-			let start = this.connectedUpTo.get(path) ?? 0;
-			if (start > 0 && !chain.isMain(path[start - 1]!)) start = 0; // a reorg took them off
-			while (start < path.length && path[start]!.hasData && chain.isMain(path[start]!)) start++;
-			this.connectedUpTo.set(path, start);
-			while (start < path.length && path[start]!.hasData) start++;
+			const start = this.firstMissing(path);
 			const end = Math.min(path.length, start + DOWNLOAD_WINDOW);
 			for (let i = start; i < end; i++) {
 				// Every ready peer full: the rest of the window (1,024 entries, a hex hash each) waits

@@ -110,7 +110,7 @@ export class Cloner {
 		// Ask afresh from the parent of our best header: the answer shows where the host's chain
 		// leaves ours (or that it is on another genesis: onHeaders hangs up then).
 		const best = this.ctx.chain.bestHeader;
-		this.headers.request(peer, best.prev ?? best, undefined, {force: true});
+		this.headers.request(peer, best.prev ?? best, {force: true});
 		const stallMs = Math.min(options.timeoutMs ?? 60_000, 60_000);
 		let reorgDepth = 0;
 		const onReorg = (info: {depth: number}) => (reorgDepth = Math.max(reorgDepth, info.depth));

@@ -7,7 +7,6 @@ import {randomBytes} from 'node:crypto';
 import {performance} from 'node:perf_hooks';
 import type {ChainEntry} from '../chain/entry.js';
 import {blockWork} from '../consensus/pow.js';
-import {MEDIAN_TIME_SPAN} from '../consensus/rules.js';
 import {equalBytes} from '../encoding/hex.js';
 import {VerifyError} from '../errors.js';
 import type {Header} from '../primitives/header.js';
@@ -53,17 +52,29 @@ export class HeaderSync {
 	}
 
 	/**
-	 * Asks `peer` for the headers after `from` (up to `stop`), unless a getheaders to it is still
+	 * Asks `peer` for the headers after `from`, unless a getheaders to it is still
 	 * unanswered (Core's MaybeSendGetHeaders): a burst of announcements while we sync asks once,
 	 * not once per block, each answered with up to 2,000 headers. `force`: ask anyway (a clone
 	 * starting afresh).
 	 */
-	request(peer: Peer, from: ChainEntry, stop?: Uint8Array, options: {force?: boolean} = {}): void {
+	request(peer: Peer, from: ChainEntry, options: {force?: boolean} = {}): void {
 		const st = this.ctx.state(peer);
 		const now = performance.now();
 		if (st && !options.force && st.headersAskedAt !== null && now - st.headersAskedAt < HEADERS_RESPONSE_MS) return;
-		if (st) st.headersAskedAt = now;
-		peer.send({type: 'getheaders', version: PROTOCOL_VERSION, locator: this.ctx.chain.getLocator(from), stop: stop ?? new Uint8Array(32)});
+		this.ask(peer, this.ctx.chain.getLocator(from));
+	}
+
+	/** Sends a getheaders, noting that an answer is due. */
+	private ask(peer: Peer, locator: Uint8Array[]): void {
+		const st = this.ctx.state(peer);
+		if (st) st.headersAskedAt = performance.now();
+		peer.send({type: 'getheaders', version: PROTOCOL_VERSION, locator, stop: new Uint8Array(32)});
+	}
+
+	/** After a message was taken in: a full one says the peer has more, so ask on from its last. */
+	private askOn(peer: Peer, st: PeerState, last: ChainEntry | null, full: boolean): void {
+		if (full && last) this.request(peer, last);
+		st.headersDone = !full;
 	}
 
 	/** Answers a getheaders from our active chain. */
@@ -135,12 +146,7 @@ export class HeaderSync {
 				return this.continuePresync(peer, st, headers, full);
 			}
 		}
-		await this.store(peer, st, headers);
-		if (full) {
-			const last = chain.getEntry(headers.at(-1)!.hash());
-			if (last) this.request(peer, last);
-		}
-		st.headersDone = !full;
+		this.askOn(peer, st, await this.store(peer, st, headers), full);
 	}
 
 	private async continuePresync(peer: Peer, st: PeerState, headers: readonly Header[], full: boolean): Promise<void> {
@@ -157,7 +163,7 @@ export class HeaderSync {
 		if (wasPresync && presync.state.phase === 'redownload') {
 			this.ctx.log(`peer ${peer.address}'s chain reached the work threshold at height ${presync.state.presyncHeight}: downloading its headers again to store them`);
 		}
-		if (result.headers.length > 0) await this.store(peer, st, result.headers);
+		const last = result.headers.length > 0 ? await this.store(peer, st, result.headers) : null;
 		if (result.aborted) {
 			st.presync = null;
 			this.ctx.log(`headers presync with ${peer.address} ended: ${result.aborted.message}; nothing of it stored`);
@@ -167,18 +173,14 @@ export class HeaderSync {
 		if (presync.state.phase === 'final') {
 			st.presync = null;
 			this.ctx.log(`headers presync with ${peer.address} done: its chain is stored from height ${presync.from.height + 1}`);
-			const last = this.ctx.chain.getEntry(headers.at(-1)!.hash());
-			if (full && last) this.request(peer, last);
-			st.headersDone = !full;
+			this.askOn(peer, st, last, full);
 			return;
 		}
 		if (result.requestMore) {
 			st.headersDone = false;
 			const head = presync.state.nextLocatorHead();
 			const from = this.ctx.chain.getLocator(presync.from);
-			const locator = equalBytes(head, presync.from.hash) ? from : [head, ...from];
-			st.headersAskedAt = performance.now();
-			peer.send({type: 'getheaders', version: PROTOCOL_VERSION, locator, stop: new Uint8Array(32)});
+			this.ask(peer, equalBytes(head, presync.from.hash) ? from : [head, ...from]);
 		}
 	}
 
@@ -187,10 +189,14 @@ export class HeaderSync {
 		st.presync = null;
 	}
 
-	/** Stores headers that connect, counting the branches they start; punishes a broken rule. */
-	private async store(peer: Peer, st: PeerState, headers: readonly Header[]): Promise<void> {
+	/**
+	 * Stores headers that connect, counting the branches they start; punishes a broken rule.
+	 * Returns the entry of the last header when all of them went in, else null.
+	 */
+	private async store(peer: Peer, st: PeerState, headers: readonly Header[]): Promise<ChainEntry | null> {
 		const {chain} = this.ctx;
 		let last: ChainEntry | null = null;
+		let complete = true;
 		for (const header of headers) {
 			const known = chain.getEntry(header.hash());
 			if (!known) {
@@ -198,6 +204,7 @@ export class HeaderSync {
 				if (parent && parent.children.length > 0 && ++st.forks > MAX_FORKS_PER_PEER) {
 					this.ctx.log(`peer ${peer.address} started more than ${MAX_FORKS_PER_PEER} branches`);
 					peer.close(`more than ${MAX_FORKS_PER_PEER} branches`);
+					complete = false;
 					break;
 				}
 			}
@@ -206,18 +213,18 @@ export class HeaderSync {
 			} catch (error) {
 				if (!(error instanceof VerifyError)) throw error;
 				peer.misbehave(error.score, `header ${header.hashHex()}: ${error.message}`);
+				complete = false;
 				break;
 			}
 		}
 		if (last) this.ctx.notePeer(peer, last, true);
 		this.hooks.stored();
+		return complete ? last : null;
 	}
 }
 
 /** The numbers a presync starting at `prev` needs: its times back 11 blocks and block 1 of its branch. */
 function presyncStart(ctx: PoolContext, prev: ChainEntry): PresyncStart {
-	const recentTimes: number[] = [];
-	for (let e: ChainEntry | null = prev; e && recentTimes.length < MEDIAN_TIME_SPAN; e = e.prev) recentTimes.push(e.time);
 	const block1 = prev.height >= 1 ? ctx.chain.getAncestor(prev, 1) : null;
 	return {
 		hash: prev.hash,
@@ -225,7 +232,7 @@ function presyncStart(ctx: PoolContext, prev: ChainEntry): PresyncStart {
 		chainwork: prev.chainwork,
 		time: prev.time,
 		bits: prev.header.bits,
-		recentTimes,
+		recentTimes: ctx.chain.recentTimes(prev),
 		anchor: block1 ? {time: block1.time, bits: block1.header.bits} : null,
 	};
 }

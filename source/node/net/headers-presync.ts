@@ -11,11 +11,11 @@
  * the node a few hundred bytes per peer, however long it is.
  */
 import {sha256} from '../crypto/hash.js';
-import {equalBytes, hashToHex} from '../encoding/hex.js';
+import {equalBytes} from '../encoding/hex.js';
 import {VerifyError} from '../errors.js';
 import type {NetworkParams} from '../consensus/networks.js';
 import {blockWork, checkProofOfWork} from '../consensus/pow.js';
-import {MEDIAN_TIME_SPAN} from '../consensus/rules.js';
+import {MEDIAN_TIME_SPAN, medianTime} from '../consensus/rules.js';
 import {nextBitsFromTip} from '../consensus/asert.js';
 import type {Header} from '../primitives/header.js';
 
@@ -91,7 +91,10 @@ export class HeadersPresync {
 
 	/** The committed bits, one per period, packed. */
 	private bits = new Uint8Array(64);
+	/** Bits committed by the presync. */
 	private committed = 0;
+	/** Of those, how many the redownload has checked (the first `consumed`). */
+	private consumed = 0;
 	private checked = 0;
 	private presync: Tail;
 	private redownload: Tail;
@@ -108,7 +111,7 @@ export class HeadersPresync {
 		this.bufferSize = options.bufferSize ?? REDOWNLOAD_BUFFER_SIZE;
 		this.offset = Math.floor(options.random() * this.period);
 		// A chain can gain at most 6 headers a second and still pass the median-time rule.
-		const medianStart = median(options.start.recentTimes);
+		const medianStart = medianTime(options.start.recentTimes);
 		const seconds = Math.max(0, this.now + this.net.maxFutureBlockTime - medianStart);
 		this.maxCommitments = Math.ceil((6 * seconds) / this.period) + 1;
 		this.presync = this.tailAtStart();
@@ -120,21 +123,14 @@ export class HeadersPresync {
 		return this.presync.height;
 	}
 
-	get presyncWork(): bigint {
-		return this.presync.chainwork;
-	}
-
-	get redownloadHeight(): number {
-		return this.redownload.height;
-	}
-
 	/** Bytes this state holds (commitments and the redownload buffer), for the bounded-memory tests. */
 	get footprint(): number {
 		return this.bits.length + this.buffer.length * 200;
 	}
 
+	/** Commitments still to be checked. */
 	get commitments(): number {
-		return this.committed;
+		return this.committed - this.consumed;
 	}
 
 	/** The getheaders locator for the next request: where we are, then the start's own locator. */
@@ -180,7 +176,7 @@ export class HeadersPresync {
 			// threshold may go on (the presync's own last message may have reached past it).
 			if (tail.height > this.presync.height && !this.processAll) return this.abort('commitment-overrun', 'the redownload goes past the presync without its work');
 			if (tail.height % this.period === this.offset && tail.height <= this.presync.height) {
-				if (next >= this.committed) return this.abort('commitment-overrun', 'the redownload is longer than the presync');
+				if (next >= this.commitments) return this.abort('commitment-overrun', 'the redownload is longer than the presync');
 				if (this.bitAt(next++) !== this.commitBit(tail.hash)) return this.abort('commitment-mismatch', `the redownloaded header at height ${tail.height} is not the one presynced`);
 			}
 			this.buffer.push(header);
@@ -210,7 +206,7 @@ export class HeadersPresync {
 		if (!checkProofOfWork(header.hash(), header.bits, this.net.powLimit)) throw new VerifyError('high-hash', 50, 'header', `header ${header.hashHex()}: proof of work failed`);
 		const required = nextBitsFromTip(this.net, {height: tail.height, time: tail.time, bits: tail.bits}, tail.anchor);
 		if (required !== null ? header.bits !== required : blockWork(header.bits) === 0n) throw new VerifyError('bad-diffbits', 100, 'header', `header ${header.hashHex()}: incorrect proof of work`);
-		if (header.time <= median(tail.times)) throw new VerifyError('time-too-old', 100, 'header', `header ${header.hashHex()}: block time at or before median time past`);
+		if (header.time <= medianTime(tail.times)) throw new VerifyError('time-too-old', 100, 'header', `header ${header.hashHex()}: block time at or before median time past`);
 		if (header.time > this.now + this.net.maxFutureBlockTime) throw new VerifyError('time-too-new', 0, 'header', `header ${header.hashHex()}: block time too far ahead`);
 		tail.hash = header.hash();
 		tail.height++;
@@ -239,8 +235,6 @@ export class HeadersPresync {
 		this.committed++;
 	}
 
-	private consumed = 0;
-
 	private bitAt(i: number): number {
 		const at = this.consumed + i;
 		return (this.bits[at >> 3]! >> (at & 7)) & 1;
@@ -248,7 +242,6 @@ export class HeadersPresync {
 
 	private consume(n: number): void {
 		this.consumed += n;
-		this.committed -= n;
 	}
 
 	private abort(code: PresyncAbort, message: string): PresyncResult {
@@ -256,14 +249,4 @@ export class HeadersPresync {
 		this.buffer = [];
 		return {headers: [], requestMore: false, aborted: {code, message}};
 	}
-
-	toString(): string {
-		return `presync from ${hashToHex(this.start.hash)} (height ${this.start.height})`;
-	}
-}
-
-function median(times: readonly number[]): number {
-	if (times.length === 0) return 0;
-	const sorted = [...times].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)]!;
 }

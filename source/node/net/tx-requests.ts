@@ -5,7 +5,7 @@
  * can take never grows a queue here.
  */
 import {performance} from 'node:perf_hooks';
-import {hashToHex} from '../encoding/hex.js';
+import {hashToHex, hexToHash} from '../encoding/hex.js';
 import {VerifyError} from '../errors.js';
 import type {Transaction} from '../primitives/tx.js';
 import {InvType, type InvItem} from './messages.js';
@@ -17,10 +17,6 @@ export const MAX_TX_IN_FLIGHT_PER_PEER = 100;
 export const TX_REQUEST_TIMEOUT_MS = 60_000;
 /** Announcers remembered per transaction, in case the one asked fails. */
 const MAX_OTHERS = 8;
-
-function txHash(txid: string): Uint8Array {
-	return Uint8Array.from(Buffer.from(txid, 'hex').reverse());
-}
 
 export class TxRequests {
 	/** Transactions asked for: of whom and when (forgotten on delivery, notfound, close or timeout). */
@@ -87,7 +83,7 @@ export class TxRequests {
 		if (!next) return;
 		this.requested.set(txid, {peer: next, since: performance.now(), others: request.others.filter(p => p !== next)});
 		this.ctx.state(next)!.txRequests++;
-		next.send({type: 'getdata', items: [{type: InvType.TX, hash: txHash(txid)}]});
+		next.send({type: 'getdata', items: [{type: InvType.TX, hash: hexToHash(txid)}]});
 	}
 
 	/** A transaction `peer` sent: validated into the mempool, its missing parents asked of it. */
@@ -109,7 +105,7 @@ export class TxRequests {
 				const parents = result.missing.filter(p => !this.requested.has(p)).slice(0, Math.max(0, room));
 				for (const p of parents) this.requested.set(p, {peer, since: performance.now(), others: []});
 				st.txRequests += parents.length;
-				if (parents.length > 0) peer.send({type: 'getdata', items: parents.map(p => ({type: InvType.TX, hash: txHash(p)}))});
+				if (parents.length > 0) peer.send({type: 'getdata', items: parents.map(p => ({type: InvType.TX, hash: hexToHash(p)}))});
 			}
 		} catch (error) {
 			if (!(error instanceof VerifyError)) throw error;

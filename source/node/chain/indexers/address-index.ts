@@ -5,7 +5,7 @@
 import {hashToHex} from '../../encoding/hex.js';
 import {Reader} from '../../encoding/reader.js';
 import {Writer} from '../../encoding/writer.js';
-import {nullData, p2pkhHash} from '../../primitives/script.js';
+import {p2pkhHash} from '../../primitives/script.js';
 import {OutPoint} from '../../primitives/tx.js';
 import type {BatchOp, ChainDB} from '../chain-db.js';
 import {layout} from '../layout.js';
@@ -41,7 +41,7 @@ export class AddressIndex implements Indexer {
 				);
 			});
 			tx.outputs.forEach((output, n) => {
-				const owner = nullData(output.script) ? null : p2pkhHash(output.script);
+				const owner = p2pkhHash(output.script);
 				if (!owner) return;
 				ops.push(
 					{type: 'put', key: layout.A(owner, b.height, txid, n, RECEIVED), value: new Writer(8).i64(output.value).finish()},
@@ -58,7 +58,7 @@ export class AddressIndex implements Indexer {
 			const txid = tx.hash();
 			for (let n = tx.outputs.length - 1; n >= 0; n--) {
 				const output = tx.outputs[n]!;
-				const owner = nullData(output.script) ? null : p2pkhHash(output.script);
+				const owner = p2pkhHash(output.script);
 				if (owner) ops.push({type: 'del', key: layout.A(owner, b.height, txid, n, RECEIVED)}, {type: 'del', key: layout.U(owner, txid, n)});
 			}
 			const spent = b.spent[t] ?? [];
