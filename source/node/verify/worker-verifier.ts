@@ -7,6 +7,22 @@ import {backendByName, type BackendChoice, type BackendName, type EcdsaBackend} 
 /** Below this many checks a batch is verified in one worker rather than split. */
 const MIN_SPLIT = 8;
 
+/**
+ * A worker is never stopped inside a native call. The secp256k1 addon's prebuilt binary, cut off
+ * by worker.terminate() or by the process exiting, throws a C++ exception nothing catches
+ * ("terminate called after throwing an instance of 'Napi::Error'", node-addon-api#902) and the
+ * whole process aborts. So each worker marks its slot in shared memory while it loads a backend or
+ * runs checks, and looks at the stop word before each check; close() and the process's exit set
+ * the stop word and wait for every slot to clear (one check, ~70 µs) before workers end.
+ */
+const STOP = 0;
+/** How long close() or exit waits for a worker to put its check down (it takes one check). */
+const QUIESCE_MS = 2_000;
+const live = new Set<WorkerVerifier>();
+process.on('exit', () => {
+	for (const verifier of live) verifier.quiesceNow();
+});
+
 export interface WorkerVerifierOptions {
 	/** The backend each worker loads (default noble; auto picks as chooseBackend does). */
 	readonly backend?: BackendChoice;
@@ -30,6 +46,8 @@ export class WorkerVerifier implements SigVerifier {
 	private nextId = 1;
 	private next = 0;
 	private closed = false;
+	/** [STOP, busy slot of worker 0, of worker 1, ...]: see QUIESCE_MS. */
+	private readonly shared: Int32Array;
 
 	constructor(
 		readonly threads: number,
@@ -39,11 +57,15 @@ export class WorkerVerifier implements SigVerifier {
 		this.backend = backendByName(options.backend ?? 'noble');
 		this.inline = new InlineVerifier(this.backend);
 		this.inlineBelow = options.inlineBelow ?? 0;
-		for (let i = 0; i < threads; i++) this.workers.push(this.spawn());
+		this.shared = new Int32Array(new SharedArrayBuffer(4 * (threads + 1)));
+		for (let i = 0; i < threads; i++) this.workers.push(this.spawn(i));
+		live.add(this);
 	}
 
-	private spawn(): Worker {
-		const worker = new Worker(compiledUrl('node/verify/verify-worker.js'), {workerData: {backend: this.backend.name}});
+	private spawn(at: number): Worker {
+		// Busy from the start: it is loading its backend.
+		Atomics.store(this.shared, at + 1, 1);
+		const worker = new Worker(compiledUrl('node/verify/verify-worker.js'), {workerData: {backend: this.backend.name, shared: this.shared, slot: at + 1}});
 		worker.on('message', (msg: {id: number; ok: boolean}) => {
 			const job = this.pending.get(msg.id);
 			this.pending.delete(msg.id);
@@ -53,10 +75,11 @@ export class WorkerVerifier implements SigVerifier {
 		worker.on('error', error => this.failAll(error));
 		// A worker that dies is replaced, so later checks do not wait on it forever.
 		worker.on('exit', () => {
-			const at = this.workers.indexOf(worker);
-			if (at < 0 || this.closed) return;
+			Atomics.store(this.shared, at + 1, 0); // a thread that is gone is inside nothing
+			Atomics.notify(this.shared, at + 1);
+			if (this.closed || this.workers[at] !== worker) return;
 			this.failAll(new Error('a signature-check thread stopped'));
-			this.workers[at] = this.spawn();
+			this.workers[at] = this.spawn(at);
 		});
 		worker.unref();
 		return worker;
@@ -102,10 +125,39 @@ export class WorkerVerifier implements SigVerifier {
 	}
 
 	async close(): Promise<void> {
+		if (this.closed) return;
 		this.closed = true;
+		Atomics.store(this.shared, STOP, 1);
 		this.failAll(new Error('verifier closed'));
 		const workers = this.workers.splice(0);
-		await Promise.all(workers.map(w => w.terminate()));
+		for (const worker of workers) worker.ref(); // a pending waitAsync keeps no process alive
+		const deadline = Date.now() + QUIESCE_MS;
+		await Promise.all(
+			workers.map(async (worker, at) => {
+				while (Atomics.load(this.shared, at + 1) === 1 && Date.now() < deadline) {
+					const wait = Atomics.waitAsync(this.shared, at + 1, 1, deadline - Date.now());
+					if (wait.async) await wait.value;
+				}
+				await worker.terminate();
+			}),
+		);
+		live.delete(this);
+	}
+
+	/** Workers inside a batch (or loading their backend) now. */
+	get busyThreads(): number {
+		let busy = 0;
+		for (let slot = 1; slot < this.shared.length; slot++) busy += Atomics.load(this.shared, slot);
+		return busy;
+	}
+
+	/** At process exit: stop the workers and block until none is inside a check. */
+	quiesceNow(): void {
+		Atomics.store(this.shared, STOP, 1);
+		const deadline = Date.now() + QUIESCE_MS;
+		for (let slot = 1; slot < this.shared.length; slot++) {
+			while (Atomics.load(this.shared, slot) === 1 && Date.now() < deadline) Atomics.wait(this.shared, slot, 1, deadline - Date.now());
+		}
 	}
 }
 
