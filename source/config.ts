@@ -213,7 +213,7 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 		throw new ConfigError(code, message);
 	};
 	// Own keys only: "constructor" or "__proto__" are no network.
-	const network = (Object.hasOwn(NETWORKS, flags.network) ? NETWORKS[flags.network] : undefined) ?? fail('bad-network', `unknown network "${flags.network}" (expected main or regtest)`);
+	const network = (Object.hasOwn(NETWORKS, flags.network) ? NETWORKS[flags.network] : undefined) ?? fail('bad-network', `unknown network "${flags.network}" (expected one of: ${Object.keys(NETWORKS).join(', ')})`);
 	const port = flags.port ?? network.port;
 	if (!isPort(port)) fail('bad-port', '--port must be a whole number from 1 to 65535');
 	const peers = flags.peer ?? [];

@@ -14,17 +14,10 @@ import {OutPoint, Transaction} from '../primitives/tx.js';
 import {nullData} from '../primitives/script.js';
 import {prepareP2pkhCheck, type SigCheck} from '../primitives/sign.js';
 import {inlineVerifier, type SigVerifier} from '../verify/verifier.js';
-import {type NetworkParams, subsidyAt} from '../consensus/networks.js';
-import {nextBitsFromTip} from '../consensus/asert.js';
-import {
-	MEDIAN_TIME_SPAN,
-	medianTime,
-	checkBlockContext,
-	checkBlockSanity,
-	checkHeaderContext,
-	checkHeaderSanity,
-	checkTxInputs,
-} from '../consensus/rules.js';
+import type {NetworkParams} from '../consensus/networks.js';
+import {COINSTAKE_INDEX, engineFor, minedModifier, ProofOfStake, type BitsInfo, type ConsensusEngine} from '../consensus/engine.js';
+import {GENESIS_STAKE_MODIFIER} from '../consensus/kernel.js';
+import {MEDIAN_TIME_SPAN, medianTime, checkBlockContext, checkBlockSanity, checkHeaderContext, checkTxInputs} from '../consensus/rules.js';
 import {SerialQueue} from '../util/lock.js';
 import {ChainDB, damaged, type BatchOp, type StorageOptions} from './chain-db.js';
 import {seal, unseal} from './checksum.js';
@@ -80,7 +73,8 @@ export interface ResumeInfo {
 	readonly connected: number;
 }
 
-export type TipStatus = 'active' | 'valid-fork' | 'valid-headers' | 'headers-only' | 'invalid';
+/** Core's statuses, and 'too-deep': a branch forking deeper than a PoS network's reorg limit. */
+export type TipStatus = 'active' | 'valid-fork' | 'valid-headers' | 'headers-only' | 'invalid' | 'too-deep';
 
 export interface ChainTip {
 	readonly entry: ChainEntry;
@@ -107,6 +101,8 @@ export interface ChainEvents {
 	tip: [entry: ChainEntry];
 	invalid: [entry: ChainEntry, error: VerifyError];
 	orphan: [block: Block];
+	/** A branch with more work forks deeper than the PoS reorganisation limit: we stay on ours. */
+	'too-deep': [tip: ChainEntry, fork: ChainEntry];
 	/** A write failed (disk full or otherwise): the chain writes nothing more; the node must stop. */
 	fatal: [error: StorageError];
 }
@@ -125,12 +121,25 @@ function entryPut(entry: ChainEntry): BatchOp {
 	return sealed(layout.e(entry.hash), entry.toRaw());
 }
 
+/** Stake modifiers kept in memory (each is read back from the database when needed again). */
+const MODIFIER_CACHE = 512;
+/** Staked headers of a branch that may wait for their blocks before more of it are taken. */
+export const MAX_UNCHECKED_STAKED_HEADERS = 500;
+/** Sizing of the duplicate-stake memory: it is trimmed to the reorganisation window past this. */
+const STAKES_SEEN_PER_HEIGHT = 1000;
+
+function bitsInfo(entry: ChainEntry): BitsInfo {
+	return {height: entry.height, time: entry.time, bits: entry.bits};
+}
+
 function u32le(data: Uint8Array, offset: number): number {
 	return new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(offset, true);
 }
 
 export class Chain extends EventEmitter<ChainEvents> {
 	readonly network: NetworkParams;
+	/** Proof of work or of stake: what decides a header's and a block's own proof. */
+	readonly engine: ConsensusEngine;
 	private readonly now: () => number;
 	private readonly verifier: SigVerifier;
 	private readonly lock = new SerialQueue();
@@ -168,6 +177,13 @@ export class Chain extends EventEmitter<ChainEvents> {
 	 * null when the stored tip was already the best: the app logs it.
 	 */
 	private resumedAtLoad: ResumeInfo | null = null;
+	/** Stake modifiers of recently connected blocks, by hash (proof-of-stake networks). */
+	private readonly modifiers = new Map<string, Uint8Array>();
+	/** Branch tips found forking deeper than the reorganisation limit (reported once each). */
+	private readonly tooDeep = new Set<ChainEntry>();
+	private deepForkAllowance = 0;
+	/** Kernel coin and height of each staked block seen recently: key `prevout@height`, value hash. */
+	private readonly stakesSeen = new Map<string, string>();
 
 	private readonly txIndex: TxIndex;
 	private readonly addressIndex: AddressIndex;
@@ -185,6 +201,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 		this.bpmIndex = new BpmIndex(db);
 		this.indexers = [this.txIndex, this.addressIndex, this.bpmIndex];
 		this.network = options.network;
+		this.engine = engineFor(options.network);
 		this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
 		this.verifier = options.verifier ?? inlineVerifier;
 		this.maxOrphans = options.maxOrphans ?? DEFAULT_MAX_ORPHANS;
@@ -554,17 +571,16 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	/** The bits a block on top of `prev` must carry (GetNextWorkRequired). */
 	requiredBits(prev: ChainEntry): number {
-		// The same function a headers presync uses, so both always agree. The anchor is block 1 of
-		// prev's branch (getAncestor(prev, 1)), which the index remembers per entry.
-		const one = prev.table.blockOne(prev.id);
-		const anchor = one >= 0 ? prev.table.entry(one) : null;
-		const bits = nextBitsFromTip(
-			this.network,
-			{height: prev.height, time: prev.time, bits: prev.header.bits},
-			anchor && {time: anchor.time, bits: anchor.header.bits},
-		);
-		if (bits === null) throw new Error(`no difficulty rule for the block after ${prev.hashHex}`);
-		return bits;
+		// Main's anchor is block 1 of prev's branch, which the index remembers per entry (the same
+		// rule a headers presync follows); a staked chain's is its first staked block.
+		return this.engine.requiredBits(prev, height => {
+			if (height === 1) {
+				const one = prev.table.blockOne(prev.id);
+				return one >= 0 ? bitsInfo(prev.table.entry(one)) : null;
+			}
+			const at = this.getAncestor(prev, height);
+			return at && bitsInfo(at);
+		});
 	}
 
 	/** Bitcoin's block locator: the last 10 blocks one by one, then doubling steps, genesis last. */
@@ -626,6 +642,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 			let status: TipStatus;
 			if (this.isMain(entry)) status = 'active';
 			else if (entry.failed) status = 'invalid';
+			else if (this.tooDeep.has(entry)) status = 'too-deep';
 			else if (!entry.chainData) status = 'headers-only';
 			else if (entry.status & Status.VALID) status = 'valid-fork';
 			else status = 'valid-headers';
@@ -722,10 +739,12 @@ export class Chain extends EventEmitter<ChainEvents> {
 	}
 
 	private acceptHeader(header: Header): ChainEntry {
-		checkHeaderSanity(header, this.network);
 		const prev = this.table.get(header.prevHash);
+		this.engine.checkHeader(header, prev ? prev.height + 1 : null);
 		if (!prev) throw new VerifyError('prev-blk-not-found', 0, 'header', 'parent header unknown');
 		if (prev.failed) throw new VerifyError('bad-prevblk', 100, 'header', 'parent is invalid');
+		this.engine.checkHeaderAt(header, prev.height + 1);
+		if (this.engine.kindAt(prev.height + 1) === 'stake') this.checkStakedHeaderPlace(prev);
 		checkHeaderContext(
 			header,
 			{requiredBits: this.requiredBits(prev), medianTimePast: this.medianTimePast(prev), now: this.now()},
@@ -748,8 +767,9 @@ export class Chain extends EventEmitter<ChainEvents> {
 		if (known?.failed) throw new VerifyError('duplicate-invalid', 100, 'block', 'block known to be invalid');
 		if (known?.hasData || this.orphans.has(hex)) return {status: 'duplicate', ...(known ? {entry: known} : {})};
 
-		checkBlockSanity(block, this.network);
 		const prev = this.table.get(block.header.prevHash);
+		this.engine.checkHeader(block.header, prev ? prev.height + 1 : null);
+		checkBlockSanity(block, this.network);
 		if (!prev) {
 			this.addOrphan(block);
 			return {status: 'orphan'};
@@ -757,6 +777,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 		const entry = known ?? this.acceptHeader(block.header);
 		try {
 			checkBlockContext(block, entry.height, this.medianTimePast(prev));
+			this.engine.checkBlockAt(block, entry.height);
 		} catch (error) {
 			// The header commits to these transactions, so the header itself is now known bad.
 			if (error instanceof VerifyError) {
@@ -766,6 +787,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 			}
 			throw error;
 		}
+
+		if (this.engine.kindAt(entry.height) === 'stake') this.noteStake(block, entry);
 
 		// Core's AcceptBlock: an unrequested block on a branch with less work than the tip costs a
 		// peer nothing to make (old difficulty, time-warped windows), so its body is not stored.
@@ -818,6 +841,68 @@ export class Chain extends EventEmitter<ChainEvents> {
 				this.unlinked.delete(e.hashHex);
 				queue.push(...children);
 			}
+		}
+	}
+
+	// ---------------------------------------------------------------- proof of stake
+
+	/** The stake modifier after `entry` (connected once; zero for genesis). */
+	async stakeModifier(entry: ChainEntry): Promise<Uint8Array> {
+		if (entry.height === 0) return GENESIS_STAKE_MODIFIER;
+		const hex = entry.hashHex;
+		const cached = this.modifiers.get(hex);
+		if (cached) return cached;
+		const key = layout.m(entry.hash);
+		const value = await this.db.get(key);
+		const raw = value && unseal(key, value);
+		if (!raw || raw.length !== 32) throw new StorageError('corrupt', damaged(this.db.path, `the stake modifier of block ${entry.height}`));
+		this.rememberModifier(hex, raw);
+		return raw;
+	}
+
+	private rememberModifier(hex: string, modifier: Uint8Array): void {
+		this.modifiers.set(hex, modifier);
+		// The staker and the next block want the newest few; older ones are read back on a reorg.
+		if (this.modifiers.size > MODIFIER_CACHE) this.modifiers.delete(this.modifiers.keys().next().value!);
+	}
+
+	/**
+	 * A staked header proves nothing by itself, so one is taken only where it could matter: its
+	 * branch leaves the active chain within the reorganisation limit, and few enough headers of it
+	 * wait for their blocks (the rest come once those blocks are fetched and checked).
+	 */
+	private checkStakedHeaderPlace(prev: ChainEntry): void {
+		const stake = this.network.stake!;
+		const floor = this.tip.height - stake.maxReorgDepth;
+		let unchecked = 0;
+		// Back to the active chain; heights fall at each step, so the walk ends by the floor.
+		let e: ChainEntry | null = prev;
+		for (; e && !this.isMain(e); e = e.prev) {
+			if (e.height <= floor) break;
+			if (!(e.status & Status.VALID)) unchecked++;
+		}
+		if ((!e || e.height < floor || !this.isMain(e)) && this.deepForkAllowance === 0) {
+			throw new VerifyError('bad-fork-too-deep', 0, 'header', `the branch leaves our chain more than ${stake.maxReorgDepth} blocks below the tip`);
+		}
+		if (unchecked >= MAX_UNCHECKED_STAKED_HEADERS) {
+			throw new VerifyError('headers-ahead-of-blocks', 0, 'header', `${MAX_UNCHECKED_STAKED_HEADERS} staked headers of this branch already wait for their blocks`);
+		}
+	}
+
+	/** Core-like mapStakeSeen: one block per kernel coin and height; a second is refused. */
+	private noteStake(block: Block, entry: ChainEntry): void {
+		const prevout = block.txs[COINSTAKE_INDEX]!.inputs[0]!.prevout;
+		const key = `${prevout.key()}@${entry.height}`;
+		const hex = entry.hashHex;
+		const seen = this.stakesSeen.get(key);
+		if (seen !== undefined && seen !== hex) {
+			throw new VerifyError('bad-stake-duplicate', 0, 'block', `the coin ${prevout.key()} already staked a block at height ${entry.height}`);
+		}
+		this.stakesSeen.set(key, hex);
+		// Only heights a reorganisation can still reach matter.
+		const floor = this.tip.height - (this.network.stake?.maxReorgDepth ?? 0) - 1;
+		if (this.stakesSeen.size > 4 * STAKES_SEEN_PER_HEIGHT) {
+			for (const [k] of this.stakesSeen) if (Number(k.slice(k.lastIndexOf('@') + 1)) < floor) this.stakesSeen.delete(k);
 		}
 	}
 
@@ -954,7 +1039,39 @@ export class Chain extends EventEmitter<ChainEvents> {
 
 	private isHeld(entry: ChainEntry): boolean {
 		for (const hold of this.holds) if (hold(entry)) return true;
-		return false;
+		return this.network.stake !== undefined && this.forksTooDeep(entry);
+	}
+
+	/**
+	 * Whether `entry`'s branch leaves the active chain deeper than a PoS network's reorganisation
+	 * limit: such a branch is never adopted by itself (a clone, asked for by the user, may). Said
+	 * once per branch tip in a 'too-deep' event.
+	 */
+	private forksTooDeep(entry: ChainEntry): boolean {
+		if (this.deepForkAllowance > 0) return false;
+		const floor = this.tip.height - this.network.stake!.maxReorgDepth;
+		let e: ChainEntry | null = entry;
+		while (e && !this.isMain(e) && e.height > floor) e = e.prev;
+		if (!e || this.isMain(e) ? (e?.height ?? -1) >= floor : false) return false;
+		if (!this.tooDeep.has(entry)) {
+			this.tooDeep.add(entry);
+			this.emit('too-deep', entry, this.findFork(this.tip, entry));
+		}
+		return true;
+	}
+
+	/**
+	 * Lets branches fork deeper than the reorganisation limit until the returned release is
+	 * called: a clone from a host the user chose is the way back to a network left too far behind.
+	 */
+	allowDeepForks(): () => void {
+		this.deepForkAllowance++;
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			this.deepForkAllowance--;
+		};
 	}
 
 	/**
@@ -962,7 +1079,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 	 * ones and those with less work than the tip (a disconnect puts entries back: disconnectTip).
 	 */
 	private bestCandidate(): ChainEntry | null {
-		return this.candidates.best(this.tip.chainwork, this.holds.size > 0 ? entry => this.isHeld(entry) : null);
+		return this.candidates.best(this.tip.chainwork, this.holds.size > 0 || this.network.stake ? entry => this.isHeld(entry) : null);
 	}
 
 	/** Moves the tip to the candidate with most work, skipping branches that turn out invalid. */
@@ -1038,7 +1155,9 @@ export class Chain extends EventEmitter<ChainEvents> {
 	private async connectTip(entry: ChainEntry, block: Block): Promise<void> {
 		const net = this.network;
 		const height = entry.height;
+		const staked = this.engine.kindAt(height) === 'stake';
 		checkBlockContext(block, height, this.medianTimePast(entry.prev!));
+		this.engine.checkBlockAt(block, height);
 		const view = new CoinView(prevout => this.getCoin(prevout));
 		view.prefetch(block.txs.flatMap(tx => (tx.isCoinbase() ? [] : tx.inputs.map(input => input.prevout))));
 		const ops: BatchOp[] = [];
@@ -1047,6 +1166,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 		const spentByTx: Coin[][] = [];
 		const checks: SigCheck[] = [];
 		let fees = 0n;
+		/** What a coinstake pays beyond what it spends. */
+		let minted = 0n;
 
 		for (let t = 0; t < block.txs.length; t++) {
 			const tx = block.txs[t]!;
@@ -1055,7 +1176,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 				const coins: (Coin | null)[] = [];
 				for (const input of tx.inputs) coins.push(await view.get(input.prevout));
 				try {
-					fees += checkTxInputs(tx, coins, height, net);
+					if (staked && t === COINSTAKE_INDEX) minted = -checkTxInputs(tx, coins, height, net, true);
+					else fees += checkTxInputs(tx, coins, height, net);
 				} catch (error) {
 					if (error instanceof VerifyError) throw new VerifyError(error.reason, 100, 'block', `${error.message} in tx ${tx.txid()}`);
 					throw error;
@@ -1079,17 +1201,25 @@ export class Chain extends EventEmitter<ChainEvents> {
 			for (let n = 0; n < tx.outputs.length; n++) {
 				const output = tx.outputs[n]!;
 				if (nullData(output.script)) continue; // provably unspendable: never enters the UTXO set
-				const coin = new Coin(output.value, output.script, height, tx.isCoinbase());
+				const coin = new Coin(output.value, output.script, height, this.engine.mintsAt(height, t));
 				view.add(new OutPoint(txid, n), coin);
 				ops.push(sealed(layout.c(txid, n), coin.toRaw()));
 			}
 		}
 
-		let coinbaseOut = 0n;
-		for (const output of block.txs[0]!.outputs) coinbaseOut += output.value;
-		const allowed = subsidyAt(height, net) + fees;
-		if (coinbaseOut > allowed) {
-			throw new VerifyError('bad-cb-amount', 100, 'block', `coinbase pays ${coinbaseOut} > limit ${allowed}`);
+		this.engine.checkReward(block, height, fees, minted);
+		let modifier: Uint8Array | null = null;
+		if (this.engine instanceof ProofOfStake) {
+			const prevModifier = await this.stakeModifier(entry.prev!);
+			if (staked) {
+				const kernelCoin = spentByTx[COINSTAKE_INDEX]![0]!;
+				// The coin's block is on the active chain below this one: this block extends the tip.
+				const kernelCoinTime = this.main[kernelCoin.height]!.time;
+				modifier = this.engine.checkKernel({block, height, prevModifier, kernelCoin, kernelCoinTime, fees, minted}).modifier;
+			} else {
+				modifier = minedModifier(prevModifier, entry.hash);
+			}
+			ops.push(sealed(layout.m(entry.hash), modifier));
 		}
 		if (!(await this.verifier.verify(checks))) {
 			throw new VerifyError('mandatory-script-verify-flag-failed', 100, 'block', 'signature check failed');
@@ -1104,6 +1234,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 			{type: 'put', key: layout.R, value: entry.hash},
 		);
 		await this.db.write(ops);
+		if (modifier) this.rememberModifier(entry.hashHex, modifier);
 		this.main.push(entry);
 		this.emit('connect', entry, block);
 	}

@@ -14,8 +14,9 @@
  *                                         received, 1 = input n spent a coin of the address
  *   U[hash160][txid][vout BE]          -> address UTXO membership (the coin itself is under c)
  *   P[height BE][txid]                 -> BPM record: hash160 of input 0's address(20) bpm(u16)
+ *   m[hash]                            -> stake modifier after the block (proof-of-stake networks)
  *
- * The values of e, u, c and t end in 4 more bytes: the CRC-32 of key and value (checksum.ts),
+ * The values of e, u, c, t and m end in 4 more bytes: the CRC-32 of key and value (checksum.ts),
  * checked on every read (since version 2). Blocks (b) are checked against their key's hash and
  * their merkle root instead.
  *
@@ -49,6 +50,7 @@ export const layout = {
 		concatBytes(tag('A'), addr, u32be(height), txid, u32be(n), Uint8Array.of(kind)),
 	U: (addr: Uint8Array, txid: Uint8Array, vout: number) => concatBytes(tag('U'), addr, txid, u32be(vout)),
 	P: (height: number, txid: Uint8Array) => concatBytes(tag('P'), u32be(height), txid),
+	m: (hash: Uint8Array) => concatBytes(tag('m'), hash),
 	/** Prefix bounds for iterating everything under a one-letter tag plus optional bytes. */
 	range(letter: string, ...rest: Uint8Array[]): {gte: Uint8Array; lt: Uint8Array} {
 		const prefix = concatBytes(tag(letter), ...rest);
@@ -60,5 +62,5 @@ export const layout = {
 		return {gte: prefix, lt};
 	},
 	/** Tags of the chain state that --reindex rebuilds from the stored blocks. */
-	stateTags: ['R', 'H', 'u', 'c', 't', 'A', 'U', 'P'] as const,
+	stateTags: ['R', 'H', 'u', 'c', 't', 'A', 'U', 'P', 'm'] as const,
 };

@@ -11,7 +11,6 @@ import type {Header} from '../primitives/header.js';
 import {nullData, p2pkhHash, parseP2pkhScriptSig, pushInt} from '../primitives/script.js';
 import type {Transaction} from '../primitives/tx.js';
 import type {NetworkParams} from './networks.js';
-import {checkProofOfWork} from './pow.js';
 
 /** Locktimes below this are heights, above are UNIX times (Bitcoin's LOCKTIME_THRESHOLD). */
 export const LOCKTIME_THRESHOLD = 500_000_000;
@@ -75,14 +74,11 @@ export function checkTransaction(tx: Transaction, net: NetworkParams): void {
 	}
 }
 
-/** Header checks that need nothing but the header: proof of work against its own bits. */
-export function checkHeaderSanity(header: Header, net: NetworkParams): void {
-	if (!checkProofOfWork(header.hash(), header.bits, net.powLimit)) throw new VerifyError('high-hash', 50, 'header');
-}
-
-/** Context-free block checks (CheckBlock): PoW, merkle root, size, coinbase placement, txs. */
+/**
+ * Context-free block checks (CheckBlock): merkle root, size, coinbase placement, txs. The header's
+ * own proof (of work, at a mined height) is the consensus engine's (engine.ts).
+ */
 export function checkBlockSanity(block: Block, net: NetworkParams): void {
-	checkHeaderSanity(block.header, net);
 	const {root, mutated} = block.computeMerkleRoot();
 	if (!equalBytes(root, block.header.merkleRoot)) throw new VerifyError('bad-txnmrklroot', 100, 'block');
 	if (mutated) throw new VerifyError('bad-txns-duplicate', 100, 'block', 'duplicate transaction (CVE-2012-2459)');
@@ -139,6 +135,8 @@ export function checkTxInputs(
 	coins: readonly (Coin | null)[],
 	spendHeight: number,
 	net: NetworkParams,
+	/** A coinstake: it pays out more than it spends; returns what it spends less what it pays. */
+	mints = false,
 ): bigint {
 	let valueIn = 0n;
 	for (let i = 0; i < tx.inputs.length; i++) {
@@ -152,6 +150,7 @@ export function checkTxInputs(
 	}
 	let valueOut = 0n;
 	for (const output of tx.outputs) valueOut += output.value;
+	if (mints) return valueIn - valueOut;
 	if (valueIn < valueOut) throw new VerifyError('bad-txns-in-belowout', 100, 'tx', `value in ${valueIn} < value out ${valueOut}`);
 	const fee = valueIn - valueOut;
 	if (!moneyRange(fee, net)) throw new VerifyError('bad-txns-fee-outofrange', 100, 'tx');

@@ -116,6 +116,9 @@ export class Cloner {
 		const onReorg = (info: {depth: number}) => (reorgDepth = Math.max(reorgDepth, info.depth));
 		this.ctx.chain.on('reorganize', onReorg);
 		const release = this.ctx.chain.holdReorganisations(this.cloneHold(peer));
+		// On a proof-of-stake network a branch forking deeper than the reorganisation limit is
+		// adopted only this way: from a host the user named.
+		const endDeepForks = this.ctx.chain.allowDeepForks();
 		let outcome: CloneResult | null = null;
 		try {
 			outcome = await this.watchClone(peer, host, port, startTip, stallMs, () => reorgDepth, () => closeReason, options, result, cancelled);
@@ -133,6 +136,7 @@ export class Cloner {
 			// it validated (stalled, host gone: as normal sync would).
 			const discard = kind === undefined || kind === 'cancelled' || kind === 'invalid' || this.ctx.stopped;
 			await release(discard ? 'discard' : 'activate').catch((error: Error) => this.ctx.log(`clone from ${host}:${port}: ${error.message}`));
+			endDeepForks();
 		}
 	}
 

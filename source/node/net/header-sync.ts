@@ -5,6 +5,7 @@
  */
 import {randomBytes} from 'node:crypto';
 import {performance} from 'node:perf_hooks';
+import {MAX_UNCHECKED_STAKED_HEADERS} from '../chain/chain.js';
 import type {ChainEntry} from '../chain/entry.js';
 import {blockWork} from '../consensus/pow.js';
 import {equalBytes} from '../encoding/hex.js';
@@ -77,6 +78,18 @@ export class HeaderSync {
 		st.headersDone = !full;
 	}
 
+	/** Asks again the peers whose headers waited for blocks, once half of those blocks are in. */
+	resumePaused(): void {
+		const {chain} = this.ctx;
+		if (chain.bestHeader.height - chain.height > MAX_UNCHECKED_STAKED_HEADERS / 2) return;
+		for (const peer of this.ctx.peers()) {
+			const st = this.ctx.state(peer);
+			if (!st?.headersPaused) continue;
+			st.headersPaused = false;
+			this.request(peer, this.ctx.chain.bestHeader, {force: true});
+		}
+	}
+
 	/** Answers a getheaders from our active chain. */
 	serve(peer: Peer, locator: readonly Uint8Array[], stop: Uint8Array): void {
 		const headers = this.ctx.chain.getHeadersAfter(locator, equalBytes(stop, new Uint8Array(32)) ? undefined : stop, LIMITS.headers);
@@ -129,7 +142,9 @@ export class HeaderSync {
 			return;
 		}
 		st.unconnecting = 0;
-		if (!chain.getEntry(headers.at(-1)!.hash())) {
+		// Staked headers prove no work, so neither a threshold nor a presync applies to them: the
+		// chain takes them only near its tip and a few hundred ahead of checked blocks.
+		if (!network.stake && !chain.getEntry(headers.at(-1)!.hash())) {
 			// Core's CalculateClaimedHeadersWork: the work the chain would have with these headers.
 			let claimed = prev.chainwork;
 			for (const header of headers) claimed += blockWork(header.bits);
@@ -212,6 +227,12 @@ export class HeaderSync {
 				last = known ?? (await chain.addHeader(header));
 			} catch (error) {
 				if (!(error instanceof VerifyError)) throw error;
+				if (error.reason === 'headers-ahead-of-blocks') {
+					// Not the peer's fault: the rest are asked for again once blocks connect.
+					st.headersPaused = true;
+					complete = false;
+					break;
+				}
 				peer.misbehave(error.score, `header ${header.hashHex()}: ${error.message}`);
 				complete = false;
 				break;

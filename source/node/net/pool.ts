@@ -375,6 +375,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 		this.rate.connected();
 		this.emitSync();
 		this.relay.blockConnected(entry, block);
+		if (this.network.stake) this.headers.resumePaused();
 	}
 
 	// ---------------------------------------------------------------- status
