@@ -20,7 +20,7 @@ export const HELP = `
 	Options
 	  --port N             P2P port (default: the network's, 1111 on main)
 	  --peer host:port     connect to a peer (repeatable)
-	  --network NAME       main (default) or regtest
+	  --network NAME       main (default), regtest, pos or posregtest (proof of stake)
 	  --datadir DIR        data directory (default: ~/.chain-tui/<network>/<port>)
 	  --reindex            rebuild the chain state from the stored blocks
 	  --wallet FILE        keystore file (default: <datadir>/wallet.json); one file can serve several nodes
@@ -30,6 +30,7 @@ export const HELP = `
 	  --maxmempool MB      mempool limit in megabytes of estimated memory (default 50)
 	  --mine               start mining (to --address, else the wallet's first address)
 	  --address ADDR       address the miner pays
+	  --stake              stake (pos and posregtest): the wallet's mature coins try each slot
 	  --rpc-port N         JSON-RPC port (default: P2P port + 1000); --no-rpc turns the server off
 	  --rpc-bind HOST      interface for JSON-RPC (default 127.0.0.1 only)
 	  --rpc-user U, --rpc-password P   credentials instead of the cookie in <datadir>/.cookie
@@ -61,6 +62,7 @@ export const FLAGS = {
 	verifier: {type: 'string', default: 'auto'},
 	maxmempool: {type: 'number', default: 50},
 	mine: {type: 'boolean', default: false},
+	stake: {type: 'boolean', default: false},
 	address: {type: 'string'},
 	headless: {type: 'boolean', default: false},
 	jsonLog: {type: 'boolean', default: false},
@@ -81,6 +83,7 @@ export type ConfigErrorCode =
 	| 'missing-value'
 	| 'unexpected-value'
 	| 'bad-network'
+	| 'bad-stake'
 	| 'bad-port'
 	| 'bad-peer'
 	| 'bad-datadir'
@@ -131,6 +134,8 @@ export interface NodeConfig {
 	/** Bytes (the flag is in megabytes). */
 	readonly maxMempool: number;
 	readonly mine: boolean;
+	/** Stake from the start (proof-of-stake networks only). */
+	readonly stake: boolean;
 	readonly miningAddress: string | undefined;
 	/** --headless was given (the binary is also headless without a terminal). */
 	readonly headless: boolean;
@@ -214,6 +219,7 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 	};
 	// Own keys only: "constructor" or "__proto__" are no network.
 	const network = (Object.hasOwn(NETWORKS, flags.network) ? NETWORKS[flags.network] : undefined) ?? fail('bad-network', `unknown network "${flags.network}" (expected one of: ${Object.keys(NETWORKS).join(', ')})`);
+	if (flags.stake && !network.stake) fail('bad-stake', `--stake needs a proof-of-stake network (--network pos or posregtest); ${network.name} is mined`);
 	const port = flags.port ?? network.port;
 	if (!isPort(port)) fail('bad-port', '--port must be a whole number from 1 to 65535');
 	const peers = flags.peer ?? [];
@@ -294,6 +300,7 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 		verifier: verifier!,
 		maxMempool: maxmempool * 1_000_000,
 		mine: flags.mine,
+		stake: flags.stake,
 		miningAddress: flags.address,
 		headless: flags.headless,
 		jsonLog: flags.jsonLog,

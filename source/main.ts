@@ -16,6 +16,7 @@ import {formatAmount} from './node/wallet/amount.js';
 import {DatadirError, StorageError} from './node/errors.js';
 import {ListenError} from './node/net/connections.js';
 import {fsReason} from './node/util/datadir.js';
+import {MiningRefusedError} from './node/mining/miner.js';
 
 export interface Streams {
 	readonly stdout: StdStream;
@@ -86,6 +87,7 @@ export async function runNode(config: NodeConfig, streams: Streams, version: str
 			peers: config.peers,
 			maxMempool: config.maxMempool,
 			reindex: config.reindex,
+			stake: config.stake,
 			...(config.walletPath ? {walletPath: config.walletPath} : {}),
 			...(config.miningAddress ? {miningAddress: config.miningAddress} : {}),
 			...(config.rpc ? {rpc: {port: config.rpc.port, ...(config.rpc.host ? {host: config.rpc.host} : {}), ...(config.rpc.credentials ?? {}), ...config.rpc.limits}} : {}),
@@ -181,9 +183,15 @@ export async function runNode(config: NodeConfig, streams: Streams, version: str
 	}
 	note(`listening on port ${node.pool?.port ?? config.port}`);
 	if (config.mine) {
-		await node.startMining();
-		note(`mining with ${config.threads} thread(s), kernel ${config.kernel}`);
+		try {
+			await node.startMining();
+			note(`mining with ${config.threads} thread(s), kernel ${config.kernel}`);
+		} catch (error) {
+			if (!(error instanceof MiningRefusedError)) throw error;
+			note(`not mining: ${error.message}`);
+		}
 	}
+	if (config.stake) note(node.wallet.keystore.locked ? 'staking: waiting for the wallet passphrase to sign blocks' : 'staking: the wallet\'s mature coins try every slot');
 
 	if (store && screenModule) {
 		const {showScreen} = await screenModule;

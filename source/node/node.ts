@@ -12,6 +12,7 @@ import {decodeAddress} from './crypto/address.js';
 import {Mempool} from './mempool/mempool.js';
 import {Pool} from './net/pool.js';
 import {Miner} from './mining/miner.js';
+import {Staker} from './staking/staker.js';
 import type {KernelChoice} from './mining/kernels.js';
 import {p2pkhScript} from './primitives/script.js';
 import {CachingVerifier} from './verify/verifier.js';
@@ -48,6 +49,10 @@ export interface NodeOptions {
 	readonly verifyThreads?: number;
 	/** Signature backend (default auto: native libsecp256k1, else WebAssembly, else noble). */
 	readonly verifier?: BackendChoice;
+	/** Stake from the start (proof-of-stake networks; the wallet must be unlocked to sign). */
+	readonly stake?: boolean;
+	/** Tests whose clock runs fast: real milliseconds between the staker's tries (Staker.tickMs). */
+	readonly stakeTickMs?: number;
 	/** Address the miner pays; default the wallet's first (created as "mining" if none). */
 	readonly miningAddress?: string;
 	readonly maxMempool?: number;
@@ -82,10 +87,17 @@ export class FullNode extends EventEmitter<{log: [line: string]; stop: []}> {
 		readonly miner: Miner,
 		readonly pool: Pool | null,
 		readonly rpc: RpcServer | null,
+		/** The block producer of a proof-of-stake network (null on proof of work). */
+		readonly staker: Staker | null,
 	) {
 		super();
 		// Nothing a part reports may take the process down: it is logged.
 		miner.on('error', error => this.emit('log', `miner: ${error.message}`));
+		staker?.on('error', error => this.emit('log', `staker: ${error.message}`));
+		staker?.on('block', block => this.emit('log', `staked block ${chain.height} ${block.hashHex()}`));
+		chain.on('too-deep', (tip, fork) =>
+			this.emit('log', `a branch with more work (height ${tip.height}) leaves our chain at height ${fork.height}, deeper than the ${chain.network.stake?.maxReorgDepth ?? 0}-block limit: staying on ours; clone from a host you trust to switch`),
+		);
 		mempool.on('failure', (context, error) => this.emit('log', `mempool: ${context} failed: ${error.message}`));
 		pool?.on('log', line => this.emit('log', line));
 	}
@@ -128,7 +140,8 @@ export class FullNode extends EventEmitter<{log: [line: string]; stop: []}> {
 				options.port === undefined
 					? null
 					: new Pool({chain, mempool, port: options.port, ...(options.host ? {host: options.host} : {}), peers: options.peers ?? [], addrPath: join(datadir, 'peers.json'), ...(options.now ? {now: options.now} : {})});
-			const node = new FullNode(options, chain, verifier, mempool, wallet, miner, pool, rpc);
+			const staker = network.stake ? new Staker({chain, mempool, wallet, ...(options.now ? {now: options.now} : {}), syncing: () => (pool ? !pool.syncStatus().synced : false), ...(options.stakeTickMs ? {tickMs: options.stakeTickMs} : {})}) : null;
+			const node = new FullNode(options, chain, verifier, mempool, wallet, miner, pool, rpc, staker);
 			await wallet.resubmit();
 			try {
 				await pool?.start();
@@ -137,6 +150,7 @@ export class FullNode extends EventEmitter<{log: [line: string]; stop: []}> {
 				throw error;
 			}
 			rpc?.setMethods(rpcMethods({node, startedAt, stop: () => node.emit('stop')}));
+			if (options.stake) staker?.start();
 			return node;
 		} catch (error) {
 			await rpc?.stop().catch(() => undefined);
@@ -166,6 +180,7 @@ export class FullNode extends EventEmitter<{log: [line: string]; stop: []}> {
 	async close(): Promise<void> {
 		await this.rpc?.stop().catch(error => this.emit('log', `while stopping RPC: ${(error as Error).message}`));
 		await this.pool?.stop();
+		this.staker?.close();
 		await this.miner.close();
 		await this.wallet.keystore.close();
 		await this.chain.close();

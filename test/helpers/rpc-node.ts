@@ -6,6 +6,7 @@ import {FullNode} from '../../source/node/node.js';
 import {PARAM_NAMES, rpcMethods} from '../../source/node/rpc/methods.js';
 import {RpcServer} from '../../source/node/rpc/server.js';
 import {quickNet} from './chain-env.js';
+import type {NetworkParams} from '../../source/node/consensus/networks.js';
 
 export type Reply = {result: any; error: {code: number; message: string} | null};
 
@@ -18,11 +19,12 @@ export interface RpcNode {
 }
 
 /** `port`: the P2P port on 127.0.0.1 (0 for any), none without it. */
-export async function startRpcNode(options: {port?: number; peers?: string[]; now?: () => number; authDelayMs?: number; prefix?: string} = {}): Promise<RpcNode> {
+export async function startRpcNode(options: {network?: NetworkParams; port?: number; peers?: string[]; now?: () => number; authDelayMs?: number; prefix?: string; stake?: boolean} = {}): Promise<RpcNode> {
 	const dir = await mkdtemp(join(tmpdir(), options.prefix ?? 'chain-tui-rpc-'));
 	const node = await FullNode.open({
-		network: quickNet,
+		network: options.network ?? quickNet,
 		datadir: dir,
+		...(options.stake ? {stake: true} : {}),
 		verifyThreads: 1,
 		...(options.port === undefined ? {} : {port: options.port, host: '127.0.0.1'}),
 		...(options.peers ? {peers: options.peers} : {}),

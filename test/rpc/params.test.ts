@@ -15,6 +15,7 @@ import {TxOut} from '../../source/node/primitives/tx.js';
 import {p2pkhScript} from '../../source/node/primitives/script.js';
 import {coinbaseOf, key, nextBlock, spend} from '../helpers/builder.js';
 import {quickNet} from '../helpers/chain-env.js';
+import {posregtest} from '../../source/node/consensus/networks.js';
 import {startRpcNode, type Reply} from '../helpers/rpc-node.js';
 import {waitFor} from '../helpers/net-env.js';
 
@@ -239,6 +240,17 @@ const rows: Row[] = [
 		expect((await ok(a.call('getmininginfo'))).genproclimit).toBe(2);
 		await ok(a.call('setgenerate', [true, 0]));
 		expect((await ok(a.call('getmininginfo'))).generate).toBe(false);
+	}},
+	{method: 'setstaking', param: 'staking', effect: 'turns staking on and off on a PoS network (getstakinginfo enabled); required; a PoW node refuses -1', check: async () => {
+		expect(await code(a.call('setstaking', [true]))).toBe(-1);
+		const p = await startRpcNode({network: posregtest, prefix: 'chain-tui-rpc-params-pos-'});
+		cleanups.push(() => p.close());
+		await ok(p.call('generatetoaddress', [posregtest.stake!.powBlocks, await ok(p.call('getnewaddress', []))]));
+		expect(await code(p.call('setstaking', []))).toBe(-32602);
+		await ok(p.call('setstaking', [true]));
+		expect(await ok(p.call('getstakinginfo'))).toMatchObject({enabled: true});
+		await ok(p.call('setstaking', {staking: false}));
+		expect(await ok(p.call('getstakinginfo'))).toMatchObject({enabled: false, staking: false});
 	}},
 	{method: 'getnetworkhashps', param: 'nblocks', effect: 'the window; 0 refused -8', check: async () => {
 		expect(await code(a.call('getnetworkhashps', [0]))).toBe(-8);

@@ -97,7 +97,7 @@ describe('parseConfig: every flag\'s bad values, each a typed error', () => {
 		[['--json-log=on'], 'unexpected-value', /^--json-log is a switch/],
 		[['--no-mouse=please'], 'unexpected-value', /^--no-mouse is a switch/],
 		[['--no-rpc=x'], 'unexpected-value', /^--no-rpc is a switch/],
-		[['--network', 'testnet'], 'bad-network', /unknown network "testnet" \(expected main or regtest\)/],
+		[['--network', 'testnet'], 'bad-network', /unknown network "testnet" \(expected one of: main, regtest, pos, posregtest\)/],
 		[['--network', 'constructor'], 'bad-network', /unknown network "constructor"/],
 		[['--network', '__proto__'], 'bad-network', /unknown network/],
 		[['--network', ''], 'bad-network', /unknown network ""/],

@@ -743,7 +743,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 		this.engine.checkHeader(header, prev ? prev.height + 1 : null);
 		if (!prev) throw new VerifyError('prev-blk-not-found', 0, 'header', 'parent header unknown');
 		if (prev.failed) throw new VerifyError('bad-prevblk', 100, 'header', 'parent is invalid');
-		this.engine.checkHeaderAt(header, prev.height + 1);
+		this.engine.checkHeaderAt(header, prev.height + 1, prev.time);
 		if (this.engine.kindAt(prev.height + 1) === 'stake') this.checkStakedHeaderPlace(prev);
 		checkHeaderContext(
 			header,

@@ -53,8 +53,8 @@ export interface ConsensusEngine {
 	checkHeader(header: Header, height: number | null): void;
 	/** The bits the block after `prev` must carry. */
 	requiredBits(prev: BitsInfo, ancestorAt: AncestorAt): number;
-	/** Header rules beyond bits and times (a staked block's slot boundary and nonce). */
-	checkHeaderAt(header: Header, height: number): void;
+	/** Header rules beyond bits and times (a staked block's slot, nonce, and time after its parent's). */
+	checkHeaderAt(header: Header, height: number, prevTime: number): void;
 	/** Block shape at a known height: a staked block's coinbase, coinstake and commitment. */
 	checkBlockAt(block: Block, height: number): void;
 	/**
@@ -88,7 +88,7 @@ export class ProofOfWork implements ConsensusEngine {
 		return bits;
 	}
 
-	checkHeaderAt(_header: Header, _height: number): void {}
+	checkHeaderAt(_header: Header, _height: number, _prevTime: number): void {}
 
 	checkBlockAt(_block: Block, _height: number): void {}
 
@@ -149,10 +149,13 @@ export class ProofOfStake implements ConsensusEngine {
 		return encodeCompact(target);
 	}
 
-	checkHeaderAt(header: Header, height: number): void {
+	checkHeaderAt(header: Header, height: number, prevTime: number): void {
 		if (this.kindAt(height) === 'work') return;
 		if (header.nonce !== 0) throw new VerifyError('bad-pos-nonce', 100, 'header', 'a staked block has nonce 0');
 		if (!isSlotTime(header.time, this.stake.slot)) throw new VerifyError('bad-pos-slot', 100, 'header', `block time ${header.time} is not on a ${this.stake.slot} s slot boundary`);
+		// One block a slot at most on a chain: otherwise a winner could try every coin again in the
+		// same slot under the modifier its own block just made, and chain blocks faster than the spacing.
+		if (header.time <= prevTime) throw new VerifyError('bad-pos-time', 100, 'header', 'a staked block comes in a later slot than its parent');
 	}
 
 	checkBlockAt(block: Block, height: number): void {

@@ -96,6 +96,12 @@ const RATE_WINDOW_MS = 5000;
 const MINED_REMEMBERED = 256;
 const NONCE_SPACE = 2 ** 32;
 
+/** Mining asked for where blocks are staked. */
+export class MiningRefusedError extends Error {
+	override readonly name = 'MiningRefusedError';
+	readonly code = 'staked-network';
+}
+
 export class Miner extends EventEmitter<MinerEvents> {
 	readonly chain: Chain;
 	private readonly mempool: Mempool | undefined;
@@ -174,6 +180,7 @@ export class Miner extends EventEmitter<MinerEvents> {
 	start(): void {
 		if (this.running) return;
 		if (!this.payout) throw new Error('no payout address for the miner');
+		this.refuseStaked();
 		this.running = true;
 		this.spawn();
 		for (const worker of this.workers) worker.ref(); // hashing keeps the process alive
@@ -268,8 +275,21 @@ export class Miner extends EventEmitter<MinerEvents> {
 	}
 
 	/** Builds a template on the current tip and hands each worker its share of the nonces. */
+	/** On a proof-of-stake network only the bootstrap is mined; after it, blocks are staked. */
+	private refuseStaked(): void {
+		const {chain} = this;
+		if (chain.engine.kindAt(chain.height + 1) === 'stake') {
+			throw new MiningRefusedError(`${chain.network.name} is a proof-of-stake network past its ${chain.network.stake!.powBlocks}-block mined bootstrap: blocks are staked (--stake, or setstaking true), not mined`);
+		}
+	}
+
 	private newJob(): void {
 		if (!this.running || this.workers.length === 0 || this.submitting) return;
+		if (this.chain.engine.kindAt(this.chain.height + 1) === 'stake') {
+			this.stop();
+			this.emit('error', new MiningRefusedError(`the mined bootstrap of ${this.chain.network.name} is complete: mining stopped; blocks are staked from here`));
+			return;
+		}
 		clearTimeout(this.paceTimer);
 		const wait = this.pace ? this.lastFoundMs + this.chain.network.targetSpacing * 1000 - performance.now() : 0;
 		if (wait > 0) {
@@ -366,6 +386,11 @@ export class Miner extends EventEmitter<MinerEvents> {
 		if (!minesOnDemand(this.chain.network)) throw new Error('generate is for regtest; use start() to mine');
 		if (!payout) throw new Error('no payout address for generate');
 		if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new RangeError('generate takes 1 to 10,000 blocks');
+		this.refuseStaked();
+		const stake = this.chain.network.stake;
+		if (stake && this.chain.height + n > stake.powBlocks) {
+			throw new MiningRefusedError(`${this.chain.network.name} mines blocks 1-${stake.powBlocks} only; ${stake.powBlocks - this.chain.height} of them are left`);
+		}
 		const blocks: Block[] = [];
 		for (let i = 0; i < n; i++) {
 			const template = createTemplate(this.chain, this.mempool, payout);

@@ -124,6 +124,22 @@ export class Wallet {
 		return out;
 	}
 
+	/**
+	 * Coins that can stake the block at `height`: confirmed, not spent by the pool, and old enough
+	 * (the minimum stake age; a minted coin also its maturity), with the key that owns each.
+	 */
+	async stakeableCoins(height: number, minStakeAge: number): Promise<{prevout: OutPoint; coin: Coin; publicKey: Uint8Array}[]> {
+		const out: {prevout: OutPoint; coin: Coin; publicKey: Uint8Array}[] = [];
+		const maturity = this.chain.network.coinbaseMaturity;
+		for (const key of this.keystore.keys()) {
+			for (const {prevout, coin, confirmed} of await this.coinsOf(key.publicKey)) {
+				const age = height - coin.height;
+				if (confirmed && age >= minStakeAge && (!coin.coinbase || age >= maturity)) out.push({prevout, coin, publicKey: key.publicKey});
+			}
+		}
+		return out;
+	}
+
 	private isMature(coin: Coin): boolean {
 		return !coin.coinbase || this.chain.height + 1 - coin.height >= this.chain.network.coinbaseMaturity;
 	}
