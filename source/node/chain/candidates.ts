@@ -43,6 +43,10 @@ export class Candidates {
 		this.push({entry, work: entry.chainwork, sequence: entry.sequence, stamp: ++this.clock});
 	}
 
+	has(entry: ChainEntry): boolean {
+		return entry.table.flag(entry.id, Flag.CANDIDATE);
+	}
+
 	delete(entry: ChainEntry): void {
 		entry.table.setFlag(entry.id, Flag.CANDIDATE, false);
 	}

@@ -182,6 +182,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 	/** Branch tips found forking deeper than the reorganisation limit (reported once each). */
 	private readonly tooDeep = new Set<ChainEntry>();
 	private deepForkAllowance = 0;
+	/** Kernel ranks of recent staked blocks, for a tie between two blocks of one slot. */
+	private readonly ranks = new Map<ChainEntry, bigint>();
 	/** Kernel coin and height of each staked block seen recently: key `prevout@height`, value hash. */
 	private readonly stakesSeen = new Map<string, string>();
 
@@ -778,6 +780,9 @@ export class Chain extends EventEmitter<ChainEvents> {
 		try {
 			checkBlockContext(block, entry.height, this.medianTimePast(prev));
 			this.engine.checkBlockAt(block, entry.height);
+			if (this.engine instanceof ProofOfStake && this.engine.kindAt(entry.height) === 'stake' && this.isMain(prev)) {
+				await this.earlyKernel(this.engine, block, entry, prev);
+			}
 		} catch (error) {
 			// The header commits to these transactions, so the header itself is now known bad.
 			if (error instanceof VerifyError) {
@@ -835,6 +840,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 			const e = queue.shift()!;
 			e.chainData = true;
 			e.sequence = preferred?.[e.id] === 1 ? 0 : this.nextSequence++;
+			if (this.network.stake) this.settleSlotTie(e);
 			if (!e.failed) this.candidates.add(e);
 			const children = this.unlinked.get(e.hashHex);
 			if (children) {
@@ -886,6 +892,50 @@ export class Chain extends EventEmitter<ChainEvents> {
 		}
 		if (unchecked >= MAX_UNCHECKED_STAKED_HEADERS) {
 			throw new VerifyError('headers-ahead-of-blocks', 0, 'header', `${MAX_UNCHECKED_STAKED_HEADERS} staked headers of this branch already wait for their blocks`);
+		}
+	}
+
+	/**
+	 * A staked block on our active chain's blocks: its kernel is checked on arrival, from the coins
+	 * we hold now (a coin old enough to stake there and unspent now was unspent at its parent), so
+	 * a kernel over target is refused before it is stored, and its rank is known for a tie with a
+	 * block of the same slot. A coin spent since (by our tip) leaves the check to the connect.
+	 */
+	private async earlyKernel(engine: ProofOfStake, block: Block, entry: ChainEntry, prev: ChainEntry): Promise<void> {
+		const prevout = block.txs[COINSTAKE_INDEX]!.inputs[0]!.prevout;
+		const coin = await this.getCoin(prevout);
+		if (!coin || coin.height > prev.height) return;
+		const prevModifier = await this.stakeModifier(prev);
+		const {rank} = engine.checkKernel({block, height: entry.height, prevModifier, kernelCoin: coin, kernelCoinTime: this.main[coin.height]!.time, fees: 0n, minted: 0n});
+		this.noteRank(entry, rank);
+	}
+
+	private noteRank(entry: ChainEntry, rank: bigint): void {
+		this.ranks.set(entry, rank);
+		if (this.ranks.size > 4 * MODIFIER_CACHE) {
+			const floor = this.tip.height - (this.network.stake?.maxReorgDepth ?? 0);
+			for (const [e] of this.ranks) if (e.height < floor) this.ranks.delete(e);
+		}
+	}
+
+	/**
+	 * Two staked blocks on one parent in one slot (two winners): the lower kernel rank takes the
+	 * earlier place in arrival order (sequence), so every node settles on it, as if it had come
+	 * first. Between different slots arrival order stands, so a staker gains nothing by sending,
+	 * late, a sibling of a block it has already seen.
+	 */
+	private settleSlotTie(entry: ChainEntry): void {
+		const rank = this.ranks.get(entry);
+		const prev = entry.prev;
+		if (rank === undefined || !prev) return;
+		for (const sibling of prev.children) {
+			if (sibling === entry || !sibling.chainData || sibling.failed || sibling.time !== entry.time) continue;
+			const other = this.ranks.get(sibling);
+			if (other === undefined || other <= rank || sibling.sequence > entry.sequence) continue;
+			const earlier = sibling.sequence;
+			sibling.sequence = entry.sequence;
+			entry.sequence = earlier;
+			if (this.candidates.has(sibling)) this.candidates.add(sibling); // its heap place follows its new sequence
 		}
 	}
 
@@ -1089,7 +1139,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 			const best = this.bestCandidate();
 			const tip = this.tip;
 			if (!best || best === tip) break;
-			// Equal work: stay, unless the other arrived first (the way back after a failed reorg).
+			// Equal work: stay, unless the other arrived first (the way back after a failed reorg;
+			// a slot tie's winner counts as first: settleSlotTie).
 			if (best.chainwork === tip.chainwork && best.sequence >= tip.sequence) break;
 			await this.reorganizeTo(best, known);
 		}
@@ -1215,7 +1266,9 @@ export class Chain extends EventEmitter<ChainEvents> {
 				const kernelCoin = spentByTx[COINSTAKE_INDEX]![0]!;
 				// The coin's block is on the active chain below this one: this block extends the tip.
 				const kernelCoinTime = this.main[kernelCoin.height]!.time;
-				modifier = this.engine.checkKernel({block, height, prevModifier, kernelCoin, kernelCoinTime, fees, minted}).modifier;
+				const kernel = this.engine.checkKernel({block, height, prevModifier, kernelCoin, kernelCoinTime, fees, minted});
+				modifier = kernel.modifier;
+				this.noteRank(entry, kernel.rank);
 			} else {
 				modifier = minedModifier(prevModifier, entry.hash);
 			}
