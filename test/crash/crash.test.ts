@@ -9,7 +9,9 @@
  *   more work; it is killed part-way through disconnecting or connecting, then killed again
  *   while it starts up and carries the reorganisation on;
  * - mining: it mines its own branch (`--mine`, two threads, plus generatetoaddress) and is killed
- *   while blocks are being found, then again while it starts mining.
+ *   while blocks are being found, then again while it starts mining;
+ * - staking: on posregtest (`--stake`) it is killed once its staked chain has grown, again while it
+ *   starts up, and must then stake on from where it was: coins, undo data and stake modifiers whole.
  *
  * After every kill the datadir, read as the kill left it, must be whole: the tip on a known
  * branch and the UTXO set, undo data and indexes equal to a rebuild from the stored blocks
@@ -24,7 +26,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, expect, it} from 'vitest';
-import {regtest} from '../../source/node/consensus/networks.js';
+import {posregtest, regtest} from '../../source/node/consensus/networks.js';
+import {hash160} from '../../source/node/crypto/hash.js';
+import {p2pkhScript} from '../../source/node/primitives/script.js';
 import {utxoSetInfo} from '../../source/node/chain/utxo-stats.js';
 import {Chain} from '../../source/node/chain/chain.js';
 import {Mempool} from '../../source/node/mempool/mempool.js';
@@ -79,8 +83,12 @@ class Victim {
 	}
 
 	static async start(datadir: string, ...extra: string[]): Promise<Victim> {
+		return Victim.startOn('regtest', datadir, ...extra);
+	}
+
+	static async startOn(network: string, datadir: string, ...extra: string[]): Promise<Victim> {
 		const [port, rpcPort] = [await freePort(), await freePort()];
-		return new Victim(rpcPort, ['--network', 'regtest', '--headless', '--port', String(port), '--rpc-port', String(rpcPort), '--rpc-user', 'crash', '--rpc-password', 'test', '--datadir', datadir, ...extra]);
+		return new Victim(rpcPort, ['--network', network, '--headless', '--port', String(port), '--rpc-port', String(rpcPort), '--rpc-user', 'crash', '--rpc-password', 'test', '--datadir', datadir, ...extra]);
 	}
 
 	call(method: string, ...params: unknown[]): Promise<unknown> {
@@ -110,7 +118,7 @@ class Victim {
 	 * Kills the node `extraMs` after its RPC first answers -28 (datadir locked, chain loading:
 	 * that is when it carries on what a crash cut short). Says whether it was still loading.
 	 */
-	async killWhileLoading(extraMs: number): Promise<'loading' | 'started'> {
+	async killWhileLoading(extraMs: number, network = 'regtest'): Promise<'loading' | 'started'> {
 		const deadline = Date.now() + 20_000;
 		for (;;) {
 			if (this.proc.code !== null) throw new Error(`the node exited (${this.proc.code}) while starting:\n${this.tail()}`);
@@ -124,7 +132,7 @@ class Victim {
 		}
 		await pause(extraMs);
 		await this.kill();
-		return /regtest: datadir/.test(this.proc.stdout) ? 'started' : 'loading';
+		return new RegExp(`${network}: datadir`).test(this.proc.stdout) ? 'started' : 'loading';
 	}
 
 	/** Waits for the node to reach the reference tip and checks its UTXO hash there; stops it cleanly. */
@@ -161,8 +169,8 @@ async function inspect(datadir: string, what: string, known: readonly Map<string
 }
 
 /** A chain datadir holding `blocks` (added in order), for rounds to start from a copy of. */
-async function template(dir: string, blocks: readonly Block[], more?: (chain: Chain) => Promise<void>): Promise<string> {
-	const chain = await Chain.open({network: regtest, path: join(dir, 'chain')});
+async function template(dir: string, blocks: readonly Block[], more?: (chain: Chain) => Promise<void>, network = regtest): Promise<string> {
+	const chain = await Chain.open({network, path: join(dir, 'chain')});
 	for (const block of blocks) await chain.add(block);
 	await more?.(chain);
 	await chain.close();
@@ -354,6 +362,55 @@ it(`a node killed ${SIDE_ROUNDS} times while mining comes back consistent and re
 	console.log(`crash/mining: ${SIDE_ROUNDS} kills: ${seen.mining} while mining, ${seen.after} after; ${SIDE_ROUNDS} more while restarting to mine; ${seen.mined} blocks of its own replaced by the reference chain in all`);
 	expect(seen.mining).toBeGreaterThanOrEqual(Math.ceil(SIDE_ROUNDS / 2));
 }, 900_000);
+
+const STAKE_ROUNDS = Math.max(1, Math.ceil(ROUNDS / 8));
+
+it(`a staking node (posregtest) killed ${STAKE_ROUNDS} time(s) while its staked chain grows, and again while starting, stakes on from a whole datadir`, async () => {
+	const next = random(1616);
+	const stake = posregtest.stake!;
+	// A datadir with the mined bootstrap paid to the wallet the binary opens: it stakes alone.
+	const stakeTemplate = join(home, 'stake-template');
+	const keystore = await Keystore.open(join(stakeTemplate, 'wallet.json'), posregtest.name);
+	const payout = p2pkhScript(hash160((await keystore.createKey('stake')).publicKey));
+	await keystore.close();
+	await template(stakeTemplate, [], async chain => {
+		const miner = new Miner({chain, payout});
+		await miner.generate(stake.powBlocks);
+		await miner.close();
+	}, posregtest);
+	let staked = 0;
+	for (let round = 0; round < STAKE_ROUNDS; round++) {
+		const datadir = join(home, `stake-${round}`);
+		await cp(stakeTemplate, datadir, {recursive: true});
+		const target = stake.powBlocks + next(1, ROUNDS > 3 ? 3 : 1);
+		const victim = await Victim.startOn('posregtest', datadir, '--stake');
+		await victim.killWhen(async () => (await victim.call('getblockcount')) as number, h => h >= target, `staked block ${target}`, 120_000);
+		const cut = await checkDatadir(join(datadir, 'chain'), posregtest).catch(error => {
+			throw new Error(`staking round ${round}: the datadir is not whole: ${(error as Error).message}`);
+		});
+		expect(cut.height).toBeGreaterThanOrEqual(target - 1); // at most the block being connected is lost
+
+		const restart = await Victim.startOn('posregtest', datadir, '--stake');
+		await restart.killWhileLoading(next(0, 300), 'posregtest');
+		const state = await checkDatadir(join(datadir, 'chain'), posregtest);
+
+		// Then it stakes on, on top of what it kept: the modifiers it stored are the ones it needs.
+		const last = await Victim.startOn('posregtest', datadir, '--stake');
+		await last.proc.waitFor(/listening on port/);
+		await waitFor(async () => ((await last.call('getblockcount').catch(() => 0)) as number) > state.height, `a staked block after height ${state.height}`, 120_000).catch(error => {
+			throw new Error(`${(error as Error).message}\n${last.tail()}`);
+		});
+		const info = (await last.call('getstakinginfo')) as {enabled: boolean; blocks_won: number};
+		expect(info.enabled).toBe(true);
+		expect(info.blocks_won).toBeGreaterThan(0);
+		expect(await last.proc.stop()).toBe(0);
+		const end = await checkDatadir(join(datadir, 'chain'), posregtest);
+		expect(end.branch.slice(0, state.height + 1)).toEqual(state.branch);
+		staked += end.height - stake.powBlocks;
+		await rm(datadir, {recursive: true, force: true});
+	}
+	console.log(`crash/staking: ${STAKE_ROUNDS} round(s), ${staked} staked blocks kept across the kills`);
+}, 600_000);
 
 it('a wallet killed in the middle of writes reopens whole', async () => {
 	const path = join(home, 'wallet.json');

@@ -14,6 +14,9 @@ import {Coin} from '../../source/node/primitives/coin.js';
 import {nullData, p2pkhHash} from '../../source/node/primitives/script.js';
 import {hashToHex, toHex} from '../../source/node/encoding/hex.js';
 import {sha256} from '../../source/node/crypto/hash.js';
+import {COINSTAKE_INDEX, engineFor} from '../../source/node/consensus/engine.js';
+import {GENESIS_STAKE_MODIFIER, nextStakeModifier} from '../../source/node/consensus/kernel.js';
+import type {NetworkParams} from '../../source/node/consensus/networks.js';
 
 export interface DatadirState {
 	readonly tip: string;
@@ -65,8 +68,13 @@ export async function isUnwritten(chainPath: string): Promise<boolean> {
 	}
 }
 
-/** Checks the datadir's chain state against a rebuild from its own blocks; throws on any mismatch. */
-export async function checkDatadir(chainPath: string): Promise<DatadirState> {
+/**
+ * Checks the datadir's chain state against a rebuild from its own blocks; throws on any mismatch.
+ * `network`: a proof-of-stake network's datadir also has its coinstakes' outputs minted (mature
+ * as coinbases) and a stake modifier per block, recomputed here from the blocks.
+ */
+export async function checkDatadir(chainPath: string, network?: NetworkParams): Promise<DatadirState> {
+	const engine = network ? engineFor(network) : null;
 	const db = await ChainDB.open(chainPath);
 	try {
 		const entries = new Map<string, ChainEntry>();
@@ -103,11 +111,21 @@ export async function checkDatadir(chainPath: string): Promise<DatadirState> {
 		const coins = new Map<string, Uint8Array>();
 		const txids = new Set<string>();
 		const undo = new Set<string>();
+		let modifier: Uint8Array = GENESIS_STAKE_MODIFIER;
 		for (const e of branch.slice(1)) {
 			const raw = await db.get(layout.b(e.hash));
 			if (!raw) throw new Error(`block ${e.height} ${e.hashHex} is on the tip's branch but not stored`);
 			undo.add(toHex(layout.u(e.hash)));
-			for (const tx of Block.fromRaw(raw).txs) {
+			const block = Block.fromRaw(raw);
+			if (network?.stake) {
+				const staked = engine!.kindAt(e.height) === 'stake';
+				modifier = nextStakeModifier(modifier, staked ? block.txs[COINSTAKE_INDEX]!.inputs[0]!.prevout.txid : e.hash);
+				const key = layout.m(e.hash);
+				const value = await db.get(key);
+				const stored = value && unseal(key, value);
+				if (!stored || toHex(stored) !== toHex(modifier)) throw new Error(`block ${e.height}'s stake modifier is ${stored ? toHex(stored) : 'missing'}, the rebuild has ${toHex(modifier)}`);
+			}
+			for (const [t, tx] of block.txs.entries()) {
 				const txid = tx.hash();
 				txids.add(toHex(layout.t(txid)));
 				if (!tx.isCoinbase()) {
@@ -118,7 +136,7 @@ export async function checkDatadir(chainPath: string): Promise<DatadirState> {
 				}
 				tx.outputs.forEach((output, n) => {
 					if (nullData(output.script)) return;
-					coins.set(toHex(layout.c(txid, n)), new Coin(output.value, output.script, e.height, tx.isCoinbase()).toRaw());
+					coins.set(toHex(layout.c(txid, n)), new Coin(output.value, output.script, e.height, engine ? engine.mintsAt(e.height, t) : tx.isCoinbase()).toRaw());
 				});
 			}
 		}

@@ -68,8 +68,8 @@ export interface StakeParams extends Omit<StakeSpec, 'limitBits'> {
 	/** The easiest PoS target. */
 	readonly limit: bigint;
 	/**
-	 * The first staked block's bits: a target at which the whole bootstrap supply, staking, finds
-	 * a block about once per target spacing. ASERT moves it from there.
+	 * The first staked block's bits: a target at which every bootstrap coin old enough to stake
+	 * it, staking, finds a block about once per target spacing. ASERT moves it from there.
 	 */
 	readonly startBits: number;
 }
@@ -97,8 +97,10 @@ export function makeNetwork(spec: NetworkSpec): NetworkParams {
 	const {limitBits, ...stakeRest} = stake;
 	if (spec.targetSpacing % stake.slot !== 0) throw new Error(`${spec.name}: the target spacing must be whole slots`);
 	const limit = decodeCompact(limitBits).target;
+	// What can stake the first staked block: the bootstrap coinbases old enough by then.
+	const age = Math.max(stake.minStakeAge, spec.coinbaseMaturity);
 	let supply = 0n;
-	for (let h = 1; h <= stake.powBlocks; h++) supply += subsidyAt(h, net);
+	for (let h = 1; h <= stake.powBlocks + 1 - age; h++) supply += subsidyAt(h, net);
 	const slotsPerBlock = BigInt(spec.targetSpacing / stake.slot);
 	const start = supply > 0n ? (1n << 256n) / (slotsPerBlock * supply) : limit;
 	return {...net, stake: {...stakeRest, limit, startBits: encodeCompact(start < limit ? start : limit)}};
