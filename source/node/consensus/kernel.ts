@@ -1,7 +1,8 @@
 /**
  * The proof-of-stake lottery, after Blackcoin's PoS v3 kernel (src/pos.cpp): in each slot every
  * mature coin gets one independent try, weighted by its value, so a holder's chance grows with the
- * coins held and splitting them changes nothing. Pure functions: the chain checks blocks with them,
+ * coins held and splitting them changes it only to second order (1 − Π(1 − pᵢ) against Σ pᵢ: README,
+ * "Proof of stake"). Pure functions: the chain checks blocks with them,
  * the staker searches with them, and the fairness test simulates the lottery with them.
  */
 import {sha256d} from '../crypto/hash.js';
