@@ -153,7 +153,8 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 	const net = chain.network;
 	const version = net.addressVersion;
 	const address = (h: Uint8Array) => encodeAddress(h, version);
-	const difficulty = (bits: number) => difficultyOf(bits, net.powLimit);
+	/** A block's difficulty against its own limit: the stake limit for a staked block. */
+	const difficultyAt = (bits: number, height: number) => (chain.engine.kindAt(height) === 'stake' ? stakeDifficulty(bits, net.stake!.limit) : difficultyOf(bits, net.powLimit));
 	const entryOf = (h: string): ChainEntry => {
 		const entry = chain.getEntry(h);
 		if (!entry) throw new RpcError(E.INVALID_ADDRESS_OR_KEY, 'Block not found');
@@ -169,7 +170,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		mediantime: chain.medianTimePast(e),
 		nonce: e.header.nonce,
 		bits: e.header.bits.toString(16).padStart(8, '0'),
-		difficulty: difficulty(e.header.bits),
+		difficulty: difficultyAt(e.header.bits, e.height),
 		chainwork: e.chainwork.toString(16).padStart(64, '0'),
 		nTx: undefined as number | undefined,
 		previousblockhash: e.prev?.hashHex,
@@ -239,7 +240,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			blocks: chain.height,
 			headers: chain.bestHeader.height,
 			bestblockhash: chain.tip.hashHex,
-			difficulty: difficulty(chain.tip.header.bits),
+			difficulty: difficultyAt(chain.tip.header.bits, chain.height),
 			time: chain.tip.time,
 			mediantime: chain.medianTimePast(chain.tip),
 			verificationprogress: chain.bestHeader.height === 0 ? 1 : chain.height / chain.bestHeader.height,
@@ -271,7 +272,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			return blockJson(block, e, verbosity);
 		},
 		getchaintips: () => chain.getTips().map(t => ({height: t.height, hash: t.hash, branchlen: t.branchLength, status: t.status})),
-		getdifficulty: () => difficulty(chain.tip.header.bits),
+		getdifficulty: () => difficultyAt(chain.tip.header.bits, chain.height),
 		gettxout: async params => {
 			const txid = hash(params, 0, 'txid');
 			const n = int(params, 1, 'n');
@@ -422,7 +423,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		listbanned: () => (pool?.addrman.banned() ?? []).map(b => ({address: b.key, banned_until: b.until})),
 		getmininginfo: () => {
 			const s = miner.getStatus();
-			return {blocks: chain.height, difficulty: difficulty(chain.tip.header.bits), networkhashps: networkHashps(120, -1), pooledtx: mempool.size, chain: net.name, generate: s.running, genproclimit: s.threads, localhashps: s.rate, kernel: s.kernel, warnings: ''};
+			return {blocks: chain.height, difficulty: difficultyAt(chain.tip.header.bits, chain.height), networkhashps: networkHashps(120, -1), pooledtx: mempool.size, chain: net.name, generate: s.running, genproclimit: s.threads, localhashps: s.rate, kernel: s.kernel, warnings: ''};
 		},
 		getnetworkhashps: params => networkHashps(int(params, 0, 'nblocks', 120), int(params, 1, 'height', -1)),
 		generatetoaddress: async params => {
