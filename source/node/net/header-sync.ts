@@ -81,12 +81,11 @@ export class HeaderSync {
 	/** Asks again the peers whose headers waited for blocks, once half of those blocks are in. */
 	resumePaused(): void {
 		const {chain} = this.ctx;
-		if (chain.bestHeader.height - chain.height > MAX_UNCHECKED_STAKED_HEADERS / 2) return;
 		for (const peer of this.ctx.peers()) {
 			const st = this.ctx.state(peer);
-			if (!st?.headersPaused) continue;
-			st.headersPaused = false;
-			this.request(peer, this.ctx.chain.bestHeader, {force: true});
+			if (st?.headersPausedAt == null || st.headersPausedAt - chain.height > MAX_UNCHECKED_STAKED_HEADERS / 2) continue;
+			st.headersPausedAt = null;
+			this.request(peer, chain.bestHeader, {force: true});
 		}
 	}
 
@@ -229,7 +228,7 @@ export class HeaderSync {
 				if (!(error instanceof VerifyError)) throw error;
 				if (error.reason === 'headers-ahead-of-blocks') {
 					// Not the peer's fault: the rest are asked for again once blocks connect.
-					st.headersPaused = true;
+					st.headersPausedAt = (chain.getEntry(header.prevHash)?.height ?? chain.height) + 1;
 					complete = false;
 					break;
 				}

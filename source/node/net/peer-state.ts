@@ -37,8 +37,11 @@ export interface PeerState {
 	stalls: number;
 	/** Its last headers reply was short: it has no more to give. */
 	headersDone: boolean;
-	/** Its last headers stopped at our limit of staked headers ahead of checked blocks. */
-	headersPaused: boolean;
+	/**
+	 * Its last headers stopped at our limit of staked headers ahead of checked blocks: the height
+	 * reached, so that they are asked for again once the blocks below have mostly connected.
+	 */
+	headersPausedAt: number | null;
 	/** Blocks it said it does not have, or stalled on: never asked of it again. */
 	readonly refused: Set<string>;
 	/** Transactions asked of it and not yet delivered. */
@@ -68,7 +71,7 @@ export function newPeerState(now: number): PeerState {
 		backlog: [],
 		stalls: 0,
 		headersDone: false,
-		headersPaused: false,
+		headersPausedAt: null,
 		refused: new Set(),
 		txRequests: 0,
 		txValidating: 0,
