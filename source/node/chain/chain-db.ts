@@ -129,6 +129,18 @@ export class ChainDB {
 		return value === undefined ? undefined : plain(value);
 	}
 
+	/** Several values in one call to LevelDB (one trip to its thread instead of one a key). */
+	async getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+		if (keys.length === 0) return [];
+		let values: (Uint8Array | undefined)[];
+		try {
+			values = await this.db.getMany(keys as Uint8Array[]);
+		} catch (error) {
+			throw this.readFailed(error);
+		}
+		return values.map(value => (value === undefined ? undefined : plain(value)));
+	}
+
 	async write(ops: readonly BatchOp[]): Promise<void> {
 		if (this.failure) throw this.failure;
 		if (ops.length === 0) return;

@@ -653,6 +653,13 @@ export class Chain extends EventEmitter<ChainEvents> {
 		return out.sort((a, b) => b.height - a.height);
 	}
 
+	/** Coins by outpoint in one LevelDB call (null where missing or spent). */
+	async getCoins(prevouts: readonly OutPoint[]): Promise<(Coin | null)[]> {
+		const keys = prevouts.map(p => layout.c(p.txid, p.index));
+		const values = await this.db.getMany(keys);
+		return values.map((value, i) => (value ? this.readCoin(keys[i]!, value, prevouts[i]!) : null));
+	}
+
 	async getCoin(prevout: OutPoint): Promise<Coin | null> {
 		const key = layout.c(prevout.txid, prevout.index);
 		const value = await this.db.get(key);
@@ -1209,7 +1216,10 @@ export class Chain extends EventEmitter<ChainEvents> {
 		const staked = this.engine.kindAt(height) === 'stake';
 		checkBlockContext(block, height, this.medianTimePast(entry.prev!));
 		this.engine.checkBlockAt(block, height);
-		const view = new CoinView(prevout => this.getCoin(prevout));
+		const view = new CoinView(
+			prevout => this.getCoin(prevout),
+			prevouts => this.getCoins(prevouts),
+		);
 		view.prefetch(block.txs.flatMap(tx => (tx.isCoinbase() ? [] : tx.inputs.map(input => input.prevout))));
 		const ops: BatchOp[] = [];
 		const spent: Coin[] = [];

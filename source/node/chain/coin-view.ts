@@ -12,22 +12,39 @@ export class CoinView {
 	/** Database reads started by prefetch, by outpoint key. */
 	private readonly read = new Map<string, Promise<Coin | null>>();
 
-	constructor(private readonly load: (prevout: OutPoint) => Promise<Coin | null>) {}
+	constructor(
+		private readonly load: (prevout: OutPoint) => Promise<Coin | null>,
+		private readonly loadMany?: (prevouts: readonly OutPoint[]) => Promise<(Coin | null)[]>,
+	) {}
 
 	/**
-	 * Starts reading every coin a block spends at once, so LevelDB's threads fetch them side by
-	 * side instead of one await per input in turn (the reads were a third of connecting a block
-	 * once signature checks got fast). get() still answers from the block's own changes first.
+	 * Starts reading every coin a block spends at once, in one LevelDB call where `loadMany` is
+	 * given (one trip to LevelDB's thread for the block, where a read per input cost a native call
+	 * and a promise each: the reads were a third of connecting a block once signature checks got
+	 * fast). get() still answers from the block's own changes first.
 	 */
 	prefetch(prevouts: readonly OutPoint[]): void {
+		const fresh: OutPoint[] = [];
+		const keys = new Set<string>();
 		for (const prevout of prevouts) {
 			const key = prevout.key();
-			if (!this.read.has(key)) {
-				const pending = this.load(prevout);
-				pending.catch(() => undefined); // a failed read is reported by the get() that awaits it
-				this.read.set(key, pending);
+			if (!this.read.has(key) && !keys.has(key)) {
+				keys.add(key);
+				fresh.push(prevout);
 			}
 		}
+		if (fresh.length === 0) return;
+		if (!this.loadMany) {
+			for (const prevout of fresh) this.remember(prevout.key(), this.load(prevout));
+			return;
+		}
+		const all = this.loadMany(fresh);
+		fresh.forEach((prevout, i) => this.remember(prevout.key(), all.then(coins => coins[i]!)));
+	}
+
+	private remember(key: string, pending: Promise<Coin | null>): void {
+		pending.catch(() => undefined); // a failed read is reported by the get() that awaits it
+		this.read.set(key, pending);
 	}
 
 	async get(prevout: OutPoint): Promise<Coin | null> {
