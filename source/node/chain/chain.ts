@@ -946,13 +946,19 @@ export class Chain extends EventEmitter<ChainEvents> {
 		}
 	}
 
-	/** Core-like mapStakeSeen: one block per kernel coin and height; a second is refused. */
+	/**
+	 * Core-like mapStakeSeen: one block per kernel coin and height; a second is refused. Only a
+	 * block whose kernel and coinstake signature were checked (connected once, not failed) proves
+	 * that the coin's owner staked at that height: anyone can name a coin in a coinstake, so a
+	 * block not yet checked (or failed) must not make the owner's own block a duplicate.
+	 */
 	private noteStake(block: Block, entry: ChainEntry): void {
 		const prevout = block.txs[COINSTAKE_INDEX]!.inputs[0]!.prevout;
 		const key = `${prevout.key()}@${entry.height}`;
 		const hex = entry.hashHex;
 		const seen = this.stakesSeen.get(key);
-		if (seen !== undefined && seen !== hex) {
+		const seenEntry = seen === undefined || seen === hex ? undefined : this.getEntry(seen);
+		if (seenEntry && !seenEntry.failed && seenEntry.status & Status.VALID) {
 			throw new VerifyError('bad-stake-duplicate', 0, 'block', `the coin ${prevout.key()} already staked a block at height ${entry.height}`);
 		}
 		this.stakesSeen.set(key, hex);
