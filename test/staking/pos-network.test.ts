@@ -125,14 +125,18 @@ describe('three nodes staking 1:2:3 on posregtest', () => {
 		const stakedBlocks = (n: (typeof all)[number]) => n.node.chain.height - stake.powBlocks;
 
 		for (const n of all) n.node.staker!.start();
-		// Until every node's own chain has a block by each staker and the reading: bounded by the
+		// Until every node's own chain has a block by each staker and the reading, bounded by the
 		// fairness deadline in blocks and the liveness one in time.
 		const started = Date.now();
 		let done = false;
 		while (!done) {
 			const seen = await Promise.all(all.map(stakedBy));
 			const readings = await Promise.all(all.map(n => n.node.chain.getBpmRecords()));
-			done = seen.every(s => s.size === 3) && readings.every(r => r.some(x => x.txid === readingId));
+			// Staking goes on until they also share a tip: two blocks of equal work on one parent
+			// stay split (each node keeps the first it saw) until the next block, which only
+			// staking makes.
+			const oneTip = new Set(all.map(n => n.node.chain.tip.hashHex)).size === 1;
+			done = oneTip && seen.every(s => s.size === 3) && readings.every(r => r.some(x => x.txid === readingId));
 			if (done) break;
 			const blocks = Math.max(...all.map(stakedBlocks));
 			if (blocks > DEADLINE_BLOCKS) throw new Error(`${blocks} staked blocks and not every staker has one: ${seen.map(s => [...s].join('')).join(' / ')}`);
