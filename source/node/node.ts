@@ -140,7 +140,8 @@ export class FullNode extends EventEmitter<{log: [line: string]; stop: []}> {
 				options.port === undefined
 					? null
 					: new Pool({chain, mempool, port: options.port, ...(options.host ? {host: options.host} : {}), peers: options.peers ?? [], addrPath: join(datadir, 'peers.json'), ...(options.now ? {now: options.now} : {})});
-			const staker = network.stake ? new Staker({chain, mempool, wallet, ...(options.now ? {now: options.now} : {}), syncing: () => (pool ? !pool.syncStatus().synced : false), ...(options.stakeTickMs ? {tickMs: options.stakeTickMs} : {})}) : null;
+			const opened = chain;
+			const staker = network.stake ? new Staker({chain, mempool, wallet, ...(options.now ? {now: options.now} : {}), syncing: () => (pool ? stakerShouldWait(pool, opened) : false), ...(options.stakeTickMs ? {tickMs: options.stakeTickMs} : {})}) : null;
 			const node = new FullNode(options, chain, verifier, mempool, wallet, miner, pool, rpc, staker);
 			await wallet.resubmit();
 			try {
@@ -187,4 +188,18 @@ export class FullNode extends EventEmitter<{log: [line: string]; stop: []}> {
 		await this.verifier.close();
 		this.loop.close();
 	}
+}
+
+/** Blocks behind what peers can give us before the staker waits: a header whose block never comes must not stop it. */
+const STAKE_BEHIND_BLOCKS = 10;
+
+/**
+ * Whether the staker should wait for sync (Blackcoin waits out IsInitialBlockDownload): in the
+ * initial download, or well behind a block some peer can still give us. A block or two behind is
+ * ordinary relay; a stale header (a refused duplicate stake) must not keep a staker off for good.
+ */
+function stakerShouldWait(pool: Pool, chain: Chain): boolean {
+	if (pool.initialDownload) return true;
+	const status = pool.syncStatus();
+	return status.headers - chain.height > STAKE_BEHIND_BLOCKS;
 }

@@ -27,6 +27,18 @@ export const MAX_UNCONNECTING = 10;
 export const MAX_FORKS_PER_PEER = 1000;
 /** How long a getheaders may go unanswered before another is sent to that peer (Core: 2 min). */
 export const HEADERS_RESPONSE_MS = 120_000;
+/**
+ * Staked headers from one connection whose blocks we do not have yet. A staked header costs
+ * nothing to make; the chain takes at most 500 of one branch ahead of checked blocks, and this
+ * bounds the branches: an honest peer's sync or relay never has more waiting than one step.
+ */
+export const MAX_UNCHECKED_STAKED_PER_PEER = 2 * MAX_UNCHECKED_STAKED_HEADERS;
+/**
+ * Headers one peer may have waiting to be taken in. An honest peer has one getheaders answer
+ * (2,000) in flight plus announcements, one header each, even in a burst of blocks; ten full
+ * answers queued is a flood, held in memory until taken in.
+ */
+export const MAX_QUEUED_HEADERS = 10 * LIMITS.headers;
 /** Blocks' worth of work below the tip a branch may be and still be stored (Core: 144). */
 export const ANTI_DOS_BLOCKS = 144n;
 
@@ -105,7 +117,17 @@ export class HeaderSync {
 	enqueue(peer: Peer, headers: readonly Header[]): Promise<void> {
 		const st = this.ctx.state(peer);
 		if (!st) return Promise.resolve();
-		const work = st.headersWork.then(() => this.onHeaders(peer, st, headers));
+		st.headersQueued += headers.length;
+		if (st.headersQueued > MAX_QUEUED_HEADERS) {
+			peer.misbehave(20, `more than ${MAX_QUEUED_HEADERS} headers sent before we could take them in`);
+			peer.close('headers flood');
+			return Promise.resolve();
+		}
+		const work = st.headersWork.then(() => {
+			st.headersQueued -= headers.length;
+			// Gone meanwhile (dropped for misbehaviour, say): what it queued is not taken in.
+			return peer.isClosed ? undefined : this.onHeaders(peer, st, headers);
+		});
 		st.headersWork = work.catch(() => undefined);
 		return work;
 	}
@@ -211,8 +233,15 @@ export class HeaderSync {
 		const {chain} = this.ctx;
 		let last: ChainEntry | null = null;
 		let complete = true;
+		const staked = chain.network.stake !== undefined;
+		if (staked) st.uncheckedStaked = st.uncheckedStaked.filter(e => !e.hasData && !e.failed);
 		for (const header of headers) {
 			const known = chain.getEntry(header.hash());
+			if (!known && staked && st.uncheckedStaked.length >= MAX_UNCHECKED_STAKED_PER_PEER) {
+				peer.misbehave(100, `more than ${MAX_UNCHECKED_STAKED_PER_PEER} staked headers whose blocks it never sent`);
+				complete = false;
+				break;
+			}
 			if (!known) {
 				const parent = chain.getEntry(header.prevHash);
 				if (parent && parent.children.length > 0 && ++st.forks > MAX_FORKS_PER_PEER) {
@@ -224,6 +253,7 @@ export class HeaderSync {
 			}
 			try {
 				last = known ?? (await chain.addHeader(header));
+				if (!known && staked && chain.engine.kindAt(last.height) === 'stake') st.uncheckedStaked.push(last);
 			} catch (error) {
 				if (!(error instanceof VerifyError)) throw error;
 				if (error.reason === 'headers-ahead-of-blocks') {

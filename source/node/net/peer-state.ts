@@ -50,6 +50,10 @@ export interface PeerState {
 	txValidating: number;
 	/** Its headers messages, handled one after the other (see HeaderSync.enqueue). */
 	headersWork: Promise<void>;
+	/** Headers queued in headersWork and not yet taken in. */
+	headersQueued: number;
+	/** Staked headers it made us store whose blocks we lack (pruned as blocks come). */
+	uncheckedStaked: ChainEntry[];
 }
 
 export function newPeerState(now: number): PeerState {
@@ -76,6 +80,8 @@ export function newPeerState(now: number): PeerState {
 		txRequests: 0,
 		txValidating: 0,
 		headersWork: Promise.resolve(),
+		headersQueued: 0,
+		uncheckedStaked: [],
 	};
 }
 
