@@ -23,6 +23,7 @@ import {coinbaseOf, extend, key, nextBlock, spend, type Key} from '../helpers/bu
 import {snapshot, tempChain, testNetwork, type TempChain} from '../helpers/chain-env.js';
 import {fleet, waitFor} from '../helpers/net-env.js';
 import {RawPeer} from '../helpers/raw-peer.js';
+import {MAX_QUEUED_HEADERS, MAX_UNCHECKED_STAKED_PER_PEER} from '../../source/node/net/header-sync.js';
 
 const envs: TempChain[] = [];
 const nodes = fleet();
@@ -358,7 +359,7 @@ describe('proof-of-stake rules against deep forks and header floods', () => {
 		expect(await snapshot(chain)).toEqual(before);
 	});
 
-	it('over TCP, one chain of fake staked headers in 20 messages of 2,000: the node stores exactly 500 of them, keeps the peer, its heap grows under 10 MB, and an honest peer still gets its next staked block', async () => {
+	it(`over TCP, one chain of fake staked headers in 20 messages of 2,000 sent at once: the node stores at most 500 of them, drops the peer once more than ${MAX_QUEUED_HEADERS} wait, its heap comes back within 10 MB, and an honest peer still gets its next staked block`, async () => {
 		const target = await nodes.node({network: posregtest, label: 'target'});
 		// The bootstrap ends ~14 h before the wall clock: room for 40,000 one-second slots after it.
 		const wall = () => Math.floor(Date.now() / 1000);
@@ -385,15 +386,13 @@ describe('proof-of-stake rules against deep forks and header floods', () => {
 			const last = headers.at(-1)!;
 			prev = {hash: last.hash(), time: last.time, height: prev.height + 2000, bits: last.bits};
 		}
-		// The node has worked through the flood when it has asked again after each of messages 2-20,
-		// whose first header no longer connects (the first message's tail past 500 was refused).
-		await waitFor(() => asked() - askedBefore >= 19, 'the node works through the flood');
-		expect(raw.closed).toBe(false);
+		// More than ten full messages waiting to be taken in is a flood: the peer is dropped, and
+		// what it queued is not taken in.
+		await waitFor(() => raw.closed, 'the flooding peer is dropped');
+		await waitFor(() => target.pool.connectedPeers.length === 1, 'only the good peer left');
+		expect(asked() - askedBefore).toBeLessThanOrEqual(10);
 		const stored = target.chain.headerCount - count;
-		expect(stored).toBe(MAX_UNCHECKED_STAKED_HEADERS);
-		gc();
-		const grown = process.memoryUsage().heapUsed - heapBefore;
-		expect(grown).toBeLessThan(10 * 1024 * 1024);
+		expect(stored).toBeLessThanOrEqual(MAX_UNCHECKED_STAKED_HEADERS);
 
 		// The honest peer gets the next staked block.
 		const prevEntry = target.chain.tip;
@@ -404,7 +403,34 @@ describe('proof-of-stake rules against deep forks and header floods', () => {
 		const block = stakedBlock(target.chain, prevEntry, alice, kernel, time);
 		expect((await target.chain.add(block)).status).toBe('connected');
 		await waitFor(() => good.chain.tip.hashHex === block.hashHex(), 'the good peer gets the staked block');
+		// What the flooder queued is passed over (not taken in) and then let go: the heap comes back
+		// to within 10 MB of where it was.
+		ancestors.clear();
+		await waitFor(() => {
+			gc();
+			return process.memoryUsage().heapUsed - heapBefore < 10 * 1024 * 1024;
+		}, 'the heap back within 10 MB');
 		expect(target.chain.headerCount - count).toBeLessThanOrEqual(MAX_UNCHECKED_STAKED_HEADERS + 1);
+	});
+});
+
+describe('many short branches of free staked headers', () => {
+	it(`over TCP, 400-header branches from the tip, one a message: the connection is banned once ${MAX_UNCHECKED_STAKED_PER_PEER} of its headers wait for blocks, and no more than that are stored`, async () => {
+		const target = await nodes.node({network: posregtest, label: 'target'});
+		await bootstrap(target.chain, [alice]);
+		const count = target.chain.headerCount;
+		const raw = await RawPeer.connect(target.pool.port, posregtest);
+		await raw.handshake({nonce: 7002n});
+		const port = raw.socket.localPort;
+		const tip = tipInfo(target.chain.tip);
+		// Each branch starts at the tip in its own slot (a different time, so different headers).
+		for (let m = 0; m < 10 && !raw.closed; m++) {
+			raw.send({type: 'headers', headers: fakeStakedHeaders(posregtest, {...tip, time: tip.time + m}, 400, 1)});
+			await waitFor(() => raw.closed || target.chain.headerCount - count >= Math.min((m + 1) * 400, MAX_UNCHECKED_STAKED_PER_PEER), `branch ${m} taken in or the peer dropped`);
+		}
+		await waitFor(() => raw.closed, 'the peer is dropped');
+		expect(target.chain.headerCount - count).toBe(MAX_UNCHECKED_STAKED_PER_PEER);
+		expect(target.pool.addrman.banned().map(b => b.key)).toEqual([`in:127.0.0.1:${port}`]);
 	});
 });
 
