@@ -95,13 +95,13 @@ function StakePane({snapshot, width, rows}: PaneProps) {
 			{bootstrap && st.reason !== 'bootstrap' ? <Text wrap="truncate-end">{notStakingText('bootstrap', st, snapshot.wallet)}</Text> : null}
 			<Text wrap="truncate-end">
 				{st.reason === null ? <>{state} · </> : null}
-				{mine} · network {weightText(st.netWeight)}
+				{mine}
 			</Text>
 			<Text wrap="truncate-end">
-				chance {chanceText(st.chancePerSlot)} a {st.slot}s slot · next block in {st.expectedSeconds === null ? '—' : `~${duration(st.expectedSeconds)}`}
+				network {weightText(st.netWeight)} · chance {chanceText(st.chancePerSlot)} a {st.slot}s slot
 			</Text>
 			<Text wrap="truncate-end">
-				won <Text bold>{st.won}</Text> · expected {st.expected.toFixed(1)} · {st.slotsTried} slot{st.slotsTried === 1 ? '' : 's'} tried
+				won <Text bold>{st.won}</Text> · expected {st.expected.toFixed(1)} · next block in {st.expectedSeconds === null ? '—' : `~${duration(st.expectedSeconds)}`}
 			</Text>
 			{tries.length === 0 ? (
 				rows > fixed ? (
@@ -113,11 +113,17 @@ function StakePane({snapshot, width, rows}: PaneProps) {
 				tries.map(t => <SlotRow key={`${t.slot}:${t.height}`} t={t} width={width} />)
 			)}
 			<Text dimColor wrap="truncate-end">
-				t {st.enabled ? 'stops' : 'starts'} staking · b BPM: into the next staked block{bootstrap && snapshot.regtest ? ' · g mines one' : ''}
+				t {st.enabled ? 'stops' : 'starts'} staking · {bootstrap ? (snapshot.regtest ? 'g mines one' : 'm mines') : 'b BPM rides in the next staked block'}
 			</Text>
 		</>
 	);
 }
 
 /** On proof-of-stake networks this takes the miner pane's place: its number, key and place in every layout. */
-export const stakePane: PaneSpec = {id: 'miner', number: 5, title: 'stake', Component: StakePane};
+export const stakePane: PaneSpec = {
+	id: 'miner',
+	number: 5,
+	title: 'stake',
+	Component: StakePane,
+	note: ({snapshot}) => (snapshot.stake && snapshot.stake.slotsTried > 0 ? `${snapshot.stake.slotsTried} slot${snapshot.stake.slotsTried === 1 ? '' : 's'} tried` : undefined),
+};
