@@ -106,7 +106,7 @@ for (const [size, passphrase] of [
 		const pane = stakeRows(rows);
 		expect(pane[0]).toMatch(/^staking · \d+ coins · [\d.]+ weight$/);
 		expect(pane.join('\n')).toMatch(/network [\d.]+ · chance [\d.]+% a 1s slot/);
-		expect(pane.at(-1)).toBe('t stops staking · b BPM rides in the next staked block');
+		expect(pane.at(-1)).toBe('t stops staking · b: BPM into the next block');
 		expect(rows[0]).toMatch(/staking · won \d+/);
 
 		// Quitting while staking asks first.

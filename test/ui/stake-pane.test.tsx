@@ -78,6 +78,11 @@ describe('the stake pane', () => {
 		expect(frame).toMatch(/5 stake {2}300 slots tried /);
 	});
 
+	it('at 100x30 (four rows) keeps the numbers and the hint, no slot rows', async () => {
+		const {rows} = await stakeRows(pos, {columns: 100, rows: 30});
+		expect(rows).toEqual(['staking · 3 coins · 150.00 weight', 'network 2000.00 · chance 1.25% a 16s slot', 'won 4 · expected 3.7 · next block in ~21m 20s', 't stops staking · b: BPM into the next block']);
+	});
+
 	it('shows coins and weight, network weight, chance per slot, expected time, won against expected, the last slots', async () => {
 		const {rows} = await stakeRows(pos, {columns: 200, rows: 60});
 		expect(rows).toContain('won 4 · expected 3.7 · next block in ~21m 20s');
@@ -88,7 +93,7 @@ describe('the stake pane', () => {
 		expect(slots[1]).toMatch(/#1235 █{10} 2\.75$/);
 		expect(slots[2]).toMatch(/#1234 ██···│···· 0\.31 ✓ won$/);
 		expect(slots[3]).toMatch(/#1234 ███████··· 1\.42$/);
-		expect(rows.at(-1)).toBe('t stops staking · b BPM rides in the next staked block');
+		expect(rows.at(-1)).toBe('t stops staking · b: BPM into the next block');
 	});
 
 	it('at 120x40 (a short pane) keeps the numbers and the newest slots, and the hint last', async () => {

@@ -88,7 +88,8 @@ function StakePane({snapshot, width, rows}: PaneProps) {
 	// While staking the state is a word and shares the coins' row; a reason has a row of its own.
 	const extra = st.reason !== null ? 1 : 0;
 	const fixed = 4 + extra + (bootstrap && st.reason !== 'bootstrap' ? 1 : 0);
-	const tries = st.lastTries.slice(-Math.max(0, rows - fixed)).reverse();
+	const room = Math.max(0, rows - fixed);
+	const tries = room === 0 ? [] : st.lastTries.slice(-room).reverse();
 	return (
 		<>
 			{st.reason !== null ? <Text wrap="truncate-end">{state}</Text> : null}
@@ -113,7 +114,7 @@ function StakePane({snapshot, width, rows}: PaneProps) {
 				tries.map(t => <SlotRow key={`${t.slot}:${t.height}`} t={t} width={width} />)
 			)}
 			<Text dimColor wrap="truncate-end">
-				t {st.enabled ? 'stops' : 'starts'} staking · {bootstrap ? (snapshot.regtest ? 'g mines one' : 'm mines') : 'b BPM rides in the next staked block'}
+				t {st.enabled ? 'stops' : 'starts'} staking · {bootstrap ? (snapshot.regtest ? 'g mines one' : 'm mines') : 'b: BPM into the next block'}
 			</Text>
 		</>
 	);
