@@ -41,7 +41,7 @@ export const stake: StakeView = {
 	powBlocks: 10,
 };
 
-const pos: Snapshot = {...s, network: 'posregtest', stake, wallet: {...s.wallet, locked: false}};
+const pos: Snapshot = {...s, network: 'posregtest', stake, miner: {...s.miner, running: false}, wallet: {...s.wallet, locked: false}};
 const with_ = (st: Partial<StakeView>, snap: Partial<Snapshot> = {}): Snapshot => ({...pos, ...snap, stake: {...stake, ...st}});
 
 const SIZES: readonly Size[] = [
@@ -116,6 +116,9 @@ describe('the stake pane', () => {
 		const off = (await stakeRows(with_({enabled: false, staking: false, reason: 'disabled', height: 4, lastTries: [], slotsTried: 0}))).rows;
 		expect(off.slice(0, 2)).toEqual(['off · t starts staking', 'mined bootstrap: blocks 1-10 are mined (g/m)']);
 		expect(off.at(-1)).toBe('t starts staking · g mines one');
+		// m mines the bootstrap: the pane says which block.
+		const mining = (await stakeRows(with_({enabled: false, staking: false, reason: 'disabled', height: 4}, {miner: {...s.miner, running: true}}))).rows;
+		expect(mining[1]).toBe('mining the bootstrap: block 4 of 10 (m stops)');
 	});
 
 	it('a kernel bar: the target in the middle, shares 0-2 across, a no-try slot blank; chances as percentages', () => {

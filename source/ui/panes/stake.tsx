@@ -72,12 +72,14 @@ function StakePane({snapshot, width, rows}: PaneProps) {
 	const st = snapshot.stake;
 	if (!st) return <Text dimColor>proof of work: nothing to stake</Text>;
 	const bootstrap = st.height <= st.powBlocks;
+	// The miner is on (m) while the bootstrap is mined: which block it is on.
+	const bootstrapLine = snapshot.miner.running && bootstrap ? `mining the bootstrap: block ${st.height} of ${st.powBlocks} (m stops)` : notStakingText('bootstrap', st, snapshot.wallet);
 	const state =
 		st.reason === null ? (
 			<Text color={color('yellow')}>staking</Text>
 		) : (
 			<Text dimColor={st.reason === 'disabled'} color={st.reason === 'disabled' ? undefined : color('yellow')}>
-				{notStakingText(st.reason, st, snapshot.wallet)}
+				{st.reason === 'bootstrap' ? bootstrapLine : notStakingText(st.reason, st, snapshot.wallet)}
 			</Text>
 		);
 	const mine = (
@@ -93,7 +95,7 @@ function StakePane({snapshot, width, rows}: PaneProps) {
 	return (
 		<>
 			{st.reason !== null ? <Text wrap="truncate-end">{state}</Text> : null}
-			{bootstrap && st.reason !== 'bootstrap' ? <Text wrap="truncate-end">{notStakingText('bootstrap', st, snapshot.wallet)}</Text> : null}
+			{bootstrap && st.reason !== 'bootstrap' ? <Text wrap="truncate-end">{bootstrapLine}</Text> : null}
 			<Text wrap="truncate-end">
 				{st.reason === null ? <>{state} · </> : null}
 				{mine}
