@@ -11,12 +11,12 @@ import type {Actions} from './store/actions.js';
 import type {ExplorerTarget, ExplorerView} from './store/snapshot.js';
 import {actionFor, footerHints, type Action, type Scope} from './ui/keymap.js';
 import {StatusBar, fitSegments} from './ui/panes/status-bar.js';
-import {PANES, paneById, type PaneId, type PaneSpec} from './ui/panes/registry.js';
+import {PANES, panesFor, paneById as paneOf, type PaneId, type PaneSpec} from './ui/panes/registry.js';
 import type {Nav, PaneInput} from './ui/panes/types.js';
 import {Pane, paneContent} from './ui/components/pane.js';
 import {Overlay} from './ui/components/overlay.js';
 import {Help, helpLines} from './ui/help.js';
-import {AddPeerFlow, BpmFlow, CloneFlow, CreateWalletFlow, SearchFlow, SendFlow} from './ui/forms/flows.js';
+import {AddPeerFlow, BpmFlow, CloneFlow, CreateWalletFlow, SearchFlow, SendFlow, StakeFlow} from './ui/forms/flows.js';
 import {TerminalEvents} from './ui/forms/form.js';
 import {useSnapshot, type SnapshotSource} from './ui/hooks/use-store.js';
 import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
@@ -27,7 +27,7 @@ import {applyKeys} from './ui/components/text-field.js';
 import type {MouseEvent} from './ui/terminal/input-parser.js';
 import {useColor} from './ui/theme.js';
 
-type Flow = 'create-wallet' | 'send' | 'record-bpm' | 'clone' | 'add-peer' | 'search';
+type Flow = 'create-wallet' | 'send' | 'record-bpm' | 'clone' | 'add-peer' | 'search' | 'stake';
 type Overlay = null | 'help' | 'quit' | Flow;
 
 /** What the app may ask of the terminal beyond drawing (screen.tsx provides it). */
@@ -95,6 +95,10 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 		logFiltering: false,
 		notice: null,
 	});
+	// Proof-of-stake networks (the snapshot has a staker): the stake pane takes the miner's place.
+	const staking = snapshot.stake !== null;
+	const paneById = (id: PaneId): PaneSpec => paneOf(id, store.getSnapshot().stake !== null);
+	const panes = panesFor(staking);
 	const [, redraw] = useReducer((n: number) => n + 1, 0);
 	const [message, setMessage] = useState<string | null>(null);
 	const sizeRef = useRef(size);
@@ -170,12 +174,12 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 		switch (action) {
 			case 'next-pane':
 			case 'prev-pane': {
-				const at = PANES.findIndex(p => p.id === n.focused);
-				n.focused = PANES[(at + (action === 'next-pane' ? 1 : PANES.length - 1)) % PANES.length]!.id;
+				const at = panes.findIndex(p => p.id === n.focused);
+				n.focused = panes[(at + (action === 'next-pane' ? 1 : panes.length - 1)) % panes.length]!.id;
 				return redraw();
 			}
 			case 'pane':
-				n.focused = PANES[Number(input) - 1]?.id ?? n.focused;
+				n.focused = panes[Number(input) - 1]?.id ?? n.focused;
 				return redraw();
 			case 'zoom':
 				n.zoomed = !n.zoomed;
@@ -183,7 +187,7 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 			case 'help':
 				return setOverlay('help');
 			case 'quit':
-				if (store.getSnapshot().miner.running) return setOverlay('quit');
+				if (store.getSnapshot().miner.running || store.getSnapshot().stake?.enabled) return setOverlay('quit');
 				return onQuit();
 			case 'interrupt':
 				return onQuit();
@@ -193,6 +197,12 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 				return terminal?.suspend();
 			case 'toggle-mining':
 				void actions.toggleMining().then(r => setMessage(r.ok ? `mining ${r.value}` : r.error));
+				return;
+			case 'toggle-staking':
+				void actions.toggleStaking().then(r => {
+					if (r.ok && r.value === 'locked') return setOverlay('stake');
+					setMessage(r.ok ? `staking ${r.value}` : r.error);
+				});
 				return;
 			case 'mine-one':
 				void actions.mineOne().then(r => setMessage(r.ok ? `mined a block: ${middle(r.value, 20)}` : r.error));
@@ -252,7 +262,7 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 		if (n.overlay !== null && n.overlay !== 'help' && n.overlay !== 'quit') return;
 		if (n.overlay === 'help') {
 			const space = Math.max(1, sizeRef.current.rows - 6);
-			const most = Math.max(0, helpLines().length - space);
+			const most = Math.max(0, helpLines(store.getSnapshot().stake !== null).length - space);
 			if (key.escape || input === '?' || input === 'q') setOverlay(null);
 			else if (key.upArrow || input === 'k') n.helpOffset = Math.max(0, n.helpOffset - 1);
 			else if (key.downArrow || input === 'j') n.helpOffset = Math.min(most, n.helpOffset + 1);
@@ -298,7 +308,7 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 			if (layout.tabs && m.y === layout.tabs.y && m.kind === 'press') {
 				// The tab line: ` 1 chain  2 peers …`, each name where it is drawn.
 				let x = 0;
-				for (const p of PANES) {
+				for (const p of panes) {
 					const w = ` ${p.number} ${p.title} `.length;
 					if (m.x >= x && m.x < x + w) {
 						n.focused = p.id;
@@ -372,7 +382,7 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 			{layout.tabs ? (
 				<Box position="absolute" marginTop={layout.tabs.y} width={size.columns} height={1}>
 					<Text wrap="truncate-end">
-						{PANES.map(p => (
+						{panes.map(p => (
 							<Text key={p.id} inverse={p.id === n.focused} color={p.id === n.focused ? color('cyan') : undefined}>
 								{` ${p.number} ${p.title} `}
 							</Text>
@@ -396,12 +406,12 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 			{overlay === 'quit' ? (
 				<Overlay columns={size.columns} rows={size.rows} width={44} borderColor={color('yellow')}>
 					<Text color={color('yellow')} bold>
-						Mining is on. Quit anyway? y / n
+						{snapshot.miner.running ? 'Mining' : 'Staking'} is on. Quit anyway? y / n
 					</Text>
 				</Overlay>
 			) : overlay === 'help' ? (
 				<Overlay columns={size.columns} rows={size.rows} width={overlayWidth}>
-					<Help rows={Math.max(1, size.rows - 6 - Math.min(Math.floor(size.rows / 5), 6))} offset={n.helpOffset} />
+					<Help rows={Math.max(1, size.rows - 6 - Math.min(Math.floor(size.rows / 5), 6))} offset={n.helpOffset} stake={staking} />
 				</Overlay>
 			) : overlay ? (
 				<TerminalEvents.Provider value={terminal?.events ?? null}>
@@ -414,6 +424,8 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 								<SendFlow {...flowProps} />
 							) : overlay === 'record-bpm' ? (
 								<BpmFlow {...flowProps} />
+							) : overlay === 'stake' ? (
+								<StakeFlow {...flowProps} onStarted={text => setMessage(text)} />
 							) : overlay === 'clone' ? (
 								<CloneFlow {...flowProps} />
 							) : (

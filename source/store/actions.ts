@@ -18,6 +18,9 @@ import {bytes, clock} from './format.js';
 
 export type Result<T> = {readonly ok: true; readonly value: T} | {readonly ok: false; readonly error: string; readonly field?: string};
 
+/** The unlock staking asks for: the keystore's longest (~3 years); stopping staking locks the wallet again. */
+const STAKING_UNLOCK_SECONDS = 100_000_000;
+
 const ok = <T>(value: T): Result<T> => ({ok: true, value});
 const fail = (error: string, field?: string): Result<never> => ({ok: false, error, ...(field ? {field} : {})});
 
@@ -59,6 +62,43 @@ export class Actions {
 			this.store.log(`mining started (${this.node.miner.threads} thread${this.node.miner.threads > 1 ? 's' : ''})`);
 			return 'started' as const;
 		});
+	}
+
+	private unlockedForStaking = false;
+
+	/**
+	 * Proof-of-stake networks: staking on/off. Starting needs the wallet unlocked to sign staked
+	 * blocks: 'locked' then, and the screen asks for the passphrase (startStaking with it).
+	 */
+	async toggleStaking(): Promise<Result<'started' | 'stopped' | 'locked'>> {
+		const staker = this.node.staker;
+		if (!staker) return fail(`${this.node.chain.network.name} is proof of work: nothing to stake (m mines)`);
+		if (staker.isEnabled) {
+			staker.stop();
+			// Unlocked only so that staking could sign: locked again with it.
+			if (this.unlockedForStaking) this.node.wallet.keystore.lock();
+			this.unlockedForStaking = false;
+			this.store.walletChanged();
+			this.store.log(`staking stopped${this.node.wallet.keystore.encrypted && this.node.wallet.keystore.locked ? ' (wallet locked)' : ''}`);
+			return ok('stopped' as const);
+		}
+		if (this.node.wallet.keystore.locked) return ok('locked' as const);
+		return this.startStaking();
+	}
+
+	/** Unlocks the wallet (for as long as it may: staking signs a block whenever a coin wins) and starts staking. */
+	async startStaking(passphrase?: string): Promise<Result<'started'>> {
+		const staker = this.node.staker;
+		if (!staker) return fail(`${this.node.chain.network.name} is proof of work: nothing to stake (m mines)`);
+		if (passphrase !== undefined && this.node.wallet.keystore.locked) {
+			const u = await this.unlock(passphrase, STAKING_UNLOCK_SECONDS);
+			if (!u.ok) return u;
+			this.unlockedForStaking = true;
+		}
+		if (this.node.wallet.keystore.locked) return fail('the wallet is locked: its passphrase is needed to stake', 'passphrase');
+		staker.start();
+		this.store.log('staking started');
+		return ok('started' as const);
 	}
 
 	/** `g` pressed while the last one still mines waits its turn: each block builds on the one before. */

@@ -1,12 +1,14 @@
 /** What the screen shows, as plain immutable data: panes are pure functions of it. */
 import type {ChainTip} from '../node/chain/chain.js';
 import type {MinerStatus} from '../node/mining/miner.js';
+import type {StakingStatus} from '../node/staking/staker.js';
 import type {PeerInfo, SyncStatus} from '../node/net/pool.js';
 import type {BpmReading, WalletAddress} from '../node/wallet/wallet.js';
 
 // The node's plain types the screen shows, handed on so the UI imports from the store only.
 export type {PeerInfo, SyncStatus, CloneResult} from '../node/net/pool.js';
 export type {PreparedTx} from '../node/wallet/wallet.js';
+export type {NotStakingReason, SlotTry} from '../node/staking/staker.js';
 
 export interface BlockRow {
 	readonly height: number;
@@ -48,6 +50,14 @@ export interface MempoolView {
 export interface MinerView extends MinerStatus {
 	/** Hash rate samples, one a second, oldest first (the last minute). */
 	readonly history: readonly number[];
+}
+
+/** The staker's status (proof-of-stake networks), with what the pane needs to say it plainly. */
+export interface StakeView extends StakingStatus {
+	/** Seconds per slot. */
+	readonly slot: number;
+	/** Blocks 1..powBlocks are mined (the bootstrap); later ones are staked. */
+	readonly powBlocks: number;
 }
 
 export interface WalletView {
@@ -118,6 +128,8 @@ export interface Snapshot {
 	readonly tips: readonly TipRow[];
 	readonly mempool: MempoolView;
 	readonly miner: MinerView;
+	/** The staker, on proof-of-stake networks (null on proof of work): its pane takes the miner's place. */
+	readonly stake: StakeView | null;
 	/** The signature backend that runs: native, wasm or noble (fixed at start). */
 	readonly verifier: string;
 	readonly wallet: WalletView;

@@ -10,7 +10,9 @@ import {minesOnDemand} from '../node/consensus/networks.js';
 import type {FullNode} from '../node/node.js';
 import type {Transaction} from '../node/primitives/tx.js';
 import {classifyOutput, parseP2pkhScriptSig} from '../node/primitives/script.js';
-import type {BlockRow, LogLine, MempoolView, PaymentRow, ReorgRow, Snapshot} from './snapshot.js';
+import {targetFromBits} from '../node/consensus/pow.js';
+import {chancePerSlot, type StakingStatus} from '../node/staking/staker.js';
+import type {BlockRow, LogLine, MempoolView, PaymentRow, ReorgRow, Snapshot, StakeView} from './snapshot.js';
 
 /** Rows of the chain list read around what it shows (and kept, so scrolling back reads little). */
 const DEFAULT_WINDOW = 60;
@@ -86,6 +88,7 @@ export class NodeStore {
 			tips: [],
 			mempool: this.mempoolView(),
 			miner: {...this.node.miner.getStatus(), history: []},
+			stake: this.node.staker ? this.stakeView(this.node.staker.status()) : null,
 			verifier: this.node.verifier.backend?.name ?? 'noble',
 			wallet: {addresses: [], encrypted: this.node.wallet.keystore.encrypted, locked: this.node.wallet.keystore.locked, path: this.node.wallet.keystore.path},
 			bpm: [],
@@ -98,6 +101,7 @@ export class NodeStore {
 		this.refresh('blocks');
 		this.refresh('wallet');
 		this.refresh('bpm');
+		this.refresh('stake');
 		this.set({tips: this.tipRows()});
 		this.pollTimer = setInterval(() => this.poll(), options.pollMs ?? 1000);
 		this.pollTimer.unref();
@@ -213,6 +217,8 @@ export class NodeStore {
 			this.set({miner: {...status, history}});
 		});
 		miner.on('block', () => this.set({miner: {...miner.getStatus(), history: this.snapshot.miner.history}}));
+		// The staker says its status every slot it tries, and when it starts, stops or wins.
+		this.node.staker?.on('status', status => this.set({stake: this.stakeView(status)}));
 		pool?.on('sync', sync => this.set({sync}));
 		pool?.on('peer', () => this.set({peers: pool.peerInfo()}));
 		pool?.on('peer-close', () => this.set({peers: pool.peerInfo()}));
@@ -242,17 +248,43 @@ export class NodeStore {
 			...(pool ? {peers: pool.peerInfo(), sync: pool.syncStatus()} : {}),
 			...(miner.isRunning ? {} : {miner: {...miner.getStatus(), history: this.snapshot.miner.history}}),
 		});
+		// The chain moves and coins mature between the staker's reports (and it reports nothing while off).
+		this.refresh('stake');
+	}
+
+	private stakeView(status: StakingStatus): StakeView {
+		const stake = this.node.chain.network.stake!;
+		return {...status, slot: stake.slot, powBlocks: stake.powBlocks};
+	}
+
+	/**
+	 * The staker's status now. While it is not trying (off, locked, bootstrap, syncing) its coins
+	 * and chance are those of its last try, if any: the wallet's stakeable coins are counted here
+	 * instead, so the pane says what staking would do.
+	 */
+	private async loadStake(): Promise<void> {
+		const staker = this.node.staker;
+		if (!staker) return;
+		const status = staker.status();
+		if (status.reason === null) return this.set({stake: this.stakeView(status)});
+		const stake = this.node.chain.network.stake!;
+		const coins = await this.node.wallet.stakeableCoins(status.height, stake.minStakeAge);
+		const weight = coins.reduce((sum, c) => sum + c.coin.value, 0n);
+		const chance = chancePerSlot(weight, targetFromBits(status.bits, stake.limit) ?? 0n);
+		// A report that came in while the wallet was read is newer: keep it.
+		if (staker.status().reason === null) return;
+		this.set({stake: this.stakeView({...status, coins: coins.length, weight, chancePerSlot: chance, expectedSeconds: chance > 0 ? stake.slot / chance : null})});
 	}
 
 	/** Runs one async refresh of a part at a time; a request while one runs queues one more. */
-	private refresh(part: 'blocks' | 'wallet' | 'bpm'): void {
+	private refresh(part: 'blocks' | 'wallet' | 'bpm' | 'stake'): void {
 		if (this.closed) return;
 		if (this.refreshing.has(part)) {
 			this.again.add(part);
 			return;
 		}
 		this.refreshing.add(part);
-		const job = part === 'blocks' ? this.loadBlocks() : part === 'wallet' ? this.loadWallet() : this.loadBpm();
+		const job = part === 'blocks' ? this.loadBlocks() : part === 'wallet' ? this.loadWallet() : part === 'bpm' ? this.loadBpm() : this.loadStake();
 		void job
 			.catch(error => this.log(`screen: could not read ${part}: ${(error as Error).message}`))
 			.finally(() => {

@@ -1,10 +1,10 @@
 import React from 'react';
 import {Text} from 'ink';
 import {KEYMAP, SCOPE_TITLES, type Scope} from './keymap.js';
-import {PANES} from './panes/registry.js';
+import {panesFor} from './panes/registry.js';
 
 /** The `?` overlay's lines, from the same table that handles the keys, grouped by scope. */
-export function helpLines(): {text: string; heading: boolean}[] {
+export function helpLines(stake = false): {text: string; heading: boolean}[] {
 	const lines: {text: string; heading: boolean}[] = [];
 	const scopes: Scope[] = ['global', 'list', 'log', 'bpm', 'form'];
 	for (const scope of scopes) {
@@ -15,13 +15,13 @@ export function helpLines(): {text: string; heading: boolean}[] {
 	lines.push({text: `${'click'.padEnd(15)} focus a pane, select a row (--no-mouse: the terminal's own selection)`, heading: false});
 	lines.push({text: `${'wheel'.padEnd(15)} scroll a list`, heading: false});
 	lines.push({text: 'panes', heading: true});
-	lines.push({text: PANES.map(p => `${p.number} ${p.title}`).join(' · '), heading: false});
+	lines.push({text: panesFor(stake).map(p => `${p.number} ${p.title}`).join(' · '), heading: false});
 	return lines;
 }
 
 /** The `?` overlay: as many lines as fit, from `offset` (↑/↓ scroll when they do not all fit). */
-export function Help({rows, offset}: {readonly rows: number; readonly offset: number}) {
-	const lines = helpLines();
+export function Help({rows, offset, stake = false}: {readonly rows: number; readonly offset: number; readonly stake?: boolean}) {
+	const lines = helpLines(stake);
 	const space = Math.max(1, rows - 1);
 	const from = Math.max(0, Math.min(offset, lines.length - space));
 	const more = lines.length > space;

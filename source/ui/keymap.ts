@@ -16,6 +16,7 @@ export type Action =
 	| 'search'
 	| 'toggle-mining'
 	| 'mine-one'
+	| 'toggle-staking'
 	| 'create-wallet'
 	| 'send'
 	| 'record-bpm'
@@ -74,6 +75,8 @@ export const KEYMAP: readonly Binding[] = [
 	{action: 'search', scope: 'global', keys: [k('/')], label: '/', help: 'search: height, block hash, txid, address', footer: 'search'},
 	{action: 'toggle-mining', scope: 'global', keys: [k('m')], label: 'm', help: 'mining on/off', footer: 'mine'},
 	{action: 'mine-one', scope: 'global', keys: [k('g')], label: 'g', help: 'mine one block now (regtest)'},
+	// `s` sends (as it always has): `t`, from s-t-ake, is free on every pane and in every scope.
+	{action: 'toggle-staking', scope: 'global', keys: [k('t')], label: 't', help: 'staking on/off (proof of stake; the passphrase if locked)'},
 	{action: 'send', scope: 'global', keys: [k('s')], label: 's', help: 'send coins', footer: 'send'},
 	{action: 'create-wallet', scope: 'global', keys: [k('w')], label: 'w', help: 'create wallet (a new address)', footer: 'wallet'},
 	{action: 'record-bpm', scope: 'global', keys: [k('b')], label: 'b', help: 'record a BPM reading', footer: 'BPM'},

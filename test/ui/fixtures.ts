@@ -63,6 +63,7 @@ export const snapshot: Snapshot = {
 		],
 	},
 	miner: {running: true, threads: 2, kernel: 'simd', hashes: 123_456_789, rate: 6_780_000, height: HEIGHT + 1, bits: 0x207fffff, difficulty: 1, blocksFound: 7, expectedSeconds: 754, pacedSeconds: null, history: [6.1e6, 6.6e6, 6.7e6, 4.2e6, 6.78e6]},
+	stake: null,
 	verifier: 'native',
 	wallet: {
 		addresses: [

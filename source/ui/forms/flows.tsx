@@ -266,3 +266,29 @@ export function SearchFlow({onSearch, onDone}: {readonly onSearch: (query: strin
 	);
 }
 
+
+/**
+ * Staking with a locked wallet: staked blocks are signed by the wallet's keys, so its passphrase
+ * unlocks it for as long as staking runs (stopping staking locks it again); then staking starts.
+ */
+export function StakeFlow({actions, onDone, onStarted}: FlowProps & {readonly onStarted: (text: string) => void}) {
+	const [errors, setErrors] = useState<Record<string, string>>({});
+	const [busy, setBusy] = useState<string | null>(null);
+	return (
+		<Form
+			title="Start staking: the wallet signs the blocks its coins win"
+			fields={[{name: 'passphrase', label: 'passphrase', mask: true, validate: (v: string) => (v ? null : 'the wallet is locked: its passphrase is needed to stake')}]}
+			errors={errors}
+			busy={busy}
+			onCancel={onDone}
+			onSubmit={async form => {
+				setBusy('unlocking…');
+				const r = await actions.startStaking(form.passphrase ?? '');
+				setBusy(null);
+				if (!r.ok) return setErrors(fieldErrors(r));
+				onStarted('staking started');
+				onDone();
+			}}
+		/>
+	);
+}

@@ -8,7 +8,7 @@ import {sanitize} from '../terminal/sanitize.js';
 import {useColor} from '../theme.js';
 
 export interface StatusBarProps {
-	readonly snapshot: Pick<Snapshot, 'network' | 'height' | 'tip' | 'sync' | 'peers' | 'miner' | 'datadir' | 'port' | 'payments' | 'now'>;
+	readonly snapshot: Pick<Snapshot, 'network' | 'height' | 'tip' | 'sync' | 'peers' | 'miner' | 'datadir' | 'port' | 'payments' | 'now'> & Partial<Pick<Snapshot, 'stake'>>;
 	readonly width: number;
 }
 
@@ -66,7 +66,12 @@ export function StatusBar({snapshot: s, width}: StatusBarProps) {
 			? {text: 'synced', color: color('green'), priority: 90}
 			: {text: `sync ${bar(10)} ${Math.floor(fraction * 100)}% ${sync.blocks}/${sync.headers} · ${sync.rate.toFixed(1)} blk/s · ETA ${duration(sync.eta)}`, color: color('yellow'), priority: 90},
 		{text: `peers ${inbound} in ${outbound} out`, short: `peers ${inbound}/${outbound}`, priority: 80},
-		s.miner.running ? {text: `mining ${s.miner.pacedSeconds === null ? hashRate(s.miner.rate) : '(paced)'}`, short: s.miner.pacedSeconds === null ? hashRate(s.miner.rate) : 'mining', color: color('yellow'), priority: 70} : {text: 'mining off', dim: true, priority: 70},
+		// On proof of stake: staking (won) once the bootstrap is mined, the miner while it is mined.
+		s.stake && !s.miner.running
+			? s.stake.enabled
+				? {text: s.stake.reason === null ? `staking · won ${s.stake.won}` : `staking (${s.stake.reason})`, short: 'staking', color: color('yellow'), priority: 70}
+				: {text: 'staking off', dim: true, priority: 70}
+			: s.miner.running ? {text: `mining ${s.miner.pacedSeconds === null ? hashRate(s.miner.rate) : '(paced)'}`, short: s.miner.pacedSeconds === null ? hashRate(s.miner.rate) : 'mining', color: color('yellow'), priority: 70} : {text: 'mining off', dim: true, priority: 70},
 		...(paid
 			? [
 					{
