@@ -254,6 +254,12 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 	useInput(useCallback((input: string, key: Key) => onKey.current(input, key), []));
 	onKey.current = (input, key) => {
 		const n = nav.current;
+		// Keys typed faster than a read (a held key, tmux send-keys) come as one string: each is a
+		// key of its own here. (Text fields take their strings whole: pastes, fast typing.)
+		if (input.length > 1 && !key.ctrl && !key.meta && (n.overlay === null || n.overlay === 'help' || n.overlay === 'quit') && [...input].every(ch => ch >= ' ' && ch !== '\x7f')) {
+			for (const ch of input) onKey.current(ch, key);
+			return;
+		}
 		// Whatever is open, these three always work.
 		if (key.ctrl && input === 'c') return onQuit();
 		if (key.ctrl && input === 'l') return terminal?.redraw();

@@ -3,6 +3,7 @@
  * second, however busy the node is (the useSyncExternalStore contract: subscribe/getSnapshot).
  * No React here: the screen reads the store through a hook.
  */
+import {COINSTAKE_INDEX} from '../node/consensus/engine.js';
 import {encodeAddress} from '../node/crypto/address.js';
 import {toHex} from '../node/encoding/hex.js';
 import {hash160} from '../node/crypto/hash.js';
@@ -316,7 +317,9 @@ export class NodeStore {
 			if (!row) {
 				const block = await chain.getBlock(entry.hash);
 				if (!block) continue;
-				const paid = block.txs[0]?.outputs[0] ? classifyOutput(block.txs[0].outputs[0].script) : null;
+				// Who made it: the miner the coinbase pays, or the staker the coinstake pays back.
+				const payout = chain.engine.kindAt(h) === 'stake' ? block.txs[COINSTAKE_INDEX]?.outputs[1] : block.txs[0]?.outputs[0];
+				const paid = payout ? classifyOutput(payout.script) : null;
 				row = {height: h, hash: entry.hashHex, time: entry.time, txs: block.txs.length, size: block.getSize(), miner: paid?.type === 'p2pkh' ? encodeAddress(paid.hash, version) : ''};
 				this.blockCache.set(entry.hashHex, row);
 				if (this.blockCache.size > BLOCK_CACHE) this.blockCache.delete(this.blockCache.keys().next().value as string);

@@ -252,7 +252,11 @@ export class Staker extends EventEmitter<{status: [StakingStatus]; block: [Block
 		const {chain, engine} = this;
 		const first = engine.stake.powBlocks + 1;
 		const tip = chain.tip;
-		if (tip.height <= first) return 0n;
+		if (tip.height <= first) {
+			// No staked blocks to go by yet: the weight the start bits were set for.
+			const target = targetFromBits(engine.stake.startBits, engine.stake.limit)!;
+			return TWO_256 / (target * BigInt(chain.network.targetSpacing / engine.stake.slot));
+		}
 		const from = chain.getAncestor(tip, Math.max(first, tip.height - WEIGHT_WINDOW))!;
 		let sum = 0n;
 		for (let e = tip; e !== from && e.prev; e = e.prev) {
