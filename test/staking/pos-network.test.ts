@@ -140,7 +140,14 @@ describe('three nodes staking 1:2:3 on posregtest', () => {
 			if (done) break;
 			const blocks = Math.max(...all.map(stakedBlocks));
 			if (blocks > DEADLINE_BLOCKS) throw new Error(`${blocks} staked blocks and not every staker has one: ${seen.map(s => [...s].join('')).join(' / ')}`);
-			if (Date.now() - started > DEADLINE_MS) throw new Error(`the network stalled: ${blocks} staked blocks in ${DEADLINE_MS} ms`);
+			if (Date.now() - started > DEADLINE_MS) {
+				const state = all.map(n => {
+					const st = n.node.staker!.status();
+					const sync = n.node.pool!.syncStatus();
+					return `${n.name}: height ${n.node.chain.height} tip ${n.node.chain.tip.hashHex.slice(0, 12)} best header ${n.node.chain.bestHeader.height}, staker ${st.reason ?? 'staking'} (${st.coins} coins, chance ${st.chancePerSlot.toFixed(3)}), sync ${sync.blocks}/${sync.headers}, peers ${n.node.pool!.connectedPeers.length}, tips ${n.node.chain.getTips().map(t => `${t.height}:${t.status}`).join(' ')}`;
+				});
+				throw new Error(`the network stalled: ${blocks} staked blocks in ${DEADLINE_MS} ms\n${state.join('\n')}`);
+			}
 			await new Promise(resolve => setTimeout(resolve, 20));
 		}
 		for (const n of all) n.node.staker!.stop();
