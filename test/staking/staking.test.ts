@@ -16,6 +16,8 @@ import {nullData} from '../../source/node/primitives/script.js';
 import {targetFromBits} from '../../source/node/consensus/pow.js';
 import {MiningRefusedError} from '../../source/node/mining/miner.js';
 import {Staker} from '../../source/node/staking/staker.js';
+import {utxoSetInfo} from '../../source/node/chain/utxo-stats.js';
+import {toHex} from '../../source/node/encoding/hex.js';
 import type {Block} from '../../source/node/primitives/block.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -79,6 +81,39 @@ describe('staking on posregtest', () => {
 		expect(status.expected).toBeGreaterThan(0);
 		expect(status.lastTries.length).toBeGreaterThan(0);
 		expect(status.weight).toBeGreaterThan(0n);
+	});
+
+	it('--reindex rebuilds a staked chain from its blocks: the same tip, coins and stake modifiers', async () => {
+		const dir = await mkdtemp(join(tmpdir(), 'chain-tui-stake-reindex-'));
+		cleanups.push(() => rm(dir, {recursive: true, force: true}));
+		let clock = posregtest.genesis.header.time + 1000;
+		const now = () => clock;
+		let node = await FullNode.open({network: posregtest, datadir: dir, verifyThreads: 1, now});
+		await node.generate(posregtest.stake!.powBlocks);
+		const staker = new Staker({chain: node.chain, mempool: node.mempool, wallet: node.wallet, now, timer: false});
+		staker.start();
+		for (let slot = 0; slot < 1000 && node.chain.height < posregtest.stake!.powBlocks + 20; slot++) {
+			clock++;
+			await staker.tryOnce(clock);
+		}
+		staker.close();
+		expect(node.chain.height).toBe(posregtest.stake!.powBlocks + 20);
+		const tip = node.chain.tip.hashHex;
+		const modifiers = [];
+		for (let h = 1; h <= node.chain.height; h++) modifiers.push(toHex(await node.chain.stakeModifier(node.chain.getEntryByHeight(h)!)));
+		const utxo = (await utxoSetInfo(node.chain)).hash;
+		await node.close();
+
+		node = await FullNode.open({network: posregtest, datadir: dir, verifyThreads: 1, now, reindex: true});
+		try {
+			expect(node.chain.tip.hashHex).toBe(tip);
+			expect((await utxoSetInfo(node.chain)).hash).toBe(utxo);
+			const again = [];
+			for (let h = 1; h <= node.chain.height; h++) again.push(toHex(await node.chain.stakeModifier(node.chain.getEntryByHeight(h)!)));
+			expect(again).toEqual(modifiers);
+		} finally {
+			await node.close();
+		}
 	});
 
 	it('does not stake while the wallet is locked, and says so', async () => {
