@@ -36,21 +36,39 @@ function u32be(n: number): Uint8Array {
 	return b;
 }
 
+/**
+ * `letter ‖ hash [‖ n as u32 BE]` in one allocation: the keys every connected block builds by the
+ * dozen (coins, undo, index entries), where three small arrays and a DataView each were 2% of IBD.
+ */
+function hashKey(letter: string, hash: Uint8Array, n?: number): Uint8Array {
+	const out = new Uint8Array(1 + hash.length + (n === undefined ? 0 : 4));
+	out[0] = letter.charCodeAt(0);
+	out.set(hash, 1);
+	if (n !== undefined) {
+		const at = 1 + hash.length;
+		out[at] = n >>> 24;
+		out[at + 1] = (n >>> 16) & 0xff;
+		out[at + 2] = (n >>> 8) & 0xff;
+		out[at + 3] = n & 0xff;
+	}
+	return out;
+}
+
 export const layout = {
 	V: tag('V'),
 	X: tag('X'),
 	R: tag('R'),
-	e: (hash: Uint8Array) => concatBytes(tag('e'), hash),
+	e: (hash: Uint8Array) => hashKey('e', hash),
 	H: (height: number) => concatBytes(tag('H'), u32be(height)),
-	b: (hash: Uint8Array) => concatBytes(tag('b'), hash),
-	u: (hash: Uint8Array) => concatBytes(tag('u'), hash),
-	c: (txid: Uint8Array, vout: number) => concatBytes(tag('c'), txid, u32be(vout)),
-	t: (txid: Uint8Array) => concatBytes(tag('t'), txid),
+	b: (hash: Uint8Array) => hashKey('b', hash),
+	u: (hash: Uint8Array) => hashKey('u', hash),
+	c: (txid: Uint8Array, vout: number) => hashKey('c', txid, vout),
+	t: (txid: Uint8Array) => hashKey('t', txid),
 	A: (addr: Uint8Array, height: number, txid: Uint8Array, n: number, kind: 0 | 1) =>
 		concatBytes(tag('A'), addr, u32be(height), txid, u32be(n), Uint8Array.of(kind)),
 	U: (addr: Uint8Array, txid: Uint8Array, vout: number) => concatBytes(tag('U'), addr, txid, u32be(vout)),
 	P: (height: number, txid: Uint8Array) => concatBytes(tag('P'), u32be(height), txid),
-	m: (hash: Uint8Array) => concatBytes(tag('m'), hash),
+	m: (hash: Uint8Array) => hashKey('m', hash),
 	/** Prefix bounds for iterating everything under a one-letter tag plus optional bytes. */
 	range(letter: string, ...rest: Uint8Array[]): {gte: Uint8Array; lt: Uint8Array} {
 		const prefix = concatBytes(tag(letter), ...rest);

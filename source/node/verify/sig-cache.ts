@@ -1,5 +1,5 @@
 import type {SigCheck} from '../primitives/sign.js';
-import {sha256} from '@noble/hashes/sha2.js';
+import {sha256} from '../crypto/hash.js';
 import {concatBytes, toHex} from '../encoding/hex.js';
 
 /**
