@@ -20,6 +20,7 @@ export const HELP = `
 	Options
 	  --port N             P2P port (default: the network's, 1111 on main)
 	  --peer host:port     connect to a peer (repeatable)
+	  --connect host:port  connect only to these peers (repeatable), never to addresses learned from peers
 	  --network NAME       main (default), regtest, pos or posregtest (proof of stake)
 	  --datadir DIR        data directory (default: ~/.chain-tui/<network>/<port>)
 	  --reindex            rebuild the chain state from the stored blocks
@@ -53,6 +54,7 @@ export const HELP = `
 export const FLAGS = {
 	port: {type: 'number'},
 	peer: {type: 'string', isMultiple: true},
+	connect: {type: 'string', isMultiple: true},
 	network: {type: 'string', default: 'main'},
 	datadir: {type: 'string'},
 	reindex: {type: 'boolean', default: false},
@@ -124,6 +126,8 @@ export interface NodeConfig {
 	readonly network: NetworkParams;
 	readonly port: number;
 	readonly peers: readonly string[];
+	/** --connect: dial only these (and --peer's), never addresses learned from gossip (Core's -connect). */
+	readonly connect: readonly string[];
 	readonly datadir: string;
 	readonly reindex: boolean;
 	readonly walletPath: string | undefined;
@@ -223,11 +227,14 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 	const port = flags.port ?? network.port;
 	if (!isPort(port)) fail('bad-port', '--port must be a whole number from 1 to 65535');
 	const peers = flags.peer ?? [];
-	for (const peer of peers) {
-		try {
-			parseHostPort(peer);
-		} catch {
-			fail('bad-peer', `--peer must be host:port, got "${peer}"`);
+	const connect = flags.connect ?? [];
+	for (const [flag, list] of [['--peer', peers], ['--connect', connect]] as const) {
+		for (const peer of list) {
+			try {
+				parseHostPort(peer);
+			} catch {
+				fail('bad-peer', `${flag} must be host:port, got "${peer}"`);
+			}
 		}
 	}
 	if (flags.datadir !== undefined && flags.datadir.trim() === '') fail('bad-datadir', '--datadir needs a directory');
@@ -292,6 +299,7 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 		network,
 		port,
 		peers,
+		connect,
 		datadir,
 		reindex: flags.reindex,
 		walletPath: flags.wallet,

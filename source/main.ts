@@ -85,6 +85,7 @@ export async function runNode(config: NodeConfig, streams: Streams, version: str
 			verifier: config.verifier,
 			port: config.port,
 			peers: config.peers,
+			connect: config.connect,
 			maxMempool: config.maxMempool,
 			reindex: config.reindex,
 			stake: config.stake,

@@ -64,6 +64,8 @@ export interface NodeOptions {
 	readonly host?: string;
 	/** host:port peers to keep connected (--peer). */
 	readonly peers?: readonly string[];
+	/** --connect: only these peers (and --peer's) are dialled, never gossiped addresses. */
+	readonly connect?: readonly string[];
 	/**
 	 * The JSON-RPC server; none without. It starts once the datadir is locked, before the (possibly
 	 * long) load, answering -28 (warming up) until the node is open.
@@ -139,7 +141,7 @@ export class FullNode extends EventEmitter<{log: [line: string]; stop: []}> {
 			const pool =
 				options.port === undefined
 					? null
-					: new Pool({chain, mempool, port: options.port, ...(options.host ? {host: options.host} : {}), peers: options.peers ?? [], addrPath: join(datadir, 'peers.json'), ...(options.now ? {now: options.now} : {})});
+					: new Pool({chain, mempool, port: options.port, ...(options.host ? {host: options.host} : {}), peers: options.peers ?? [], ...(options.connect?.length ? {connect: options.connect} : {}), addrPath: join(datadir, 'peers.json'), ...(options.now ? {now: options.now} : {})});
 			const opened = chain;
 			const staker = network.stake ? new Staker({chain, mempool, wallet, ...(options.now ? {now: options.now} : {}), syncing: () => (pool ? stakerShouldWait(pool, opened) : false), ...(options.stakeTickMs ? {tickMs: options.stakeTickMs} : {})}) : null;
 			const node = new FullNode(options, chain, verifier, mempool, wallet, miner, pool, rpc, staker);

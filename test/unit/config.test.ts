@@ -33,7 +33,7 @@ describe('parseConfig: good command lines', () => {
 		expect(config.datadir).toBe(join(HOME, '.chain-tui', 'main', '1111'));
 		expect(config.rpc).toEqual({port: 2111, host: undefined, credentials: undefined, limits: {}});
 		expect(config.maxMempool).toBe(50_000_000);
-		expect(config).toMatchObject({threads: 1, peers: [], reindex: false, mine: false, headless: false, jsonLog: false, mouse: true, walletPath: undefined, miningAddress: undefined});
+		expect(config).toMatchObject({threads: 1, peers: [], connect: [], reindex: false, mine: false, headless: false, jsonLog: false, mouse: true, walletPath: undefined, miningAddress: undefined});
 	});
 
 	it('every flag given a good value', () => {
@@ -109,6 +109,7 @@ describe('parseConfig: every flag\'s bad values, each a typed error', () => {
 		[['--peer', 'localhost'], 'bad-peer', /--peer must be host:port, got "localhost"/],
 		[['--peer', '127.0.0.1:0'], 'bad-peer', /--peer must be host:port/],
 		[['--peer', '127.0.0.1:99999'], 'bad-peer', /--peer must be host:port/],
+		[['--connect', 'localhost'], 'bad-peer', /--connect must be host:port, got "localhost"/],
 		[['--peer', '::1:80'], 'bad-peer', /--peer must be host:port/],
 		[['--peer', 'a b:80'], 'bad-peer', /--peer must be host:port/],
 		[['--peer', '127.0.0.1:1', '--peer', 'x'], 'bad-peer', /got "x"/],

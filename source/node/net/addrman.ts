@@ -484,7 +484,7 @@ export class AddrMan {
 	 * odds, a random non-empty bucket, a random address in it, taken with Core's chance (lower if
 	 * tried in the last 10 minutes or failing), the odds growing 1.2 times with each refusal.
 	 */
-	select(skip: (a: KnownAddress) => boolean): KnownAddress | null {
+	select(skip: (a: KnownAddress) => boolean, options: {manualOnly?: boolean} = {}): KnownAddress | null {
 		const now = this.now();
 		const usable = (a: Entry) => !skip(a) && !this.isBanned(a.host, a.port) && !(a.attempts > 0 && now - a.lastTry < backoff(a.attempts - 1));
 		let best: Entry | null = null;
@@ -492,7 +492,7 @@ export class AddrMan {
 			const a = this.addrs.get(key);
 			if (a && usable(a) && (!best || a.lastSeen > best.lastSeen)) best = a;
 		}
-		if (best) return best;
+		if (best || options.manualOnly) return best;
 		let factor = 1;
 		for (let i = 0; i < 200; i++) {
 			const useTried = !this.triedTable.empty && (this.newTable.empty || this.random() < 0.5);

@@ -16,6 +16,8 @@ export interface ConnectionOptions {
 	readonly port: number;
 	readonly host?: string;
 	readonly maxOutbound: number;
+	/** Dial only manual addresses (--connect): gossip never picks a peer. */
+	readonly manualOnly?: boolean;
 	readonly maxInbound: number;
 	readonly agent: string;
 	readonly banSeconds: number;
@@ -162,7 +164,7 @@ export class ConnectionManager {
 		let {outbound} = this.counts();
 		outbound += this.dialing.size;
 		for (let tries = 0; outbound < this.options.maxOutbound && tries < 16; tries++) {
-			const next = this.addrman.select(a => this.isConnectedTo(a.host, a.port));
+			const next = this.addrman.select(a => this.isConnectedTo(a.host, a.port), {manualOnly: this.options.manualOnly ?? false});
 			if (!next) break;
 			this.dial(next.host, next.port).catch((error: Error) => this.hooks.log(error.message));
 			outbound++;

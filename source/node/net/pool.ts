@@ -46,6 +46,11 @@ export interface PoolOptions {
 	readonly listen?: boolean;
 	/** host:port peers to keep connected to (--peer). */
 	readonly peers?: readonly string[];
+	/**
+	 * --connect (Core's -connect): dial only these and `peers`, never an address learned from
+	 * gossip. Inbound connections are still taken.
+	 */
+	readonly connect?: readonly string[];
 	/** Where peers.json (addresses and bans) lives; null keeps them in memory. */
 	readonly addrPath?: string | null;
 	readonly maxOutbound?: number;
@@ -153,6 +158,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 				network: this.network,
 				port: options.port,
 				...(options.host ? {host: options.host} : {}),
+				manualOnly: (options.connect?.length ?? 0) > 0,
 				maxOutbound: options.maxOutbound ?? 8,
 				maxInbound: options.maxInbound ?? 32,
 				agent: options.agent ?? '/chain-tui:0.1.0/',
@@ -205,7 +211,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 
 	async start(): Promise<void> {
 		this.conn.addrman = await AddrMan.open(this.options.addrPath ?? null, this.ctx.now, {...(this.options.random ? {random: this.options.random} : {}), log: message => this.emit('log', message)});
-		for (const text of this.options.peers ?? []) {
+		for (const text of [...(this.options.peers ?? []), ...(this.options.connect ?? [])]) {
 			const {host, port} = parseHostPort(text);
 			this.conn.addrman.add(host, port, {manual: true});
 		}
@@ -223,6 +229,11 @@ export class Pool extends EventEmitter<PoolEvents> {
 		clearInterval(this.stallTimer);
 		await this.conn.stop();
 		await this.conn.addrman?.flush();
+	}
+
+	/** Fills free outbound slots now, as the connect timer does each interval. */
+	fillOutbound(): void {
+		this.conn.fillOutbound();
 	}
 
 	/** Opens an outbound connection (see ConnectionManager.dial). */
