@@ -19,4 +19,5 @@ const parsed = parseConfig(cli.flags, cli.input, {argv: process.argv.slice(2)});
 if (!parsed.ok) fail(streams, parsed.error.message);
 const {config} = parsed;
 if (config.command === 'rpc') await runRpcCall(config, streams);
+else if (config.command === 'lab') await (await import('./lab/run-lab.js')).runLab(config, streams);
 else await runNode(config, streams, cli.pkg.version ?? '');

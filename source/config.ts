@@ -3,6 +3,8 @@
  * Nothing here writes, exits or touches the disk, so every bad value can be tested without
  * spawning the binary (test/unit/config.test.ts).
  */
+import {SCENARIOS} from './lab/scenarios/scenario.js';
+import {TOPOLOGIES, type Topology} from './lab/topology.js';
 import {chooseBackend, type BackendChoice, type BackendName} from './node/verify/backends.js';
 import {isIP} from 'node:net';
 import type {AnyFlags, TypedFlags} from 'meow';
@@ -42,6 +44,9 @@ export const HELP = `
 	  --json-log           with --headless: one JSON object per event instead
 	  --no-mouse           leave the mouse to the terminal (its own selection) instead of clicks and the wheel
 
+	The lab (a network of nodes on this machine, scripted):
+	  chain-tui lab --headless --scenario partition-heal [--nodes N] [--topology line|ring|star|mesh] [--datadir DIR]
+
 	Keys (on the screen): ? shows them all; q quits.
 	  --help               show this help
 	  --version            show the version
@@ -65,6 +70,9 @@ export const FLAGS = {
 	maxmempool: {type: 'number', default: 50},
 	mine: {type: 'boolean', default: false},
 	stake: {type: 'boolean', default: false},
+	nodes: {type: 'number', default: 4},
+	topology: {type: 'string', default: 'line'},
+	scenario: {type: 'string'},
 	address: {type: 'string'},
 	headless: {type: 'boolean', default: false},
 	jsonLog: {type: 'boolean', default: false},
@@ -101,6 +109,7 @@ export type ConfigErrorCode =
 	| 'bad-rpc-limit'
 	| 'bad-verifier'
 	| 'missing-method'
+	| 'bad-lab'
 	| 'unknown-command';
 
 /** Bad input on the command line: the binary prints the message and exits 2. */
@@ -166,7 +175,18 @@ export interface RpcCallConfig {
 	readonly credentials: Credentials | undefined;
 }
 
-export type Config = NodeConfig | RpcCallConfig;
+/** `chain-tui lab --headless --scenario NAME`: a network of nodes on this machine, scripted. */
+export interface LabConfig {
+	readonly command: 'lab';
+	readonly nodes: number;
+	readonly topology: Topology;
+	readonly network: string;
+	readonly scenario: string;
+	/** Where the nodes' datadirs go; null: a temporary folder, removed at the end. */
+	readonly dir: string | null;
+}
+
+export type Config = NodeConfig | RpcCallConfig | LabConfig;
 
 export type ConfigResult = {readonly ok: true; readonly config: Config} | {readonly ok: false; readonly error: ConfigError};
 
@@ -210,6 +230,7 @@ export function parseConfig(flags: Flags, input: readonly string[], options: {ar
 	try {
 		const misuse = valueMisuse(options.argv ?? []);
 		if (misuse) throw misuse;
+		if (input[0] === 'lab') return {ok: true, config: buildLab(flags, input, options.argv ?? [])};
 		return {ok: true, config: build(flags, input, options.home)};
 	} catch (error) {
 		if (error instanceof ConfigError) return {ok: false, error};
@@ -293,7 +314,7 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 		const method = input[1] ?? fail('missing-method', 'usage: chain-tui rpc <method> [params…] (try: chain-tui rpc help)');
 		return {command: 'rpc', method, args: input.slice(2), port: rpcPort, datadir, credentials};
 	}
-	if (input.length > 0) fail('unknown-command', `unknown command "${input[0]}" (the one command is rpc; see --help)`);
+	if (input.length > 0) fail('unknown-command', `unknown command "${input[0]}" (the commands are rpc and lab; see --help)`);
 	return {
 		command: 'node',
 		network,
@@ -315,4 +336,22 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 		mouse: flags.mouse,
 		rpc: flags.rpc ? {port: rpcPort, host: flags.rpcBind, credentials, limits} : null,
 	};
+}
+
+/** The lab's flags: how many nodes, how they are linked, the scenario, the network. */
+function buildLab(flags: Flags, input: readonly string[], argv: readonly string[]): LabConfig {
+	const fail = (message: string): never => {
+		throw new ConfigError('bad-lab', message);
+	};
+	if (input.length > 1) fail(`chain-tui lab takes flags only, not "${input[1]}"`);
+	if (!Number.isInteger(flags.nodes) || flags.nodes < 2 || flags.nodes > 32) fail('--nodes must be a whole number from 2 to 32');
+	const topology = TOPOLOGIES.find(t => t === flags.topology) ?? fail(`--topology must be one of ${TOPOLOGIES.join(', ')}, got "${flags.topology}"`);
+	// The scenarios mine on demand: regtest, whatever the node's own default.
+	const network = argv.includes('--network') || argv.some(a => a.startsWith('--network=')) ? flags.network : 'regtest';
+	if (network !== 'regtest') fail(`the lab runs regtest for now (its scenarios mine on demand), not "${network}"`);
+	const names = Object.keys(SCENARIOS);
+	if (!flags.headless || flags.scenario === undefined) fail(`the lab's screen is not built yet: run chain-tui lab --headless --scenario NAME (${names.join(', ')})`);
+	const scenario = names.find(n => n === flags.scenario) ?? fail(`unknown scenario "${flags.scenario}" (expected one of: ${names.join(', ')})`);
+	if (flags.datadir !== undefined && flags.datadir.trim() === '') fail('--datadir needs a directory');
+	return {command: 'lab', nodes: flags.nodes, topology, network, scenario, dir: flags.datadir ?? null};
 }

@@ -150,7 +150,10 @@ describe('parseConfig: every flag\'s bad values, each a typed error', () => {
 		[['--rpc-user', '', '--rpc-password', 'p'], 'bad-rpc-credentials', /--rpc-user must be/],
 		[['--rpc-user', 'u', '--rpc-password', ''], 'bad-rpc-credentials', /--rpc-password must not be empty/],
 		[['rpc'], 'missing-method', /usage: chain-tui rpc <method>/],
-		[['mine'], 'unknown-command', /unknown command "mine" \(the one command is rpc; see --help\)/],
+		[['mine'], 'unknown-command', /unknown command "mine" \(the commands are rpc and lab; see --help\)/],
+		[['lab', '--headless', '--scenario', 'nope'], 'bad-lab', /unknown scenario "nope"/],
+		[['lab', '--headless', '--scenario', 'partition-heal', '--network', 'main'], 'bad-lab', /the lab runs regtest for now/],
+		[['lab', '--headless', '--scenario', 'partition-heal', 'extra'], 'bad-lab', /takes flags only/],
 	];
 	it.each(cases)('%j → %s', (argv, code, message) => {
 		const result = parse(argv);

@@ -1,0 +1,82 @@
+/**
+ * One node of the lab: the real binary as a process of its own (headless, its own datadir, RPC on
+ * loopback), dialling only its links (`--connect`), so the lab decides who talks to whom.
+ */
+import {spawn, type ChildProcess} from 'node:child_process';
+import {request} from 'node:http';
+import {join} from 'node:path';
+import {compiledUrl} from '../node/util/compiled.js';
+
+const AUTH = `Basic ${Buffer.from('lab:lab').toString('base64')}`;
+
+export interface LabNodeSpec {
+	readonly index: number;
+	readonly network: string;
+	readonly dir: string;
+	readonly port: number;
+	readonly rpcPort: number;
+	/** Link ports this node dials. */
+	readonly connect: readonly number[];
+}
+
+export class LabNode {
+	private child: ChildProcess | null = null;
+	output = '';
+
+	constructor(readonly spec: LabNodeSpec) {}
+
+	get name(): string {
+		return `n${this.spec.index}`;
+	}
+
+	get datadir(): string {
+		return join(this.spec.dir, this.name);
+	}
+
+	get running(): boolean {
+		return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+	}
+
+	start(): void {
+		const {network, port, rpcPort, connect} = this.spec;
+		const args = ['--network', network, '--headless', '--port', String(port), '--rpc-port', String(rpcPort), '--rpc-user', 'lab', '--rpc-password', 'lab', '--datadir', this.datadir];
+		for (const p of connect) args.push('--connect', `127.0.0.1:${p}`);
+		const child = spawn(process.execPath, [compiledUrl('cli.js').pathname, ...args], {stdio: ['ignore', 'pipe', 'pipe']});
+		// The last lines only: a long run must not grow without bound.
+		const keep = (d: Buffer) => (this.output = (this.output + String(d)).slice(-20_000));
+		child.stdout!.on('data', keep);
+		child.stderr!.on('data', keep);
+		this.child = child;
+	}
+
+	/** Ends the process: SIGTERM (a clean stop) or SIGKILL (kill -9). */
+	async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+		const child = this.child;
+		if (!child || child.exitCode !== null || child.signalCode !== null) return;
+		const exited = new Promise(resolve => child.once('exit', resolve));
+		child.kill(signal);
+		await exited;
+	}
+
+	/** A JSON-RPC call; rejects with the node's message (or why it cannot be reached). */
+	rpc<T = unknown>(method: string, ...params: unknown[]): Promise<T> {
+		return new Promise((resolve, reject) => {
+			const req = request({host: '127.0.0.1', port: this.spec.rpcPort, method: 'POST', path: '/', headers: {authorization: AUTH, 'content-type': 'application/json'}, timeout: 60_000}, res => {
+				const chunks: Buffer[] = [];
+				res.on('data', c => chunks.push(c as Buffer));
+				res.on('end', () => {
+					try {
+						const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {result: T; error: {message: string} | null};
+						if (body.error) reject(new Error(`${this.name} ${method}: ${body.error.message}`));
+						else resolve(body.result);
+					} catch {
+						reject(new Error(`${this.name} ${method}: HTTP ${res.statusCode}`));
+					}
+				});
+			});
+			req.on('error', error => reject(new Error(`${this.name} ${method}: ${error.message}`)));
+			req.on('timeout', () => req.destroy(new Error('timed out')));
+			req.end(JSON.stringify({jsonrpc: '1.0', id: 1, method, params}));
+		});
+	}
+}
