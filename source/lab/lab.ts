@@ -48,6 +48,21 @@ export class Lab {
 		}
 	}
 
+	/** Starts one more node, linked to node `to` (it dials a new link to it). */
+	async addNode(to: number): Promise<LabNode> {
+		const index = this.nodes.length;
+		const [p2p, rpc] = [await freePort(), await freePort()];
+		const target = this.nodes[to];
+		if (!target) throw new Error(`no node n${to}`);
+		const link = await Link.open({targetHost: '127.0.0.1', targetPort: target.spec.port, log: line => this.options.log?.(`link n${index}-n${to}: ${line}`)});
+		this.links.set(`${index}-${to}`, link);
+		const node = new LabNode({index, network: this.options.network, dir: this.options.dir, port: p2p, rpcPort: rpc, connect: [link.port]});
+		this.nodes.push(node);
+		node.start();
+		await this.until(() => node.rpc('getblockcount').then(() => true, () => false), `n${index} answering RPC`, 60_000);
+		return node;
+	}
+
 	/** The link joining nodes a and b (either way round). */
 	link(a: number, b: number): Link {
 		const link = this.links.get(`${a}-${b}`) ?? this.links.get(`${b}-${a}`);

@@ -8,6 +8,11 @@ import {promisify} from 'node:util';
 import {describe, expect, it} from 'vitest';
 import {cliPath} from '../helpers/proc.js';
 
+async function scenario(name: string): Promise<{ok: boolean; expectations: Record<string, boolean>; figures: Record<string, unknown>}> {
+	const {stdout} = await promisify(execFile)(process.execPath, [cliPath, 'lab', '--headless', '--scenario', name, '--nodes', '4'], {timeout: 120_000});
+	return JSON.parse(stdout.trim().split('\n').at(-1)!);
+}
+
 describe('chain-tui lab', () => {
 	it('partition-heal on 4 nodes: exit 0, the halves held two tips while cut, every node ends on the heavier one at height 5, the time to converge reported', async () => {
 		const {stdout} = await promisify(execFile)(process.execPath, [cliPath, 'lab', '--headless', '--scenario', 'partition-heal', '--nodes', '4'], {timeout: 120_000});
@@ -22,13 +27,28 @@ describe('chain-tui lab', () => {
 		expect(report.figures.convergeMs).toBeGreaterThan(0);
 	}, 150_000);
 
+	// The other scenarios in npm run test:lab (partition-heal above stands for them in npm test).
+	it.skipIf(!process.env.LAB_ALL)('deep-reorg on 4 nodes: exit 0, every node switches to the released 7-block chain (a 4-block reorganisation), each switch timed', async () => {
+		const report = await scenario('deep-reorg');
+		expect(report.expectations).toEqual({'every node switched to the released chain': true, 'every node at height 8': true});
+		expect(report.figures).toMatchObject({nodes: 4, reorgDepth: 4});
+		expect((report.figures.switchedMs as number[]).every(ms => ms >= 0)).toBe(true);
+	}, 150_000);
+
+	it.skipIf(!process.env.LAB_ALL)('late-joiner on 4 nodes: exit 0, a fifth node joins during mining, reaches block 300, then follows 3 new blocks; its sync rate reported', async () => {
+		const report = await scenario('late-joiner');
+		expect(report.expectations).toEqual({'the joiner reached block 300': true, 'the joiner then followed 3 new blocks': true, 'every node on one tip': true});
+		expect(report.figures).toMatchObject({nodes: 5, syncedBlocks: 300});
+		expect(report.figures.blocksPerSecond as number).toBeGreaterThan(0);
+	}, 150_000);
+
 	it('bad lab flags exit 2 with one plain line each', async () => {
 		const run = (...args: string[]) => promisify(execFile)(process.execPath, [cliPath, 'lab', ...args]).then(
 			() => ({code: 0, stderr: ''}),
 			(error: {code: number; stderr: string}) => ({code: error.code, stderr: error.stderr}),
 		);
 		for (const [args, message] of [
-			[['--headless', '--scenario', 'nope'], /unknown scenario "nope" \(expected one of: partition-heal\)/],
+			[['--headless', '--scenario', 'nope'], /unknown scenario "nope" \(expected one of: partition-heal, deep-reorg, late-joiner\)/],
 			[['--headless', '--scenario', 'partition-heal', '--nodes', '1'], /--nodes must be a whole number from 2 to 32/],
 			[['--headless', '--scenario', 'partition-heal', '--topology', 'tree'], /--topology must be one of line, ring, star, mesh/],
 			[['--scenario', 'partition-heal'], /the lab's screen is not built yet/],
