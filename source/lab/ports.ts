@@ -5,7 +5,8 @@ function canListen(port: number): Promise<boolean> {
 	return new Promise(resolve => {
 		const server = createServer();
 		server.once('error', () => resolve(false));
-		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+		// Every interface, as a node listens: a port taken on any of them is not free.
+		server.listen(port, () => server.close(() => resolve(true)));
 	});
 }
 

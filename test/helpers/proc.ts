@@ -1,6 +1,5 @@
 /** The real binary as a child process, its output collected, stopped by a signal. */
 import {spawn, type ChildProcess} from 'node:child_process';
-import {createServer} from 'node:net';
 import {fileURLToPath} from 'node:url';
 
 export const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -36,30 +35,5 @@ export class Proc {
 	}
 }
 
-/** A port nothing listens on right now. */
-/** Whether a server can listen on `port` on every interface (as the node does) right now. */
-function canListen(port: number): Promise<boolean> {
-	return new Promise(resolve => {
-		const server = createServer();
-		server.once('error', () => resolve(false));
-		server.listen(port, () => server.close(() => resolve(true)));
-	});
-}
-
-const handedOut = new Set<number>();
-
-/**
- * A port free now, for a node to listen on soon after. Taken below Linux's ephemeral range
- * (32768-60999): a port the OS hands out as free there can be taken meanwhile by any outgoing
- * connection, and the load test makes thousands while other files run. Never the same twice in
- * one process.
- */
-export async function freePort(): Promise<number> {
-	for (let tries = 0; tries < 500; tries++) {
-		const port = 20_000 + Math.floor(Math.random() * 12_000);
-		if (handedOut.has(port) || !(await canListen(port))) continue;
-		handedOut.add(port);
-		return port;
-	}
-	throw new Error('no free port found in 20000-31999');
-}
+/** A port free now (source/lab/ports.ts: below the ephemeral range, never the same twice). */
+export {freePort} from '../../source/lab/ports.js';
