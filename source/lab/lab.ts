@@ -40,7 +40,7 @@ export class Lab {
 			}
 			ports.forEach(({p2p, rpc}, index) => lab.nodes.push(new LabNode({index, network: options.network, dir: options.dir, port: p2p, rpcPort: rpc, connect: dials[index]!})));
 			for (const node of lab.nodes) node.start();
-			await lab.until(async () => (await Promise.all(lab.nodes.map(n => n.rpc('getblockcount').then(() => true, () => false)))).every(Boolean), 'every node answering RPC', 60_000);
+			await lab.until(async () => (await Promise.all(lab.nodes.map(n => n.rpc('getblockcount').then(() => true, () => false)))).every(Boolean), 'every node answering RPC', 120_000);
 			return lab;
 		} catch (error) {
 			await lab.close();

@@ -9,7 +9,12 @@ import {describe, expect, it} from 'vitest';
 import {cliPath} from '../helpers/proc.js';
 
 async function scenario(name: string): Promise<{ok: boolean; expectations: Record<string, boolean>; figures: Record<string, unknown>}> {
-	const {stdout} = await promisify(execFile)(process.execPath, [cliPath, 'lab', '--headless', '--scenario', name, '--nodes', '4'], {timeout: 120_000});
+	// Exit 1 (an expectation failed, or a wait timed out) still prints the report: read it either way,
+	// so a failure shows the report's own error.
+	const stdout = await promisify(execFile)(process.execPath, [cliPath, 'lab', '--headless', '--scenario', name, '--nodes', '4'], {timeout: 150_000}).then(
+		r => r.stdout,
+		(error: {stdout?: string; message: string}) => error.stdout || error.message,
+	);
 	return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }
 
@@ -42,13 +47,19 @@ describe('chain-tui lab', () => {
 		expect(report.figures.blocksPerSecond as number).toBeGreaterThan(0);
 	}, 150_000);
 
+	it.skipIf(!process.env.LAB_ALL)('churn on 4 nodes: exit 0, nodes killed with SIGKILL and restarted 4 times while mining, every node on one tip with the same UTXO set hash', async () => {
+		const report = await scenario('churn');
+		expect(report.expectations).toEqual({'every node on one tip': true, "every node's UTXO set hash agrees": true});
+		expect((report.figures.kills as string[]).length).toBe(4);
+	}, 150_000);
+
 	it('bad lab flags exit 2 with one plain line each', async () => {
 		const run = (...args: string[]) => promisify(execFile)(process.execPath, [cliPath, 'lab', ...args]).then(
 			() => ({code: 0, stderr: ''}),
 			(error: {code: number; stderr: string}) => ({code: error.code, stderr: error.stderr}),
 		);
 		for (const [args, message] of [
-			[['--headless', '--scenario', 'nope'], /unknown scenario "nope" \(expected one of: partition-heal, deep-reorg, late-joiner\)/],
+			[['--headless', '--scenario', 'nope'], /unknown scenario "nope" \(expected one of: partition-heal, deep-reorg, late-joiner, churn\)/],
 			[['--headless', '--scenario', 'partition-heal', '--nodes', '1'], /--nodes must be a whole number from 2 to 32/],
 			[['--headless', '--scenario', 'partition-heal', '--topology', 'tree'], /--topology must be one of line, ring, star, mesh/],
 			[['--scenario', 'partition-heal'], /the lab's screen is not built yet/],

@@ -1,5 +1,6 @@
 /** What every scenario returns: the expectations it checked and what it measured. */
 import type {Lab} from '../lab.js';
+import {churn} from './churn.js';
 import {deepReorg} from './deep-reorg.js';
 import {lateJoiner} from './late-joiner.js';
 import {partitionHeal} from './partition-heal.js';
@@ -15,4 +16,4 @@ export interface ScenarioReport {
 export type Scenario = (lab: Lab) => Promise<ScenarioReport>;
 
 /** The scenarios by name (`chain-tui lab --headless --scenario NAME`). */
-export const SCENARIOS: Readonly<Record<string, Scenario>> = {'partition-heal': partitionHeal, 'deep-reorg': deepReorg, 'late-joiner': lateJoiner};
+export const SCENARIOS: Readonly<Record<string, Scenario>> = {'partition-heal': partitionHeal, 'deep-reorg': deepReorg, 'late-joiner': lateJoiner, churn};
