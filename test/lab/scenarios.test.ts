@@ -20,8 +20,7 @@ async function scenario(name: string): Promise<{ok: boolean; expectations: Recor
 
 describe('chain-tui lab', () => {
 	it('partition-heal on 4 nodes: exit 0, the halves held two tips while cut, every node ends on the heavier one at height 5, the time to converge reported', async () => {
-		const {stdout} = await promisify(execFile)(process.execPath, [cliPath, 'lab', '--headless', '--scenario', 'partition-heal', '--nodes', '4'], {timeout: 120_000});
-		const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as {ok: boolean; expectations: Record<string, boolean>; figures: {nodes: number; linksCut: number; convergeMs: number; heights: number[]}};
+		const report = (await scenario('partition-heal')) as {ok: boolean; expectations: Record<string, boolean>; figures: {nodes: number; linksCut: number; convergeMs: number; heights: number[]}};
 		expect(report.expectations).toEqual({
 			'the halves held different tips while cut': true,
 			'every node ends on the heavier tip': true,
