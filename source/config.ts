@@ -45,7 +45,7 @@ export const HELP = `
 	  --no-mouse           leave the mouse to the terminal (its own selection) instead of clicks and the wheel
 
 	The lab (a network of nodes on this machine, scripted):
-	  chain-tui lab --headless --scenario partition-heal|deep-reorg|late-joiner|churn [--nodes N] [--topology line|ring|star|mesh] [--datadir DIR]
+	  chain-tui lab --headless --scenario partition-heal|deep-reorg|late-joiner|churn|double-spend [--nodes N] [--topology line|ring|star|mesh] [--datadir DIR]
 
 	Keys (on the screen): ? shows them all; q quits.
 	  --help               show this help

@@ -22,6 +22,8 @@ export interface LabNodeSpec {
 export class LabNode {
 	private child: ChildProcess | null = null;
 	output = '';
+	/** Flags added at the next start (a `--wallet` shared with another node, say). */
+	extraArgs: string[] = [];
 
 	constructor(readonly spec: LabNodeSpec) {}
 
@@ -41,6 +43,7 @@ export class LabNode {
 		const {network, port, rpcPort, connect} = this.spec;
 		const args = ['--network', network, '--headless', '--port', String(port), '--rpc-port', String(rpcPort), '--rpc-user', 'lab', '--rpc-password', 'lab', '--datadir', this.datadir];
 		for (const p of connect) args.push('--connect', `127.0.0.1:${p}`);
+		args.push(...this.extraArgs);
 		const child = spawn(process.execPath, [compiledUrl('cli.js').pathname, ...args], {stdio: ['ignore', 'pipe', 'pipe']});
 		// The last lines only: a long run must not grow without bound.
 		const keep = (d: Buffer) => (this.output = (this.output + String(d)).slice(-20_000));

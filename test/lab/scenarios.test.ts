@@ -52,13 +52,24 @@ describe('chain-tui lab', () => {
 		expect((report.figures.kills as string[]).length).toBe(4);
 	}, 150_000);
 
+	it.skipIf(!process.env.LAB_ALL)('double-spend on 4 nodes: exit 0, A\'s wallet copied to B, the same coin paid in each half; after the heal the heavier half\'s payment is confirmed, the other is confirmed nowhere and in no mempool, and both wallets show the same balance', async () => {
+		const report = await scenario('double-spend');
+		expect(report.expectations).toEqual({
+			'both payments spent the same coin': true,
+			"the heavier half's payment is confirmed": true,
+			'the other payment is confirmed nowhere': true,
+			'the other payment is in no mempool': true,
+			'both wallets show the same balance': true,
+		});
+	}, 150_000);
+
 	it('bad lab flags exit 2 with one plain line each', async () => {
 		const run = (...args: string[]) => promisify(execFile)(process.execPath, [cliPath, 'lab', ...args]).then(
 			() => ({code: 0, stderr: ''}),
 			(error: {code: number; stderr: string}) => ({code: error.code, stderr: error.stderr}),
 		);
 		for (const [args, message] of [
-			[['--headless', '--scenario', 'nope'], /unknown scenario "nope" \(expected one of: partition-heal, deep-reorg, late-joiner, churn\)/],
+			[['--headless', '--scenario', 'nope'], /unknown scenario "nope" \(expected one of: partition-heal, deep-reorg, late-joiner, churn, double-spend\)/],
 			[['--headless', '--scenario', 'partition-heal', '--nodes', '1'], /--nodes must be a whole number from 2 to 32/],
 			[['--headless', '--scenario', 'partition-heal', '--topology', 'tree'], /--topology must be one of line, ring, star, mesh/],
 			[['--scenario', 'partition-heal'], /the lab's screen is not built yet/],

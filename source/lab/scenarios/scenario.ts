@@ -2,6 +2,7 @@
 import type {Lab} from '../lab.js';
 import {churn} from './churn.js';
 import {deepReorg} from './deep-reorg.js';
+import {doubleSpend} from './double-spend.js';
 import {lateJoiner} from './late-joiner.js';
 import {partitionHeal} from './partition-heal.js';
 
@@ -16,4 +17,4 @@ export interface ScenarioReport {
 export type Scenario = (lab: Lab) => Promise<ScenarioReport>;
 
 /** The scenarios by name (`chain-tui lab --headless --scenario NAME`). */
-export const SCENARIOS: Readonly<Record<string, Scenario>> = {'partition-heal': partitionHeal, 'deep-reorg': deepReorg, 'late-joiner': lateJoiner, churn};
+export const SCENARIOS: Readonly<Record<string, Scenario>> = {'partition-heal': partitionHeal, 'deep-reorg': deepReorg, 'late-joiner': lateJoiner, churn, 'double-spend': doubleSpend};
