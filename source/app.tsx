@@ -365,7 +365,7 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 	const overlay = n.overlay;
 	const overlayWidth = Math.min(90, size.columns - 2);
 
-	const hints = footerHints()
+	const hints = footerHints(snapshot.stake !== null)
 		.split(' · ')
 		.filter(h => !h.startsWith('? '))
 		.map((text, i) => ({text, priority: 100 - i}));

@@ -76,7 +76,7 @@ export const KEYMAP: readonly Binding[] = [
 	{action: 'toggle-mining', scope: 'global', keys: [k('m')], label: 'm', help: 'mining on/off', footer: 'mine'},
 	{action: 'mine-one', scope: 'global', keys: [k('g')], label: 'g', help: 'mine one block now (regtest)'},
 	// `s` sends (as it always has): `t`, from s-t-ake, is free on every pane and in every scope.
-	{action: 'toggle-staking', scope: 'global', keys: [k('t')], label: 't', help: 'staking on/off (proof of stake; the passphrase if locked)'},
+	{action: 'toggle-staking', scope: 'global', keys: [k('t')], label: 't', help: 'staking on/off (proof of stake; the passphrase if locked)', footer: 'stake'},
 	{action: 'send', scope: 'global', keys: [k('s')], label: 's', help: 'send coins', footer: 'send'},
 	{action: 'create-wallet', scope: 'global', keys: [k('w')], label: 'w', help: 'create wallet (a new address)', footer: 'wallet'},
 	{action: 'record-bpm', scope: 'global', keys: [k('b')], label: 'b', help: 'record a BPM reading', footer: 'BPM'},
@@ -159,8 +159,10 @@ export function actionFor(input: string, key: KeyInput, scopes: readonly Scope[]
 }
 
 /** The footer's hints, from the table: `? help · Tab panes · …`. */
-export function footerHints(): string {
-	return KEYMAP.filter(b => b.footer && b.scope === 'global')
+/** The footer's hints: staking in mining's place on a proof-of-stake network. */
+export function footerHints(stake = false): string {
+	const hidden = stake ? 'toggle-mining' : 'toggle-staking';
+	return KEYMAP.filter(b => b.footer && b.scope === 'global' && b.action !== hidden)
 		.map(b => `${b.label} ${b.footer}`)
 		.join(' · ');
 }

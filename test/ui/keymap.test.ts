@@ -111,11 +111,15 @@ describe('help and footer come from the table', () => {
 		for (const p of PANES) expect(text).toContain(`${p.number} ${p.title}`);
 	});
 
-	it('the footer hints are the global bindings marked for it, in the table order, keys as the help writes them', () => {
-		const expected = KEYMAP.filter(b => b.scope === 'global' && b.footer).map(b => `${b.label} ${b.footer}`);
+	it('the footer hints are the global bindings marked for it, in the table order, keys as the help writes them; t stake in m mine\'s place on a PoS network', () => {
+		const expected = KEYMAP.filter(b => b.scope === 'global' && b.footer && b.action !== 'toggle-staking').map(b => `${b.label} ${b.footer}`);
 		expect(expected.length).toBeGreaterThan(5);
 		expect(footerHints().split(' · ')).toEqual(expected);
 		expect(footerHints()).toMatch(/^\? help · Tab panes · z zoom · \/ search · m mine/);
+		// On a proof-of-stake network staking takes mining's place, at the same spot.
+		expect(footerHints(true)).toMatch(/^\? help · Tab panes · z zoom · \/ search · t stake/);
+		expect(footerHints(true)).not.toMatch(/m mine/);
+		expect(footerHints()).not.toMatch(/t stake/);
 		// Each hint's key does what the hint says.
 		for (const b of KEYMAP.filter(x => x.footer)) {
 			const {input, key} = inkKey(b.keys[0]!);
