@@ -22,7 +22,8 @@ export const HELP = `
 	Options
 	  --port N             P2P port (default: the network's, 1111 on main)
 	  --peer host:port     connect to a peer (repeatable)
-	  --connect host:port  connect only to these peers (repeatable), never to addresses learned from peers
+	  --connect host:port  connect only to these peers (repeatable), never to addresses learned from peers;
+	                       --connect 0: no outbound connections but --peer's
 	  --network NAME       main (default), regtest, pos or posregtest (proof of stake)
 	  --datadir DIR        data directory (default: ~/.chain-tui/<network>/<port>)
 	  --reindex            rebuild the chain state from the stored blocks
@@ -251,6 +252,7 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 	const connect = flags.connect ?? [];
 	for (const [flag, list] of [['--peer', peers], ['--connect', connect]] as const) {
 		for (const peer of list) {
+			if (flag === '--connect' && peer === '0') continue; // Core's -connect=0: no automatic outbound connections
 			try {
 				parseHostPort(peer);
 			} catch {

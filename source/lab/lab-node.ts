@@ -43,6 +43,8 @@ export class LabNode {
 		const {network, port, rpcPort, connect} = this.spec;
 		const args = ['--network', network, '--headless', '--port', String(port), '--rpc-port', String(rpcPort), '--rpc-user', 'lab', '--rpc-password', 'lab', '--datadir', this.datadir];
 		for (const p of connect) args.push('--connect', `127.0.0.1:${p}`);
+		// A node that dials no link still must not dial around the links: connect-only, to nobody.
+		if (connect.length === 0) args.push('--connect', '0');
 		args.push(...this.extraArgs);
 		const child = spawn(process.execPath, [compiledUrl('cli.js').pathname, ...args], {stdio: ['ignore', 'pipe', 'pipe']});
 		// The last lines only: a long run must not grow without bound.

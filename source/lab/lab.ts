@@ -83,6 +83,25 @@ export class Lab {
 		return cut;
 	}
 
+	/** Whether `group` is connected by links among its own nodes (a half that can work on its own). */
+	connected(group: readonly number[]): boolean {
+		if (group.length === 0) return true;
+		const reached = new Set([group[0]!]);
+		for (let grew = true; grew; ) {
+			grew = false;
+			for (const key of this.links.keys()) {
+				const [a, b] = key.split('-').map(Number) as [number, number];
+				if (!group.includes(a) || !group.includes(b)) continue;
+				if (reached.has(a) !== reached.has(b)) {
+					reached.add(a);
+					reached.add(b);
+					grew = true;
+				}
+			}
+		}
+		return reached.size === group.length;
+	}
+
 	/** Restores every cut link. */
 	heal(): void {
 		for (const link of this.links.values()) if (link.stats().cut) link.restore();

@@ -8,10 +8,10 @@ import {promisify} from 'node:util';
 import {describe, expect, it} from 'vitest';
 import {cliPath} from '../helpers/proc.js';
 
-async function scenario(name: string): Promise<{ok: boolean; expectations: Record<string, boolean>; figures: Record<string, unknown>}> {
+async function scenario(name: string, ...flags: string[]): Promise<{ok: boolean; expectations: Record<string, boolean>; figures: Record<string, unknown>}> {
 	// Exit 1 (an expectation failed, or a wait timed out) still prints the report: read it either way,
 	// so a failure shows the report's own error.
-	const stdout = await promisify(execFile)(process.execPath, [cliPath, 'lab', '--headless', '--scenario', name, '--nodes', '4'], {timeout: 150_000}).then(
+	const stdout = await promisify(execFile)(process.execPath, [cliPath, 'lab', '--headless', '--scenario', name, ...(flags.length > 0 ? flags : ['--nodes', '4'])], {timeout: 150_000}).then(
 		r => r.stdout,
 		(error: {stdout?: string; message: string}) => error.stdout || error.message,
 	);
@@ -61,6 +61,18 @@ describe('chain-tui lab', () => {
 			'the other payment is in no mempool': true,
 			'both wallets show the same balance': true,
 		});
+	}, 150_000);
+
+	it.skipIf(!process.env.LAB_ALL)('partition-heal on a 5-node mesh: exit 0, the links between the halves cut (6), every node on the heavier tip', async () => {
+		const report = await scenario('partition-heal', '--nodes', '5', '--topology', 'mesh');
+		expect(report.ok).toBe(true);
+		expect(report.figures).toMatchObject({nodes: 5, linksCut: 6, heights: [5, 5, 5, 5, 5]});
+	}, 150_000);
+
+	it('partition-heal on a star says plainly that its halves are not joined by links (the leaves meet only at the hub), exit 1', async () => {
+		const report = (await scenario('partition-heal', '--nodes', '4', '--topology', 'star')) as {ok: boolean; error?: string};
+		expect(report.ok).toBe(false);
+		expect(report.error).toBe('partition-heal splits the nodes in two halves that must each be joined by links; in this star n2, n3 are not');
 	}, 150_000);
 
 	it('bad lab flags exit 2 with one plain line each', async () => {

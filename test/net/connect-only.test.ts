@@ -34,4 +34,13 @@ describe('--connect', () => {
 			await x.close();
 		}
 	});
+
+	it('--connect 0: a node that knows an address from gossip dials nobody', async () => {
+		const y = await nodes.node({label: 'y0'});
+		const x = await nodes.node({label: 'x0', pool: {connect: ['0']}});
+		x.pool.addrman.add('127.0.0.1', y.pool.port, {source: '127.0.0.1'});
+		for (let round = 0; round < 10; round++) x.pool.fillOutbound();
+		expect(x.pool.addrman.get('127.0.0.1', y.pool.port)!.attempts).toBe(0);
+		expect(x.pool.connectedPeers).toHaveLength(0);
+	});
 });

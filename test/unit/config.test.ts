@@ -110,6 +110,7 @@ describe('parseConfig: every flag\'s bad values, each a typed error', () => {
 		[['--peer', '127.0.0.1:0'], 'bad-peer', /--peer must be host:port/],
 		[['--peer', '127.0.0.1:99999'], 'bad-peer', /--peer must be host:port/],
 		[['--connect', 'localhost'], 'bad-peer', /--connect must be host:port, got "localhost"/],
+		[['--connect', '0', '--connect', 'x'], 'bad-peer', /--connect must be host:port, got "x"/],
 		[['--peer', '::1:80'], 'bad-peer', /--peer must be host:port/],
 		[['--peer', 'a b:80'], 'bad-peer', /--peer must be host:port/],
 		[['--peer', '127.0.0.1:1', '--peer', 'x'], 'bad-peer', /got "x"/],

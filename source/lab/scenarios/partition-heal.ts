@@ -13,6 +13,9 @@ export async function partitionHeal(lab: Lab): Promise<ScenarioReport> {
 	const left = lab.nodes.slice(0, half).map(x => x.spec.index);
 	const right = lab.nodes.slice(half).map(x => x.spec.index);
 	const address = async (i: number) => lab.nodes[i]!.rpc<string>('getnewaddress', 'lab');
+	for (const half of [left, right]) {
+		if (!lab.connected(half)) throw new Error(`partition-heal splits the nodes in two halves that must each be joined by links; in this ${lab.options.topology} n${half.join(', n')} are not`);
+	}
 
 	// Connected: a block mined on the first node reaches the last.
 	await first.rpc('generatetoaddress', 1, await address(0));

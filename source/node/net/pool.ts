@@ -23,6 +23,9 @@ import {AddressGossip} from './address-gossip.js';
 import {BlockDownloader} from './block-download.js';
 import {Cloner, type CloneOptions, type CloneResult} from './clone.js';
 import {ConnectionManager, parseHostPort} from './connections.js';
+
+/** `--connect 0`: connect-only, to nobody (Core's -connect=0). */
+export const CONNECT_NONE = '0';
 import {HeaderSync} from './header-sync.js';
 import {InvType, type InvItem, type Message} from './messages.js';
 import type {Peer, PeerTimeouts} from './peer.js';
@@ -48,7 +51,8 @@ export interface PoolOptions {
 	readonly peers?: readonly string[];
 	/**
 	 * --connect (Core's -connect): dial only these and `peers`, never an address learned from
-	 * gossip. Inbound connections are still taken.
+	 * gossip; `0` alone (Core's -connect=0): no automatic outbound connections at all. Inbound
+	 * connections are still taken.
 	 */
 	readonly connect?: readonly string[];
 	/** Where peers.json (addresses and bans) lives; null keeps them in memory. */
@@ -211,7 +215,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 
 	async start(): Promise<void> {
 		this.conn.addrman = await AddrMan.open(this.options.addrPath ?? null, this.ctx.now, {...(this.options.random ? {random: this.options.random} : {}), log: message => this.emit('log', message)});
-		for (const text of [...(this.options.peers ?? []), ...(this.options.connect ?? [])]) {
+		for (const text of [...(this.options.peers ?? []), ...(this.options.connect ?? []).filter(c => c !== CONNECT_NONE)]) {
 			const {host, port} = parseHostPort(text);
 			this.conn.addrman.add(host, port, {manual: true});
 		}
