@@ -70,6 +70,13 @@ export class Lab {
 		return link;
 	}
 
+	/** The nodes in two halves by index: the first ceil(n/2), and the rest. */
+	halves(): {left: number[]; right: number[]} {
+		const half = Math.ceil(this.nodes.length / 2);
+		const all = this.nodes.map(x => x.spec.index);
+		return {left: all.slice(0, half), right: all.slice(half)};
+	}
+
 	/** Cuts every link between the two groups: a partition. Returns the links cut. */
 	partition(left: readonly number[], right: readonly number[]): string[] {
 		const cut: string[] = [];

@@ -11,8 +11,7 @@ import {minesOnDemand} from '../node/consensus/networks.js';
 import type {FullNode} from '../node/node.js';
 import type {Transaction} from '../node/primitives/tx.js';
 import {classifyOutput, parseP2pkhScriptSig} from '../node/primitives/script.js';
-import {targetFromBits} from '../node/consensus/pow.js';
-import {chancePerSlot, type StakingStatus} from '../node/staking/staker.js';
+import type {StakingStatus} from '../node/staking/staker.js';
 import type {BlockRow, LogLine, MempoolView, PaymentRow, ReorgRow, Snapshot, StakeView} from './snapshot.js';
 
 /** Rows of the chain list read around what it shows (and kept, so scrolling back reads little). */
@@ -258,23 +257,14 @@ export class NodeStore {
 		return {...status, slot: stake.slot, powBlocks: stake.powBlocks};
 	}
 
-	/**
-	 * The staker's status now. While it is not trying (off, locked, bootstrap, syncing) its coins
-	 * and chance are those of its last try, if any: the wallet's stakeable coins are counted here
-	 * instead, so the pane says what staking would do.
-	 */
+	/** The staker's status now, with the wallet's stakeable coins while it is not trying (Staker.preview). */
 	private async loadStake(): Promise<void> {
 		const staker = this.node.staker;
 		if (!staker) return;
-		const status = staker.status();
-		if (status.reason === null) return this.set({stake: this.stakeView(status)});
-		const stake = this.node.chain.network.stake!;
-		const coins = await this.node.wallet.stakeableCoins(status.height, stake.minStakeAge);
-		const weight = coins.reduce((sum, c) => sum + c.coin.value, 0n);
-		const chance = chancePerSlot(weight, targetFromBits(status.bits, stake.limit) ?? 0n);
+		const status = await staker.preview();
 		// A report that came in while the wallet was read is newer: keep it.
-		if (staker.status().reason === null) return;
-		this.set({stake: this.stakeView({...status, coins: coins.length, weight, chancePerSlot: chance, expectedSeconds: chance > 0 ? stake.slot / chance : null})});
+		if (status.reason !== null && staker.status().reason === null) return;
+		this.set({stake: this.stakeView(status)});
 	}
 
 	/** Runs one async refresh of a part at a time; a request while one runs queues one more. */

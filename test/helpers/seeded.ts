@@ -1,13 +1,7 @@
-/** A deterministic stream of "random" integers in [lo, hi] (xorshift32), so a failing run can be replayed. */
-export function seeded(seed: number): (lo: number, hi: number) => number {
-	let x = seed >>> 0 || 1;
-	return (lo, hi) => {
-		x ^= x << 13;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		return lo + ((x >>> 0) % (hi - lo + 1));
-	};
-}
+import {seeded} from '../../source/node/util/seeded.js';
+
+/** A deterministic stream of "random" integers in [lo, hi] (source/node/util/seeded.ts). */
+export {seeded};
 
 /** Uniform in [0, 1) from a seed, so every run makes the same choices. */
 export function seededRandom(seed: number): () => number {

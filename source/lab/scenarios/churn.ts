@@ -4,32 +4,23 @@
  */
 import type {Lab} from '../lab.js';
 import type {ScenarioReport} from './scenario.js';
+import {seeded} from '../../node/util/seeded.js';
 
 const ROUNDS = 4;
-
-/** xorshift32: the victims and the moments are the same on every run. */
-function seeded(seed: number): (n: number) => number {
-	let x = seed >>> 0 || 1;
-	return n => {
-		x ^= x << 13;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		return (x >>> 0) % n;
-	};
-}
 
 export async function churn(lab: Lab): Promise<ScenarioReport> {
 	const miner = lab.nodes[0]!;
 	const address = await miner.rpc<string>('getnewaddress', 'lab');
-	const pick = seeded(2026);
+	// The victims and the moments are the same on every run.
+	const next = seeded(2026);
 	const killed: string[] = [];
 	for (let round = 0; round < ROUNDS; round++) {
 		await miner.rpc('generatetoaddress', 5, address);
 		// Any node but the miner, killed without warning while blocks keep coming.
-		const victim = lab.nodes[1 + pick(lab.nodes.length - 1)]!;
+		const victim = lab.nodes[next(1, lab.nodes.length - 1)]!;
 		await victim.stop('SIGKILL');
 		killed.push(victim.name);
-		await miner.rpc('generatetoaddress', 3 + pick(5), address);
+		await miner.rpc('generatetoaddress', next(3, 7), address);
 		victim.start();
 		await lab.until(() => victim.rpc('getblockcount').then(() => true, () => false), `${victim.name} back up`, 60_000);
 	}

@@ -15,9 +15,7 @@ export async function doubleSpend(lab: Lab): Promise<ScenarioReport> {
 	const n = lab.nodes.length;
 	const a = lab.nodes[0]!;
 	const b = lab.nodes[n - 1]!;
-	const half = Math.ceil(n / 2);
-	const left = lab.nodes.slice(0, half).map(x => x.spec.index);
-	const right = lab.nodes.slice(half).map(x => x.spec.index);
+	const {left, right} = lab.halves();
 
 	const owner = await a.rpc<string>('getnewaddress', 'shared');
 	await a.rpc('generatetoaddress', MATURE_AFTER, owner);

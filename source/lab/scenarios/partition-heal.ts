@@ -9,9 +9,7 @@ export async function partitionHeal(lab: Lab): Promise<ScenarioReport> {
 	const n = lab.nodes.length;
 	const first = lab.nodes[0]!;
 	const last = lab.nodes[n - 1]!;
-	const half = Math.ceil(n / 2);
-	const left = lab.nodes.slice(0, half).map(x => x.spec.index);
-	const right = lab.nodes.slice(half).map(x => x.spec.index);
+	const {left, right} = lab.halves();
 	const address = async (i: number) => lab.nodes[i]!.rpc<string>('getnewaddress', 'lab');
 	for (const half of [left, right]) {
 		if (!lab.connected(half)) throw new Error(`partition-heal splits the nodes in two halves that must each be joined by links; in this ${lab.options.topology} n${half.join(', n')} are not`);
@@ -40,7 +38,7 @@ export async function partitionHeal(lab: Lab): Promise<ScenarioReport> {
 	const convergeMs = Date.now() - healedAt;
 	const heights = await Promise.all(lab.nodes.map(x => x.rpc<number>('getblockcount')));
 	const expectations = {
-		'the halves held different tips while cut': split.slice(0, half).every(t => t === leftTip) && split.slice(half).every(t => t === rightTip) && leftTip !== rightTip,
+		'the halves held different tips while cut': left.every(i => split[i] === leftTip) && right.every(i => split[i] === rightTip) && leftTip !== rightTip,
 		'every node ends on the heavier tip': (await lab.tips()).every(t => t === rightTip),
 		'every node at height 5': heights.every(h => h === 5),
 	};

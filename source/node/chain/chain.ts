@@ -886,15 +886,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 	 */
 	private checkStakedHeaderPlace(prev: ChainEntry): void {
 		const stake = this.network.stake!;
-		const floor = this.tip.height - stake.maxReorgDepth;
-		let unchecked = 0;
-		// Back to the active chain; heights fall at each step, so the walk ends by the floor.
-		let e: ChainEntry | null = prev;
-		for (; e && !this.isMain(e); e = e.prev) {
-			if (e.height <= floor) break;
-			if (!(e.status & Status.VALID)) unchecked++;
-		}
-		if ((!e || e.height < floor || !this.isMain(e)) && this.deepForkAllowance === 0) {
+		const {joins, unchecked} = this.joinsWithinReorgDepth(prev);
+		if (!joins && this.deepForkAllowance === 0) {
 			throw new VerifyError('bad-fork-too-deep', 0, 'header', `the branch leaves our chain more than ${stake.maxReorgDepth} blocks below the tip`);
 		}
 		if (unchecked >= MAX_UNCHECKED_STAKED_HEADERS) {
@@ -913,7 +906,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 		const coin = await this.getCoin(prevout);
 		if (!coin || coin.height > prev.height) return;
 		const prevModifier = await this.stakeModifier(prev);
-		const {rank} = engine.checkKernel({block, height: entry.height, prevModifier, kernelCoin: coin, kernelCoinTime: this.main[coin.height]!.time, fees: 0n, minted: 0n});
+		const {rank} = engine.checkKernel({block, height: entry.height, prevModifier, kernelCoin: coin, kernelCoinTime: this.main[coin.height]!.time});
 		this.noteRank(entry, rank);
 	}
 
@@ -1106,16 +1099,28 @@ export class Chain extends EventEmitter<ChainEvents> {
 	}
 
 	/**
+	 * Walks `entry`'s branch back to the active chain, no lower than the reorganisation limit below
+	 * the tip (heights fall at each step, so the walk ends by then): whether it joins the active
+	 * chain within the limit, and how many of its entries never connected.
+	 */
+	private joinsWithinReorgDepth(entry: ChainEntry): {joins: boolean; unchecked: number} {
+		const floor = this.tip.height - this.network.stake!.maxReorgDepth;
+		let unchecked = 0;
+		let e: ChainEntry | null = entry;
+		for (; e && !this.isMain(e); e = e.prev) {
+			if (e.height <= floor) return {joins: false, unchecked};
+			if (!(e.status & Status.VALID)) unchecked++;
+		}
+		return {joins: e !== null && e.height >= floor, unchecked};
+	}
+
+	/**
 	 * Whether `entry`'s branch leaves the active chain deeper than a PoS network's reorganisation
 	 * limit: such a branch is never adopted by itself (a clone, asked for by the user, may). Said
 	 * once per branch tip in a 'too-deep' event.
 	 */
 	private forksTooDeep(entry: ChainEntry): boolean {
-		if (this.deepForkAllowance > 0) return false;
-		const floor = this.tip.height - this.network.stake!.maxReorgDepth;
-		let e: ChainEntry | null = entry;
-		while (e && !this.isMain(e) && e.height > floor) e = e.prev;
-		if (!e || this.isMain(e) ? (e?.height ?? -1) >= floor : false) return false;
+		if (this.deepForkAllowance > 0 || this.joinsWithinReorgDepth(entry).joins) return false;
 		if (!this.tooDeep.has(entry)) {
 			this.tooDeep.add(entry);
 			this.emit('too-deep', entry, this.findFork(this.tip, entry));
@@ -1282,7 +1287,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 				const kernelCoin = spentByTx[COINSTAKE_INDEX]![0]!;
 				// The coin's block is on the active chain below this one: this block extends the tip.
 				const kernelCoinTime = this.main[kernelCoin.height]!.time;
-				const kernel = this.engine.checkKernel({block, height, prevModifier, kernelCoin, kernelCoinTime, fees, minted});
+				const kernel = this.engine.checkKernel({block, height, prevModifier, kernelCoin, kernelCoinTime});
 				modifier = kernel.modifier;
 				this.noteRank(entry, kernel.rank);
 			} else {

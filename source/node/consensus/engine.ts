@@ -36,10 +36,6 @@ export interface StakeContext {
 	/** The coin the coinstake spends, and the time of the block that made it. */
 	readonly kernelCoin: Coin;
 	readonly kernelCoinTime: number;
-	/** Fees of every transaction but the coinstake. */
-	readonly fees: bigint;
-	/** What the coinstake pays beyond what it spends. */
-	readonly minted: bigint;
 }
 
 export interface ConsensusEngine {

@@ -98,7 +98,7 @@ export function nextWorkRequired(lastBits: number, lastTime: number, firstTime: 
 	return encodeCompact(target);
 }
 
-/** Difficulty as the screen and RPC show it: the pow limit's target over this one (1 = easiest). */
+/** Difficulty as the screen and RPC show it: the limit's target over this one (1 = easiest); the pow limit, or the stake limit for a staked block. */
 export function difficulty(bits: number, powLimit: bigint): number {
 	const {target} = decodeCompact(bits);
 	return target > 0n ? Number((powLimit * 1000n) / target) / 1000 : 0;

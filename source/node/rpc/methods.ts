@@ -12,7 +12,7 @@ import type {Block} from '../primitives/block.js';
 import type {ChainEntry} from '../chain/entry.js';
 import {availableParallelism} from 'node:os';
 import {classifyOutput, p2pkhHash, p2pkhScript} from '../primitives/script.js';
-import {difficulty as difficultyOf, targetFromBits} from '../consensus/pow.js';
+import {difficulty as difficultyOf} from '../consensus/pow.js';
 import {minesOnDemand} from '../consensus/networks.js';
 import {MiningRefusedError} from '../mining/miner.js';
 import type {NotStakingReason} from '../staking/staker.js';
@@ -102,11 +102,6 @@ const NOT_STAKING: Record<NotStakingReason, string> = {
 	'not-pos': 'not a proof-of-stake network',
 };
 
-/** A staking target as difficulty: the easiest PoS target over this one (1 = easiest). */
-function stakeDifficulty(bits: number, limit: bigint): number {
-	const target = targetFromBits(bits, limit);
-	return target ? Number((limit << 16n) / target) / 65536 : 0;
-}
 
 export const PARAM_NAMES: Record<string, readonly string[]> = {
 	getblockhash: ['height'],
@@ -154,7 +149,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 	const version = net.addressVersion;
 	const address = (h: Uint8Array) => encodeAddress(h, version);
 	/** A block's difficulty against its own limit: the stake limit for a staked block. */
-	const difficultyAt = (bits: number, height: number) => (chain.engine.kindAt(height) === 'stake' ? stakeDifficulty(bits, net.stake!.limit) : difficultyOf(bits, net.powLimit));
+	const difficultyAt = (bits: number, height: number) => difficultyOf(bits, chain.engine.kindAt(height) === 'stake' ? net.stake!.limit : net.powLimit);
 	const entryOf = (h: string): ChainEntry => {
 		const entry = chain.getEntry(h);
 		if (!entry) throw new RpcError(E.INVALID_ADDRESS_OR_KEY, 'Block not found');
@@ -491,7 +486,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 				staking: st.staking,
 				errors: st.reason === null ? '' : NOT_STAKING[st.reason],
 				pooledtx: mempool.size,
-				difficulty: stakeDifficulty(st.bits, net.stake!.limit),
+				difficulty: difficultyOf(st.bits, net.stake!.limit),
 				'search-interval': net.stake!.slot,
 				weight: Number(st.weight),
 				netstakeweight: Number(st.netWeight),

@@ -268,18 +268,33 @@ export class Staker extends EventEmitter<{status: [StakingStatus]; block: [Block
 	}
 
 	status(): StakingStatus {
+		return this.statusFor(this.last.coins, this.last.weight);
+	}
+
+	/**
+	 * The status, with the coins and chance of the wallet's stakeable coins now where the staker is
+	 * not trying (off, locked, bootstrap, syncing): what staking would do, for the screen.
+	 */
+	async preview(): Promise<StakingStatus> {
+		const status = this.status();
+		if (status.reason === null) return status;
+		const coins = await this.wallet.stakeableCoins(status.height, this.engine.stake.minStakeAge);
+		return this.statusFor(coins.length, coins.reduce((sum, c) => sum + c.coin.value, 0n));
+	}
+
+	private statusFor(coins: number, weight: bigint): StakingStatus {
 		const {chain} = this;
 		const tip = chain.tip;
 		const bits = chain.engine.kindAt(tip.height + 1) === 'stake' ? chain.requiredBits(tip) : this.engine.stake.startBits;
 		const target = targetFromBits(bits, this.engine.stake.limit) ?? 0n;
-		const chance = chancePerSlot(this.last.weight, target);
+		const chance = chancePerSlot(weight, target);
 		const reason = this.enabled ? this.last.reason : 'disabled';
 		return {
 			enabled: this.enabled,
 			staking: reason === null,
 			reason,
-			coins: this.last.coins,
-			weight: this.last.weight,
+			coins,
+			weight,
 			netWeight: this.netWeight(),
 			chancePerSlot: chance,
 			expectedSeconds: chance > 0 ? this.engine.stake.slot / chance : null,
