@@ -19,5 +19,6 @@ const parsed = parseConfig(cli.flags, cli.input, {argv: process.argv.slice(2)});
 if (!parsed.ok) fail(streams, parsed.error.message);
 const {config} = parsed;
 if (config.command === 'rpc') await runRpcCall(config, streams);
-else if (config.command === 'lab') await (await import('./lab/run-lab.js')).runLab(config, streams);
+else if (config.command === 'lab' && config.scenario !== null) await (await import('./lab/run-lab.js')).runLab({...config, scenario: config.scenario}, streams);
+else if (config.command === 'lab') fail(streams, "the lab's screen is not built yet: run chain-tui lab --headless --scenario NAME");
 else await runNode(config, streams, cli.pkg.version ?? '');

@@ -45,8 +45,9 @@ export const HELP = `
 	  --json-log           with --headless: one JSON object per event instead
 	  --no-mouse           leave the mouse to the terminal (its own selection) instead of clicks and the wheel
 
-	The lab (a network of nodes on this machine, scripted):
-	  chain-tui lab --headless --scenario partition-heal|deep-reorg|late-joiner|churn|double-spend [--nodes N] [--topology line|ring|star|mesh] [--datadir DIR]
+	The lab (a network of nodes on this machine, on one screen or scripted):
+	  chain-tui lab [--nodes N] [--topology line|ring|star|mesh] [--network regtest|main|posregtest] [--datadir DIR]
+	  chain-tui lab --headless --scenario partition-heal|deep-reorg|late-joiner|churn|double-spend [same flags]
 
 	Keys (on the screen): ? shows them all; q quits.
 	  --help               show this help
@@ -176,13 +177,15 @@ export interface RpcCallConfig {
 	readonly credentials: Credentials | undefined;
 }
 
-/** `chain-tui lab --headless --scenario NAME`: a network of nodes on this machine, scripted. */
+/** `chain-tui lab`: a network of nodes on this machine, on one screen or scripted (`--headless --scenario`). */
 export interface LabConfig {
 	readonly command: 'lab';
 	readonly nodes: number;
 	readonly topology: Topology;
+	/** regtest (default), main or posregtest. */
 	readonly network: string;
-	readonly scenario: string;
+	/** The scenario to run headless; null: the lab's screen. */
+	readonly scenario: string | null;
 	/** Where the nodes' datadirs go; null: a temporary folder, removed at the end. */
 	readonly dir: string | null;
 }
@@ -340,6 +343,9 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 	};
 }
 
+/** The networks a lab can run. */
+export const LAB_NETWORKS: readonly string[] = ['regtest', 'main', 'posregtest'];
+
 /** The lab's flags: how many nodes, how they are linked, the scenario, the network. */
 function buildLab(flags: Flags, input: readonly string[], argv: readonly string[]): LabConfig {
 	const fail = (message: string): never => {
@@ -348,12 +354,13 @@ function buildLab(flags: Flags, input: readonly string[], argv: readonly string[
 	if (input.length > 1) fail(`chain-tui lab takes flags only, not "${input[1]}"`);
 	if (!Number.isInteger(flags.nodes) || flags.nodes < 2 || flags.nodes > 32) fail('--nodes must be a whole number from 2 to 32');
 	const topology = TOPOLOGIES.find(t => t === flags.topology) ?? fail(`--topology must be one of ${TOPOLOGIES.join(', ')}, got "${flags.topology}"`);
-	// The scenarios mine on demand: regtest, whatever the node's own default.
+	// The lab's own default is regtest (blocks on demand), whatever the node's default.
 	const network = argv.includes('--network') || argv.some(a => a.startsWith('--network=')) ? flags.network : 'regtest';
-	if (network !== 'regtest') fail(`the lab runs regtest for now (its scenarios mine on demand), not "${network}"`);
+	if (!LAB_NETWORKS.includes(network)) fail(`the lab runs ${LAB_NETWORKS.join(', ')}, not "${network}"`);
 	const names = Object.keys(SCENARIOS);
-	if (!flags.headless || flags.scenario === undefined) fail(`the lab's screen is not built yet: run chain-tui lab --headless --scenario NAME (${names.join(', ')})`);
-	const scenario = names.find(n => n === flags.scenario) ?? fail(`unknown scenario "${flags.scenario}" (expected one of: ${names.join(', ')})`);
+	if (flags.headless && flags.scenario === undefined) fail(`chain-tui lab --headless needs --scenario NAME (${names.join(', ')})`);
+	if (!flags.headless && flags.scenario !== undefined) fail('--scenario runs headless: add --headless (without it the lab opens its screen)');
+	const scenario = flags.scenario === undefined ? null : (names.find(n => n === flags.scenario) ?? fail(`unknown scenario "${flags.scenario}" (expected one of: ${names.join(', ')})`));
 	if (flags.datadir !== undefined && flags.datadir.trim() === '') fail('--datadir needs a directory');
 	return {command: 'lab', nodes: flags.nodes, topology, network, scenario, dir: flags.datadir ?? null};
 }

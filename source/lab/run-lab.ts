@@ -10,7 +10,7 @@ import type {StdStream} from '../node/log.js';
 import {Lab} from './lab.js';
 import {SCENARIOS, type ScenarioReport} from './scenarios/scenario.js';
 
-export async function runLab(config: LabConfig, streams: {readonly stdout: StdStream; readonly stderr: StdStream}): Promise<never> {
+export async function runLab(config: LabConfig & {readonly scenario: string}, streams: {readonly stdout: StdStream; readonly stderr: StdStream}): Promise<never> {
 	const dir = config.dir ?? (await mkdtemp(join(tmpdir(), 'chain-tui-lab-')));
 	const say = (line: string) => streams.stdout.write(`${line}\n`);
 	say(`lab: ${config.nodes} nodes, ${config.topology}, ${config.network}, scenario ${config.scenario}; datadirs in ${dir}${config.dir ? '' : ' (removed at the end)'}`);

@@ -84,7 +84,7 @@ describe('chain-tui lab', () => {
 			[['--headless', '--scenario', 'nope'], /unknown scenario "nope" \(expected one of: partition-heal, deep-reorg, late-joiner, churn, double-spend\)/],
 			[['--headless', '--scenario', 'partition-heal', '--nodes', '1'], /--nodes must be a whole number from 2 to 32/],
 			[['--headless', '--scenario', 'partition-heal', '--topology', 'tree'], /--topology must be one of line, ring, star, mesh/],
-			[['--scenario', 'partition-heal'], /the lab's screen is not built yet/],
+			[['--scenario', 'partition-heal'], /--scenario runs headless: add --headless/],
 		] as const) {
 			const {code, stderr} = await run(...args);
 			expect(code, args.join(' ')).toBe(2);

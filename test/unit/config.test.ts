@@ -153,7 +153,9 @@ describe('parseConfig: every flag\'s bad values, each a typed error', () => {
 		[['rpc'], 'missing-method', /usage: chain-tui rpc <method>/],
 		[['mine'], 'unknown-command', /unknown command "mine" \(the commands are rpc and lab; see --help\)/],
 		[['lab', '--headless', '--scenario', 'nope'], 'bad-lab', /unknown scenario "nope"/],
-		[['lab', '--headless', '--scenario', 'partition-heal', '--network', 'main'], 'bad-lab', /the lab runs regtest for now/],
+		[['lab', '--headless', '--scenario', 'partition-heal', '--network', 'pos'], 'bad-lab', /the lab runs regtest, main, posregtest, not "pos"/],
+		[['lab', '--scenario', 'partition-heal'], 'bad-lab', /--scenario runs headless/],
+		[['lab', '--headless'], 'bad-lab', /--headless needs --scenario/],
 		[['lab', '--headless', '--scenario', 'partition-heal', 'extra'], 'bad-lab', /takes flags only/],
 	];
 	it.each(cases)('%j → %s', (argv, code, message) => {
