@@ -7,7 +7,7 @@
 import React, {useCallback, useEffect, useReducer, useRef, useState} from 'react';
 import {Box, Text, useInput, type Key} from 'ink';
 import type {EventEmitter} from 'node:events';
-import type {Actions} from './store/actions.js';
+import type {ScreenActions} from './store/actions.js';
 import type {ExplorerTarget, ExplorerView} from './store/snapshot.js';
 import {actionFor, footerHints, type Action, type Scope} from './ui/keymap.js';
 import {StatusBar, fitSegments} from './ui/panes/status-bar.js';
@@ -44,7 +44,7 @@ export interface TerminalControl {
 
 export interface AppProps {
 	readonly store: SnapshotSource;
-	readonly actions: Actions;
+	readonly actions: ScreenActions;
 	readonly addressVersion: number;
 	readonly maxMoney: bigint;
 	/** Close the node and leave (the caller restores the terminal). */
@@ -52,6 +52,11 @@ export interface AppProps {
 	/** Fixed size for tests; otherwise the terminal's, following resizes. */
 	readonly size?: {columns: number; rows: number};
 	readonly terminal?: TerminalControl;
+	/**
+	 * Where q leads instead of quitting, said in the footer (the lab's node view: back to the lab).
+	 * It leaves at once: nothing stops, so there is nothing to ask.
+	 */
+	readonly quitLabel?: string;
 }
 
 interface NavState extends Nav {
@@ -74,7 +79,7 @@ const FLOWS: readonly Action[] = ['search', 'create-wallet', 'send', 'record-bpm
 /** Rows read around the chain list's view, so scrolling a little reads nothing. */
 const CHAIN_MARGIN = 40;
 
-export function App({store, actions, addressVersion, maxMoney, onQuit, size: fixedSize, terminal}: AppProps) {
+export function App({store, actions, addressVersion, maxMoney, onQuit, size: fixedSize, terminal, quitLabel}: AppProps) {
 	const snapshot = useSnapshot(store);
 	const size = useTerminalSize(fixedSize);
 	const color = useColor();
@@ -187,6 +192,7 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 			case 'help':
 				return setOverlay('help');
 			case 'quit':
+				if (quitLabel) return onQuit();
 				if (store.getSnapshot().miner.running || store.getSnapshot().stake?.enabled) return setOverlay('quit');
 				return onQuit();
 			case 'interrupt':
@@ -368,6 +374,7 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 	const hints = footerHints(snapshot.stake !== null)
 		.split(' · ')
 		.filter(h => !h.startsWith('? '))
+		.map(h => (quitLabel && h.startsWith('q ') ? `q ${quitLabel}` : h))
 		.map((text, i) => ({text, priority: 100 - i}));
 	const footerLeft = message ?? fitSegments(hints, Math.max(0, size.columns - 10)).map(h => h.text).join(' · ');
 

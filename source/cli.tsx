@@ -20,5 +20,9 @@ if (!parsed.ok) fail(streams, parsed.error.message);
 const {config} = parsed;
 if (config.command === 'rpc') await runRpcCall(config, streams);
 else if (config.command === 'lab' && config.scenario !== null) await (await import('./lab/run-lab.js')).runLab({...config, scenario: config.scenario}, streams);
-else if (config.command === 'lab') fail(streams, "the lab's screen is not built yet: run chain-tui lab --headless --scenario NAME");
+else if (config.command === 'lab') {
+	if (!process.stdout.isTTY || !process.stdin.isTTY) fail(streams, "the lab's screen needs a terminal: run it in one, or script it with --headless --scenario NAME");
+	process.env.NODE_ENV ??= 'production';
+	await (await import('./lab/screen/run-lab-screen.js')).runLabScreen(config, streams, config.mouse);
+}
 else await runNode(config, streams, cli.pkg.version ?? '');

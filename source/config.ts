@@ -188,6 +188,8 @@ export interface LabConfig {
 	readonly scenario: string | null;
 	/** Where the nodes' datadirs go; null: a temporary folder, removed at the end. */
 	readonly dir: string | null;
+	/** The screen takes clicks and the wheel (--no-mouse: the terminal's own selection). */
+	readonly mouse: boolean;
 }
 
 export type Config = NodeConfig | RpcCallConfig | LabConfig;
@@ -362,5 +364,5 @@ function buildLab(flags: Flags, input: readonly string[], argv: readonly string[
 	if (!flags.headless && flags.scenario !== undefined) fail('--scenario runs headless: add --headless (without it the lab opens its screen)');
 	const scenario = flags.scenario === undefined ? null : (names.find(n => n === flags.scenario) ?? fail(`unknown scenario "${flags.scenario}" (expected one of: ${names.join(', ')})`));
 	if (flags.datadir !== undefined && flags.datadir.trim() === '') fail('--datadir needs a directory');
-	return {command: 'lab', nodes: flags.nodes, topology, network, scenario, dir: flags.datadir ?? null};
+	return {command: 'lab', nodes: flags.nodes, topology, network, scenario, dir: flags.datadir ?? null, mouse: flags.mouse};
 }

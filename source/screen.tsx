@@ -35,6 +35,17 @@ export interface Screen {
 export function showScreen({node, store, onQuit, mouse}: ScreenOptions): Screen {
 	const network = node.chain.network;
 	const actions = new Actions(node, store);
+	return mountScreen(terminal => <App store={store} actions={actions} addressVersion={network.addressVersion} maxMoney={network.maxMoney} onQuit={onQuit} terminal={terminal} />, {
+		mouse,
+		onRender: ms => store.pace(ms),
+	});
+}
+
+/**
+ * Any full screen on this terminal (the app, the lab): the alternate screen, whole frames through
+ * a FrameWriter, keys through the input filter, Ctrl-Z handing the terminal back.
+ */
+export function mountScreen(element: (terminal: TerminalControl) => React.ReactElement, {mouse, onRender}: {readonly mouse: boolean; readonly onRender?: (ms: number) => void}): Screen {
 	const stdout = process.stdout;
 	stdout.write(enterScreen({mouse}));
 	const frames = new FrameWriter(stdout);
@@ -60,12 +71,14 @@ export function showScreen({node, store, onQuit, mouse}: ScreenOptions): Screen 
 		suspend,
 		events: input,
 	};
-	const instance = render(
-		<ThemeProvider theme={{color: !process.env.NO_COLOR}}>
-			<App store={store} actions={actions} addressVersion={network.addressVersion} maxMoney={network.maxMoney} onQuit={onQuit} terminal={terminal} />
-		</ThemeProvider>,
-		{stdout: frames.stream as unknown as NodeJS.WriteStream, stdin: input.inkStdin, debug: true, exitOnCtrlC: false, patchConsole: false, onRender: ({renderTime}) => store.pace(renderTime)},
-	);
+	const instance = render(<ThemeProvider theme={{color: !process.env.NO_COLOR}}>{element(terminal)}</ThemeProvider>, {
+		stdout: frames.stream as unknown as NodeJS.WriteStream,
+		stdin: input.inkStdin,
+		debug: true,
+		exitOnCtrlC: false,
+		patchConsole: false,
+		onRender: ({renderTime}) => onRender?.(renderTime),
+	});
 	return {
 		frames,
 		restore() {

@@ -24,6 +24,12 @@ const STAKING_UNLOCK_SECONDS = 100_000_000;
 const ok = <T>(value: T): Result<T> => ({ok: true, value});
 const fail = (error: string, field?: string): Result<never> => ({ok: false, error, ...(field ? {field} : {})});
 
+/** What the screen asks of a node: this class over a FullNode, or RPC calls (the lab's node view). */
+export type ScreenActions = Pick<
+	Actions,
+	'showBlocks' | 'toggleMining' | 'toggleStaking' | 'startStaking' | 'mineOne' | 'createWallet' | 'unlock' | 'prepareSend' | 'broadcast' | 'recordBpm' | 'clone' | 'addPeer' | 'block' | 'tx' | 'address' | 'search'
+>;
+
 export class Actions {
 	constructor(
 		readonly node: FullNode,

@@ -5,7 +5,7 @@
  * the list keys of panes with a list, then the global keys. While a form is open its fields get
  * the keys (the `form` rows document them).
  */
-export type Scope = 'global' | 'list' | 'log' | 'bpm' | 'form';
+export type Scope = 'global' | 'list' | 'log' | 'bpm' | 'form' | 'lab';
 
 export type Action =
 	| 'next-pane'
@@ -40,7 +40,13 @@ export type Action =
 	| 'form-move'
 	| 'form-edit'
 	| 'form-submit'
-	| 'form-cancel';
+	| 'form-cancel'
+	| 'lab-link'
+	| 'lab-partition'
+	| 'lab-heal'
+	| 'lab-kill'
+	| 'lab-restart'
+	| 'lab-add-node';
 
 type Named = 'tab' | 'shift-tab' | 'up' | 'down' | 'left' | 'right' | 'page-up' | 'page-down' | 'home' | 'end' | 'return' | 'escape';
 
@@ -102,6 +108,18 @@ export const KEYMAP: readonly Binding[] = [
 	{action: 'up', scope: 'bpm', keys: [named('up'), k('k')], label: '↑ k', help: 'in BPM: the readings of the previous address (all first)'},
 	{action: 'down', scope: 'bpm', keys: [named('down'), k('j')], label: '↓ j', help: 'in BPM: the readings of the next address'},
 
+	// The lab (chain-tui lab): looked up before the global keys, so its s, a and c are the lab's.
+	{action: 'toggle-mining', scope: 'lab', keys: [k('m')], label: 'm', help: 'the selected node: mining on/off (staking on proof of stake)', footer: 'mine'},
+	{action: 'mine-one', scope: 'lab', keys: [k('g')], label: 'g', help: 'the selected node: one block now (regtest, a PoS bootstrap)', footer: 'block'},
+	{action: 'send', scope: 'lab', keys: [k('s')], label: 's', help: 'send coins from one node to another', footer: 'send'},
+	{action: 'lab-link', scope: 'lab', keys: [k('c')], label: 'c', help: 'cut the selected link, or restore it (Network pane)', footer: 'cut'},
+	{action: 'lab-partition', scope: 'lab', keys: [k('p')], label: 'p', help: 'partition: cut every link between the two halves', footer: 'split'},
+	{action: 'lab-heal', scope: 'lab', keys: [k('h')], label: 'h', help: 'heal: restore every cut link', footer: 'heal'},
+	{action: 'lab-kill', scope: 'lab', keys: [k('x')], label: 'x', help: 'kill -9 the selected node', footer: 'kill'},
+	{action: 'lab-restart', scope: 'lab', keys: [k('r')], label: 'r', help: 'restart the selected node', footer: 'restart'},
+	{action: 'lab-add-node', scope: 'lab', keys: [k('a')], label: 'a', help: 'add a node, linked to the selected one', footer: 'add'},
+	{action: 'open', scope: 'lab', keys: [named('return')], label: 'Enter', help: "the selected node's own panes, read over its RPC (Esc comes back)", footer: 'node'},
+
 	{action: 'form-move', scope: 'form', keys: [], label: 'Tab ↑ ↓', help: 'next / previous field'},
 	{action: 'form-edit', scope: 'form', keys: [], label: '← → Home End', help: 'move in a field; ← → pick a choice'},
 	{action: 'form-edit', scope: 'form', keys: [], label: 'Ctrl-A E U K W', help: 'start, end, delete to start, to end, a word'},
@@ -109,7 +127,7 @@ export const KEYMAP: readonly Binding[] = [
 	{action: 'form-cancel', scope: 'form', keys: [], label: 'Esc', help: 'cancel (a running clone too)'},
 ];
 
-export const SCOPE_TITLES: Readonly<Record<Scope, string>> = {global: 'everywhere', list: 'in a list', log: 'in the log', bpm: 'in BPM', form: 'in a form'};
+export const SCOPE_TITLES: Readonly<Record<Scope, string>> = {global: 'everywhere', list: 'in a list', log: 'in the log', bpm: 'in BPM', form: 'in a form', lab: 'in the lab'};
 
 /** Ink's key flags, as much as the table needs. */
 export interface KeyInput {
@@ -165,4 +183,19 @@ export function footerHints(stake = false): string {
 	return KEYMAP.filter(b => b.footer && b.scope === 'global' && b.action !== hidden)
 		.map(b => `${b.label} ${b.footer}`)
 		.join(' · ');
+}
+
+/** The app's keys the lab's screen keeps: panes, help, zoom, redraw, suspend and quit. */
+export const LAB_SHARED: readonly Action[] = ['help', 'next-pane', 'prev-pane', 'pane', 'zoom', 'redraw', 'suspend', 'quit', 'interrupt'];
+
+/** The lab's bindings: its own, then those it keeps from everywhere. */
+export function labBindings(): Binding[] {
+	return [...KEYMAP.filter(b => b.scope === 'lab'), ...KEYMAP.filter(b => b.scope === 'global' && LAB_SHARED.includes(b.action))];
+}
+
+/** The lab's footer: `? help · Tab panes · m mine · …`. */
+export function labFooterHints(): string {
+	const shared = KEYMAP.filter(b => b.scope === 'global' && b.footer && LAB_SHARED.includes(b.action) && b.action !== 'quit');
+	const quit = KEYMAP.find(b => b.scope === 'global' && b.action === 'quit')!;
+	return [...shared, ...KEYMAP.filter(b => b.scope === 'lab' && b.footer), quit].map(b => `${b.label} ${b.footer}`).join(' · ');
 }

@@ -1,6 +1,6 @@
 /** The one key table (source/ui/keymap.ts): scopes, lookups, and the help and footer made from it. */
 import {describe, expect, it} from 'vitest';
-import {actionFor, footerHints, KEYMAP, SCOPE_TITLES, type KeyInput, type KeySpec, type Scope} from '../../source/ui/keymap.js';
+import {actionFor, footerHints, KEYMAP, LAB_SHARED, labBindings, labFooterHints, SCOPE_TITLES, type KeyInput, type KeySpec, type Scope} from '../../source/ui/keymap.js';
 import {helpLines} from '../../source/ui/help.js';
 import {PANES} from '../../source/ui/panes/registry.js';
 
@@ -39,7 +39,8 @@ describe('looking keys up', () => {
 
 	it('g mines one block in every pane, and nothing in any scope takes g for something else', () => {
 		for (const pane of PANES) expect(actionFor('g', {}, scopesOf(pane)), pane.title).toBe('mine-one');
-		expect(KEYMAP.filter(b => b.keys.some(k => k.input === 'g' && !k.ctrl)).map(b => b.action)).toEqual(['mine-one']);
+		// The app's g and the lab's (one block on the selected node).
+		expect(KEYMAP.filter(b => b.keys.some(k => k.input === 'g' && !k.ctrl)).map(b => `${b.scope} ${b.action}`)).toEqual(['global mine-one', 'lab mine-one']);
 	});
 
 	it('list keys work only where there is a list; global keys everywhere', () => {
@@ -95,7 +96,7 @@ describe('looking keys up', () => {
 describe('help and footer come from the table', () => {
 	it('every binding has a help line, under its scope', () => {
 		const lines = helpLines();
-		for (const b of KEYMAP) {
+		for (const b of KEYMAP.filter(x => x.scope !== 'lab')) {
 			const at = lines.findIndex(l => !l.heading && l.text === `${b.label.padEnd(15)} ${b.help}`);
 			expect(at, `${b.label} (${b.action}, ${b.scope}) in the help`).toBeGreaterThanOrEqual(0);
 			// The nearest heading above it is its scope's.
@@ -121,9 +122,45 @@ describe('help and footer come from the table', () => {
 		expect(footerHints(true)).not.toMatch(/m mine/);
 		expect(footerHints()).not.toMatch(/t stake/);
 		// Each hint's key does what the hint says.
-		for (const b of KEYMAP.filter(x => x.footer)) {
+		for (const b of KEYMAP.filter(x => x.footer && x.scope === 'global')) {
 			const {input, key} = inkKey(b.keys[0]!);
 			expect(actionFor(input, key, ['global'])).toBe(b.action);
+		}
+	});
+});
+
+describe("the lab's keys", () => {
+	const labScopes: Scope[] = ['lab', 'list', 'global'];
+
+	it("the lab's own keys win over the app's: s sends between nodes, c cuts a link, a adds a node; the shared keys stay", () => {
+		expect(actionFor('s', {}, labScopes)).toBe('send');
+		expect(actionFor('c', {}, labScopes)).toBe('lab-link');
+		expect(actionFor('a', {}, labScopes)).toBe('lab-add-node');
+		expect(actionFor('p', {}, labScopes)).toBe('lab-partition');
+		expect(actionFor('h', {}, labScopes)).toBe('lab-heal');
+		expect(actionFor('x', {}, labScopes)).toBe('lab-kill');
+		expect(actionFor('r', {}, labScopes)).toBe('lab-restart');
+		expect(actionFor('', {return: true}, labScopes)).toBe('open');
+		expect(actionFor('', {tab: true}, labScopes)).toBe('next-pane');
+		expect(actionFor('q', {}, labScopes)).toBe('quit');
+		// The app itself never sees the lab's keys.
+		expect(actionFor('p', {}, ['list', 'global'])).toBeNull();
+		expect(actionFor('c', {}, ['list', 'global'])).toBe('clone');
+	});
+
+	it("the lab's help lists its own keys and the shared ones; its footer's keys do what they say there", () => {
+		const help = labBindings();
+		for (const b of KEYMAP.filter(x => x.scope === 'lab')) expect(help).toContain(b);
+		for (const action of LAB_SHARED) expect(help.some(b => b.action === action), action).toBe(true);
+		expect(help.some(b => b.action === 'clone' || b.action === 'record-bpm')).toBe(false);
+		const hints = labFooterHints().split(' · ');
+		expect(hints[0]).toBe('? help');
+		expect(hints.at(-1)).toBe('q quit');
+		for (const hint of hints) {
+			const b = help.find(x => `${x.label} ${x.footer}` === hint)!;
+			expect(b, hint).toBeDefined();
+			const {input, key} = inkKey(b.keys[0]!);
+			expect(actionFor(input, key, labScopes), hint).toBe(b.action);
 		}
 	});
 });

@@ -4,7 +4,7 @@
  */
 import React, {useEffect, useRef, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
-import type {Actions} from '../../store/actions.js';
+import type {ScreenActions} from '../../store/actions.js';
 import type {CloneResult, PreparedTx, Snapshot, SyncStatus} from '../../store/snapshot.js';
 import {checkAddress, checkAmount, checkBpm, checkFeeRate, checkHostPort, checkLabel, checkPassphrasePair} from '../../store/validate.js';
 import {ProgressBar} from '../components/progress-bar.js';
@@ -14,7 +14,7 @@ import {useColor} from '../theme.js';
 import {Form, type Choice} from './form.js';
 
 export interface FlowProps {
-	readonly actions: Actions;
+	readonly actions: ScreenActions;
 	readonly snapshot: Snapshot;
 	readonly onDone: () => void;
 	readonly addressVersion: number;

@@ -1,0 +1,483 @@
+/**
+ * The lab's screen: the network map, the nodes, the fork tree across them and the event log, with
+ * the lab's keys from the one key table (ui/keymap.ts, scope 'lab'). Enter opens the selected
+ * node's own panes (the app's, fed over RPC); Esc comes back. Every frame is the terminal's size.
+ */
+import React, {useEffect, useReducer, useRef, useState} from 'react';
+import {Box, Text, useInput, type Key} from 'ink';
+import {actionFor, labBindings, labFooterHints, type Action} from '../../ui/keymap.js';
+import {Pane, paneContent} from '../../ui/components/pane.js';
+import {Overlay} from '../../ui/components/overlay.js';
+import {Form} from '../../ui/forms/form.js';
+import {useTerminalSize} from '../../ui/hooks/use-terminal-size.js';
+import {arrayList, FOLLOW_NEWEST, moveSelection, selectedIndex, viewTop, type ListModel, type Selection} from '../../ui/lists/selection.js';
+import {useColor} from '../../ui/theme.js';
+import type {TerminalControl} from '../../app.js';
+import {laneText, type TreeRow} from './fork-tree.js';
+import type {LabControls, Outcome} from './lab-controls.js';
+import type {LabSnapshot, LabStore} from './lab-store.js';
+import {drawMap, type Segment, type Tone} from './network-map.js';
+
+type LabPane = 'network' | 'nodes' | 'tree' | 'events';
+const LAB_PANES: readonly {readonly id: LabPane; readonly number: number; readonly title: string}[] = [
+	{id: 'network', number: 1, title: 'Network'},
+	{id: 'nodes', number: 2, title: 'Nodes'},
+	{id: 'events', number: 3, title: 'Events'},
+	{id: 'tree', number: 4, title: 'Fork tree'},
+];
+
+/** One colour per tip, the highest first; the letter says it without colour. */
+export const TIP_COLOURS = ['green', 'yellow', 'magenta', 'cyan', 'blue', 'red'] as const;
+export const tipLetter = (colour: number) => String.fromCharCode(65 + (colour % 26));
+
+export interface LabAppProps {
+	readonly store: LabStore;
+	readonly controls: LabControls;
+	readonly onQuit: () => void;
+	readonly size?: {columns: number; rows: number};
+	readonly terminal?: TerminalControl;
+	/** Node i's own panes; `back` returns to the lab. */
+	readonly renderNode?: (index: number, back: () => void, size: {columns: number; rows: number}) => React.ReactElement;
+}
+
+interface Nav {
+	focused: LabPane;
+	zoomed: boolean;
+	overlay: null | 'help' | 'send' | 'quit';
+	selection: Record<LabPane, Selection>;
+	node: number | null;
+}
+
+/** Rows of each pane as a list: what the keys move over. */
+function lists(snapshot: LabSnapshot): Record<LabPane, ListModel> {
+	return {
+		network: arrayList(snapshot.links, l => l.key),
+		nodes: arrayList(snapshot.nodes, n => n.name),
+		tree: arrayList(
+			snapshot.tree.rows.map((r, i) => ({r, i})),
+			({r, i}) => (r.kind === 'block' ? r.hash : `${r.kind}-${i}`),
+		),
+		events: arrayList([...snapshot.events].reverse(), e => String(e.seq)),
+	};
+}
+
+/**
+ * Where each pane goes. From 100 columns: the map, the nodes and the events on the left, each as
+ * tall as it needs (the events take the rest), the fork tree down the whole right side. Narrower:
+ * stacked. Zoomed, the focused pane takes it all.
+ */
+function layout(columns: number, rows: number, zoomed: LabPane | null, need: {links: number; nodes: number}): Record<LabPane, {x: number; y: number; width: number; height: number} | null> {
+	const body = Math.max(4, rows - 2);
+	const none = {network: null, nodes: null, tree: null, events: null};
+	if (zoomed) return {...none, [zoomed]: {x: 0, y: 1, width: columns, height: body}};
+	const wide = columns >= 100 && body >= 20;
+	// Borders (2) and the map's two node rows, the nodes' heading.
+	const network = Math.max(5, Math.min(need.links + 4, Math.floor(body * (wide ? 0.4 : 0.3))));
+	const nodes = Math.max(4, Math.min(need.nodes + 3, Math.floor(body * (wide ? 0.35 : 0.25))));
+	if (wide) {
+		const left = Math.floor(columns * 0.55);
+		return {
+			network: {x: 0, y: 1, width: left, height: network},
+			nodes: {x: 0, y: 1 + network, width: left, height: nodes},
+			events: {x: 0, y: 1 + network + nodes, width: left, height: body - network - nodes},
+			tree: {x: left, y: 1, width: columns - left, height: body},
+		};
+	}
+	const rest = body - network - nodes;
+	const tree = Math.max(3, Math.ceil(rest * 0.6));
+	return {
+		network: {x: 0, y: 1, width: columns, height: network},
+		nodes: {x: 0, y: 1 + network, width: columns, height: nodes},
+		tree: {x: 0, y: 1 + network + nodes, width: columns, height: tree},
+		events: {x: 0, y: 1 + network + nodes + tree, width: columns, height: Math.max(0, rest - tree)},
+	};
+}
+
+const MOVES: Partial<Record<Action, 'up' | 'down' | 'page-up' | 'page-down' | 'home' | 'end'>> = {up: 'up', down: 'down', 'page-up': 'page-up', 'page-down': 'page-down', home: 'home', end: 'end'};
+
+export function LabApp({store, controls, onQuit, size: fixedSize, terminal, renderNode}: LabAppProps) {
+	const snapshot = React.useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+	const size = useTerminalSize(fixedSize);
+	const color = useColor();
+	const [, redraw] = useReducer((n: number) => n + 1, 0);
+	const nav = useRef<Nav>({focused: 'network', zoomed: false, overlay: null, selection: {network: FOLLOW_NEWEST, nodes: FOLLOW_NEWEST, tree: FOLLOW_NEWEST, events: FOLLOW_NEWEST}, node: null});
+	const [notice, setNotice] = useState<string | null>(null);
+	const [sendErrors, setSendErrors] = useState<Record<string, string>>({});
+	const [sendBusy, setSendBusy] = useState<string | null>(null);
+	const snap = useRef(snapshot);
+	snap.current = snapshot;
+
+	const update = (patch: Partial<Nav>) => {
+		nav.current = {...nav.current, ...patch};
+		redraw();
+	};
+	const places = layout(size.columns, size.rows, nav.current.zoomed ? nav.current.focused : null, {links: snapshot.links.length, nodes: snapshot.nodes.length});
+	const spaceOf = (pane: LabPane) => {
+		const p = places[pane];
+		if (!p) return 1;
+		const rows = paneContent(p.width, p.height).rows;
+		return pane === 'network' ? Math.max(1, rows - 2) : pane === 'nodes' ? Math.max(1, rows - 1) : rows;
+	};
+	const selectedNode = (): number => {
+		const s = snap.current;
+		return Math.min(selectedIndex(nav.current.selection.nodes, lists(s).nodes), Math.max(0, s.nodes.length - 1));
+	};
+	const report = (outcome: Outcome) => setNotice(outcome.ok ? outcome.said : outcome.error);
+	const act = (work: () => Promise<Outcome>) => {
+		void work().then(report);
+	};
+
+	const onKey = (input: string, key: Key): void => {
+		const n = nav.current;
+		// Keys typed faster than a read (a held key, tmux send-keys) come as one string: each is a key.
+		if (input.length > 1 && !key.ctrl && !key.meta && n.overlay !== 'send' && [...input].every(ch => ch >= ' ' && ch !== '\x7f')) {
+			for (const ch of input) onKey(ch, key);
+			return;
+		}
+		if (key.ctrl && input === 'c') return onQuit();
+		if (n.overlay === 'help') {
+			if (key.escape || input === '?' || input === 'q') update({overlay: null});
+			return;
+		}
+		if (n.overlay === 'quit') {
+			if (input === 'y' || key.return) return onQuit();
+			if (input === 'n' || key.escape || input === 'q') update({overlay: null});
+			return;
+		}
+		if (n.overlay === 'send') return; // the form has the keys
+		const action = actionFor(input, key, ['lab', 'list', 'global']);
+		if (!action) return;
+		const all = lists(snap.current);
+		const move = MOVES[action];
+		if (move) {
+			const pane = n.focused;
+			return update({selection: {...n.selection, [pane]: moveSelection(n.selection[pane], all[pane], move, spaceOf(pane))}});
+		}
+		const i = selectedNode();
+		switch (action) {
+			case 'help':
+				return update({overlay: 'help'});
+			case 'quit':
+				return update({overlay: 'quit'});
+			case 'interrupt':
+				return onQuit();
+			case 'next-pane':
+			case 'prev-pane': {
+				const at = LAB_PANES.findIndex(p => p.id === n.focused);
+				const next = LAB_PANES[(at + (action === 'next-pane' ? 1 : LAB_PANES.length - 1)) % LAB_PANES.length]!;
+				return update({focused: next.id});
+			}
+			case 'pane': {
+				const p = LAB_PANES.find(x => String(x.number) === input);
+				if (p) update({focused: p.id});
+				return;
+			}
+			case 'zoom':
+				return update({zoomed: !n.zoomed});
+			case 'redraw':
+				return terminal?.redraw();
+			case 'suspend':
+				return terminal?.suspend();
+			case 'toggle-mining':
+				return act(() => controls.toggleProducing(i));
+			case 'mine-one':
+				return act(() => controls.mineOne(i));
+			case 'send':
+				setSendErrors({});
+				return update({overlay: 'send'});
+			case 'lab-link': {
+				const links = snap.current.links;
+				if (links.length === 0) return setNotice('no links');
+				const link = links[Math.min(selectedIndex(n.selection.network, all.network), links.length - 1)]!;
+				return act(() => controls.toggleLink(link.key));
+			}
+			case 'lab-partition':
+				return act(() => controls.partition());
+			case 'lab-heal':
+				return act(() => controls.heal());
+			case 'lab-kill':
+				return act(() => controls.kill(i));
+			case 'lab-restart':
+				return act(() => controls.restart(i));
+			case 'lab-add-node':
+				return act(() => controls.addNode(i));
+			case 'open':
+				if (!renderNode) return;
+				if (!snap.current.nodes[i]?.answering) return setNotice(`${snap.current.nodes[i]?.name ?? 'the node'} does not answer: r restarts it`);
+				return update({node: i});
+			default:
+				return;
+		}
+	};
+	// Node i's own panes have the keys while they show.
+	useInput(onKey, {isActive: nav.current.node === null});
+
+	useEffect(() => {
+		if (!notice) return;
+		const t = setTimeout(() => setNotice(null), 8_000);
+		return () => clearTimeout(t);
+	}, [notice]);
+
+	const n = nav.current;
+	if (n.node !== null && renderNode) return renderNode(n.node, () => update({node: null}), size);
+
+	const all = lists(snapshot);
+	const status = statusLine(snapshot, selectedNode(), notice);
+	const panes = LAB_PANES.map(p => {
+		const place = places[p.id];
+		if (!place) return null;
+		const {width, rows} = paneContent(place.width, place.height);
+		const sel = n.selection[p.id];
+		const focused = n.focused === p.id;
+		let body: React.ReactElement;
+		switch (p.id) {
+			case 'network':
+				body = <NetworkBody snapshot={snapshot} width={width} rows={rows} sel={sel} list={all.network} focused={focused} />;
+				break;
+			case 'nodes':
+				body = <NodesBody snapshot={snapshot} width={width} rows={rows} sel={sel} list={all.nodes} />;
+				break;
+			case 'tree':
+				body = <TreeBody snapshot={snapshot} width={width} rows={rows} sel={sel} list={all.tree} focused={focused} />;
+				break;
+			case 'events':
+				body = <EventsBody snapshot={snapshot} width={width} rows={rows} sel={sel} list={all.events} focused={focused} />;
+				break;
+		}
+		const note = p.id === 'tree' ? treeNote(snapshot) : p.id === 'network' ? `${snapshot.topology}, ${snapshot.links.filter(l => l.cut).length} cut` : p.id === 'nodes' ? `${snapshot.nodes.length}` : undefined;
+		return (
+			<Box key={p.id} position="absolute" marginLeft={place.x} marginTop={place.y}>
+				<Pane number={p.number} title={p.title} note={note} focused={focused} width={place.width} height={place.height}>
+					{body}
+				</Pane>
+			</Box>
+		);
+	});
+	const nodes = snapshot.nodes;
+	return (
+		<Box width={size.columns} height={size.rows} flexDirection="column">
+			<Text wrap="truncate-end" inverse>
+				{status.padEnd(size.columns)}
+			</Text>
+			{panes}
+			<Box position="absolute" marginTop={size.rows - 1}>
+				<Text wrap="truncate-end" dimColor>
+					{labFooterHints()}
+				</Text>
+			</Box>
+			{n.overlay === 'help' ? (
+				<Overlay columns={size.columns} rows={size.rows} width={76}>
+					<Text bold>
+						Lab keys <Text dimColor>Esc or ? closes</Text>
+					</Text>
+					{labBindings()
+						.slice(0, Math.max(1, size.rows - 8))
+						.map(b => (
+							<Text key={`${b.scope}-${b.action}-${b.label}`} wrap="truncate-end">
+								{`${b.label.padEnd(10)} ${b.help}`}
+							</Text>
+						))}
+				</Overlay>
+			) : null}
+			{n.overlay === 'quit' ? (
+				<Overlay columns={size.columns} rows={size.rows} width={52} borderColor={color('yellow')}>
+					<Text bold>Quit the lab?</Text>
+					<Text>Every node stops{snapshot.dir ? '' : ''}. y quits · n stays</Text>
+				</Overlay>
+			) : null}
+			{n.overlay === 'send' ? (
+				<Overlay columns={size.columns} rows={size.rows} width={60} bare>
+					<Form
+						title="Send between nodes"
+						fields={[
+							{name: 'from', label: 'From', choices: nodes.map(x => ({value: String(x.index), label: x.name}))},
+							{name: 'to', label: 'To', choices: nodes.map(x => ({value: String(x.index), label: x.name}))},
+							{name: 'amount', label: 'Amount', placeholder: '1.5', validate: v => (/^\d+(\.\d{1,8})?$/.test(v.trim()) && Number(v) > 0 ? null : 'an amount of coins above 0, up to 8 decimals')},
+						]}
+						initial={{from: String(selectedNode()), to: String((selectedNode() + 1) % Math.max(1, nodes.length))}}
+						errors={sendErrors}
+						busy={sendBusy}
+						hint="The coins come from the sender's wallet (mine 101 blocks on it first on regtest)"
+						onCancel={() => update({overlay: null})}
+						onSubmit={values => {
+							setSendBusy('sending…');
+							void controls.send(Number(values.from), Number(values.to), values.amount!.trim()).then(outcome => {
+								setSendBusy(null);
+								if (outcome.ok) {
+									report(outcome);
+									update({overlay: null});
+								} else setSendErrors({'': outcome.error});
+							});
+						}}
+					/>
+				</Overlay>
+			) : null}
+		</Box>
+	);
+}
+
+function statusLine(s: LabSnapshot, selected: number, notice: string | null): string {
+	const up = s.nodes.filter(x => x.answering).length;
+	const converged = s.tipCount <= 1 ? 'one tip' : `${s.tipCount} tips`;
+	const node = s.nodes[selected];
+	const parts = [`chain-tui lab · ${s.network} · ${s.nodes.length} nodes (${up} up) · ${s.topology} · ${converged}`, node ? `selected ${node.name}` : '', s.busy ? `${s.busy}…` : '', notice ?? ''];
+	return ` ${parts.filter(Boolean).join(' · ')}`;
+}
+
+function treeNote(s: LabSnapshot): string | undefined {
+	const hidden = s.tree.hiddenBranches;
+	return hidden > 0 ? `${hidden} more branch${hidden === 1 ? '' : 'es'}` : s.reorgs.length > 0 ? `${s.reorgs.length} reorg${s.reorgs.length === 1 ? '' : 's'}` : undefined;
+}
+
+function useTone(): (tone: Tone) => {color?: string; dimColor?: boolean; bold?: boolean} {
+	const color = useColor();
+	return tone => {
+		switch (tone.kind) {
+			case 'plain':
+				return {};
+			case 'dim':
+				return {dimColor: true};
+			case 'cut':
+				return {color: color('red'), bold: true};
+			case 'down':
+				return {color: color('red'), dimColor: true};
+			case 'tip':
+				return {color: color(TIP_COLOURS[tone.colour % TIP_COLOURS.length]!)};
+		}
+	};
+}
+
+function Segments({segments, inverse, width}: {readonly segments: readonly Segment[]; readonly inverse?: boolean; readonly width: number}) {
+	const tone = useTone();
+	return (
+		<Text wrap="truncate-end" inverse={inverse}>
+			{segments.map((s, i) => (
+				<Text key={i} {...tone(s.tone)}>
+					{s.text}
+				</Text>
+			))}
+			{' '.repeat(Math.max(0, width - segments.reduce((n, s) => n + s.text.length, 0)))}
+		</Text>
+	);
+}
+
+interface BodyProps {
+	readonly snapshot: LabSnapshot;
+	readonly width: number;
+	readonly rows: number;
+	readonly sel: Selection;
+	readonly list: ListModel;
+	readonly focused?: boolean;
+}
+
+function NetworkBody({snapshot, width, rows, sel, list, focused}: BodyProps) {
+	const map = drawMap(
+		snapshot.nodes.map(x => ({name: x.name, height: x.height, tipColour: x.tipColour, up: x.answering || x.up})),
+		snapshot.links,
+		width,
+	).map(r => (r.link === null ? r : {...r, segments: withTipLetters(r.segments)}));
+	const nodeRows = map.filter(r => r.link === null).map(r => ({...r, segments: withTipLetters(r.segments)}));
+	const linkRows = map.filter(r => r.link !== null);
+	const space = Math.max(1, rows - nodeRows.length);
+	const top = viewTop(sel, list, space);
+	const at = selectedIndex(sel, list);
+	return (
+		<>
+			{nodeRows.map((r, i) => (
+				<Segments key={`n${i}`} segments={r.segments} width={width} />
+			))}
+			{linkRows.slice(top, top + space).map(r => (
+				<Segments key={`l${r.link}`} segments={r.segments} width={width} inverse={focused && r.link === at} />
+			))}
+		</>
+	);
+}
+
+/** Heights with their tip's letter (`#12 A`), so tips tell apart without colour too. */
+function withTipLetters(segments: readonly Segment[]): Segment[] {
+	return segments.map(s => (s.tone.kind === 'tip' && s.text.startsWith('#') ? {...s, text: `${s.text.trimEnd()} ${tipLetter(s.tone.colour)}`.padEnd(s.text.length)} : s));
+}
+
+function NodesBody({snapshot, width, rows, sel, list}: BodyProps) {
+	const tone = useTone();
+	const space = Math.max(1, rows - 1);
+	const top = viewTop(sel, list, space);
+	const at = selectedIndex(sel, list);
+	const head = `${'node'.padEnd(6)}${'state'.padEnd(8)}${'height'.padStart(7)} ${'tip'.padEnd(10)}${'peers'.padStart(5)}${'pool'.padStart(6)}  mining`;
+	return (
+		<>
+			<Text dimColor wrap="truncate-end">
+				{head}
+			</Text>
+			{snapshot.nodes.slice(top, top + space).map((x, i) => {
+				const state = x.answering ? 'up' : x.up ? 'starting' : 'down';
+				const tipTone: Tone = x.tipColour === null ? {kind: 'dim'} : {kind: 'tip', colour: x.tipColour};
+				const tip = x.tip ? `${tipLetter(x.tipColour ?? 0)} …${x.tip.slice(-6)}` : '—';
+				const selected = top + i === at;
+				return (
+					<Text key={x.name} wrap="truncate-end" inverse={selected}>
+						{x.name.padEnd(6)}
+						<Text {...(state === 'up' ? {} : tone({kind: 'down'}))}>{state.padEnd(8)}</Text>
+						{(x.height === null ? '—' : String(x.height)).padStart(7)} <Text {...tone(tipTone)}>{tip.padEnd(10)}</Text>
+						{String(x.peers).padStart(5)}
+						{String(x.mempool).padStart(6)}
+						{'  '}
+						{x.producing ? 'on' : 'off'}
+						{' '.repeat(Math.max(0, width - 50))}
+					</Text>
+				);
+			})}
+		</>
+	);
+}
+
+function TreeBody({snapshot, width, rows, sel, list, focused}: BodyProps) {
+	const tone = useTone();
+	const tree = snapshot.tree;
+	if (tree.rows.length === 0) return <Text dimColor>{snapshot.nodes.some(n => n.answering) ? 'reading headers…' : 'waiting for the nodes…'}</Text>;
+	const top = viewTop(sel, list, rows);
+	const at = selectedIndex(sel, list);
+	const colourOf = (node: number) => snapshot.nodes[node]?.tipColour ?? null;
+	return (
+		<>
+			{tree.rows.slice(top, top + rows).map((r, i) => (
+				<Text key={`${r.kind}-${r.hash}-${top + i}`} wrap="truncate-end" inverse={focused && top + i === at}>
+					<Text dimColor={r.kind !== 'block'}>{r.lanes.map(laneText).join('')}</Text>
+					{rowText(r)}
+					{r.nodes.map(x => {
+						const c = colourOf(x);
+						return (
+							<Text key={x} {...tone(c === null ? {kind: 'dim'} : {kind: 'tip', colour: c})} bold>
+								{` ${snapshot.nodes[x]?.name ?? `n${x}`}`}
+							</Text>
+						);
+					})}
+				</Text>
+			))}
+		</>
+	);
+}
+
+function rowText(r: TreeRow): string {
+	const blocks = (n: number) => `${n} block${n === 1 ? '' : 's'}`;
+	if (r.kind === 'run') return `${blocks(r.folded)}`;
+	if (r.kind === 'base') return `⋯ ${blocks(r.folded)} down to genesis`;
+	return `#${r.height} …${r.hash.slice(-8)}${r.fork ? ' fork' : ''}${r.height === 0 ? ' genesis' : ''}`;
+}
+
+function EventsBody({snapshot, rows, sel, list, focused}: BodyProps) {
+	const color = useColor();
+	const events = [...snapshot.events].reverse();
+	if (events.length === 0) return <Text dimColor>nothing yet: cut a link (c), split (p), mine (g)…</Text>;
+	const top = viewTop(sel, list, rows);
+	const at = selectedIndex(sel, list);
+	return (
+		<>
+			{events.slice(top, top + rows).map((e, i) => (
+				<Text key={e.seq} wrap="truncate-end" inverse={focused && top + i === at} color={e.kind === 'error' ? color('red') : e.kind === 'reorg' ? color('yellow') : undefined}>
+					{new Date(e.time).toISOString().slice(11, 19)} {e.text}
+				</Text>
+			))}
+		</>
+	);
+}

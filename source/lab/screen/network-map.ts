@@ -1,0 +1,113 @@
+/**
+ * The lab's network map as text: the nodes side by side, each with its height in its tip's
+ * colour, and under them one row per link spanning the two nodes it joins, drawn broken (╳) when
+ * cut. Pure: the pane colours the segments by their `tone`.
+ */
+
+export interface MapNode {
+	readonly name: string;
+	/** null while the node does not answer (killed, starting). */
+	readonly height: number | null;
+	/** Index into the tip palette (nodes on one tip share it); null: unknown. */
+	readonly tipColour: number | null;
+	readonly up: boolean;
+}
+
+export interface MapLink {
+	readonly a: number;
+	readonly b: number;
+	readonly cut: boolean;
+	/** Connections relayed now (0: the nodes are not talking over it). */
+	readonly pairs: number;
+	/** Bytes both ways since the lab started. */
+	readonly bytes: number;
+}
+
+export type Tone = {readonly kind: 'plain'} | {readonly kind: 'dim'} | {readonly kind: 'cut'} | {readonly kind: 'tip'; readonly colour: number} | {readonly kind: 'down'};
+
+export interface Segment {
+	readonly text: string;
+	readonly tone: Tone;
+}
+
+export interface MapRow {
+	readonly segments: readonly Segment[];
+	/** The link this row draws (the map's selectable rows), or null for the node rows. */
+	readonly link: number | null;
+}
+
+const plain: Tone = {kind: 'plain'};
+const dim: Tone = {kind: 'dim'};
+
+/** Human bytes: 980 B, 12.4 kB, 3.1 MB. */
+export function bytesText(n: number): string {
+	if (n < 1000) return `${n} B`;
+	if (n < 1_000_000) return `${(n / 1000).toFixed(1)} kB`;
+	return `${(n / 1_000_000).toFixed(1)} MB`;
+}
+
+/** What a link's row says after its span: its state. */
+function linkNote(link: MapLink, nodes: readonly MapNode[]): string {
+	const ends = `${nodes[link.a]?.name ?? '?'}–${nodes[link.b]?.name ?? '?'}`;
+	if (link.cut) return `${ends} cut`;
+	return `${ends} ${link.pairs > 0 ? 'up' : 'idle'} ${bytesText(link.bytes)}`;
+}
+
+/**
+ * The map for `width` columns. Nodes take equal columns when they fit (at least 6 each);
+ * otherwise each link is a row of its own: `n0 ──── n5  up 12.0 kB`.
+ */
+export function drawMap(nodes: readonly MapNode[], links: readonly MapLink[], width: number): MapRow[] {
+	const noteWidth = 22;
+	const column = Math.min(10, Math.floor((width - noteWidth) / Math.max(1, nodes.length)));
+	if (column < 6) return links.map((link, i) => compactRow(link, i, nodes));
+	const cell = (text: string) => text.slice(0, column - 1).padEnd(column);
+	const rows: MapRow[] = [
+		{segments: nodes.map(n => ({text: cell(n.name), tone: n.up ? plain : {kind: 'down'}})), link: null},
+		{
+			segments: nodes.map(n => ({text: cell(!n.up ? 'down' : n.height === null ? '…' : `#${n.height}`), tone: !n.up ? {kind: 'down'} : n.tipColour === null ? dim : {kind: 'tip', colour: n.tipColour}})),
+			link: null,
+		},
+	];
+	links.forEach((link, i) => {
+		const [lo, hi] = link.a < link.b ? [link.a, link.b] : [link.b, link.a];
+		const start = lo * column;
+		const span = (hi - lo) * column;
+		const inner = span - 1;
+		let line: string;
+		if (link.cut) {
+			const half = Math.floor((inner - 1) / 2);
+			line = `├${'─'.repeat(half)}╳${'─'.repeat(inner - 1 - half)}┤`;
+		} else line = `├${'─'.repeat(inner)}┤`;
+		const pad = ' '.repeat(Math.max(0, nodes.length * column - start - line.length));
+		rows.push({
+			segments: [
+				{text: ' '.repeat(start), tone: plain},
+				{text: line, tone: link.cut ? {kind: 'cut'} : link.pairs > 0 ? plain : dim},
+				{text: `${pad} ${linkNote(link, nodes)}`, tone: link.cut ? {kind: 'cut'} : dim},
+			],
+			link: i,
+		});
+	});
+	return rows;
+}
+
+function compactRow(link: MapLink, index: number, nodes: readonly MapNode[]): MapRow {
+	const name = (i: number) => (nodes[i]?.name ?? '?').padEnd(4);
+	const heightOf = (i: number): Segment => {
+		const n = nodes[i];
+		if (!n || !n.up) return {text: 'down ', tone: {kind: 'down'}};
+		return {text: (n.height === null ? '…' : `#${n.height}`).padEnd(6), tone: n.tipColour === null ? dim : {kind: 'tip', colour: n.tipColour}};
+	};
+	return {
+		segments: [
+			{text: name(link.a), tone: plain},
+			heightOf(link.a),
+			{text: link.cut ? ' ──╳── ' : ' ───── ', tone: link.cut ? {kind: 'cut'} : link.pairs > 0 ? plain : dim},
+			{text: name(link.b), tone: plain},
+			heightOf(link.b),
+			{text: link.cut ? ' cut' : ` ${link.pairs > 0 ? 'up' : 'idle'} ${bytesText(link.bytes)}`, tone: link.cut ? {kind: 'cut'} : dim},
+		],
+		link: index,
+	};
+}

@@ -1,0 +1,504 @@
+/**
+ * Node k's own panes inside the lab: the app's screen (the same App and panes), fed by a store
+ * that reads node k over its JSON-RPC, as any client could, and actions that are RPC calls. The
+ * lab stays a client of its nodes: nothing here reaches into a node's process.
+ *
+ * What RPC cannot give is said, not made up: the signature backend, staking's last slot tries,
+ * payments to the wallet, and the address explorer (it reads the node's own index) are left out.
+ */
+import {open} from 'node:fs/promises';
+import {join} from 'node:path';
+import React, {useEffect, useMemo} from 'react';
+import {App, type TerminalControl} from '../../app.js';
+import {decodeAddress} from '../../node/crypto/address.js';
+import {minesOnDemand, networkByName, type NetworkParams} from '../../node/consensus/networks.js';
+import {formatAmount} from '../../node/wallet/amount.js';
+import type {ScreenActions, Result} from '../../store/actions.js';
+import type {BlockRow, ExplorerRow, ExplorerView, LogLine, MempoolRow, PeerInfo, Snapshot, TipRow} from '../../store/snapshot.js';
+import type {Lab} from '../lab.js';
+import {rpcBatch, rpcCall, type Answer} from '../rpc-client.js';
+
+const DEFAULT_WINDOW = 60;
+const LOG_LINES = 200;
+/** The end of debug.log read each poll: enough for LOG_LINES lines. */
+const LOG_TAIL_BYTES = 64 * 1024;
+
+/** Coins in JSON (8 decimals) to satoshis. */
+const sats = (coins: unknown): bigint => BigInt(Math.round(Number(coins ?? 0) * 1e8));
+const ok = <T,>(value: T): Result<T> => ({ok: true, value});
+const fail = (error: string): Result<never> => ({ok: false, error});
+
+interface BlockJson {
+	hash: string;
+	height: number;
+	time: number;
+	nTx: number;
+	size: number;
+	confirmations: number;
+	tx: {txid: string; size: number; vin: {coinbase?: string; txid?: string; vout?: number}[]; vout: {value: number; n: number; scriptPubKey: {address?: string; type?: string}}[]}[];
+}
+
+export class RpcNodeStore {
+	private snapshot: Snapshot;
+	private readonly listeners = new Set<() => void>();
+	private timer: NodeJS.Timeout | undefined;
+	private closed = false;
+	private window: {top: number | null; count: number} = {top: null, count: DEFAULT_WINDOW};
+	/** Block rows by hash: a block never changes, only which one is at a height. */
+	private readonly rows = new Map<string, BlockRow>();
+	private readonly net: NetworkParams;
+	private own: LogLine[] = [];
+
+	constructor(
+		readonly lab: Lab,
+		readonly index: number,
+		private readonly pollMs = 1000,
+	) {
+		const node = lab.nodes[index]!;
+		this.net = networkByName(lab.options.network);
+		this.snapshot = {
+			network: this.net.name,
+			datadir: node.datadir,
+			port: node.spec.port,
+			regtest: minesOnDemand(this.net),
+			height: 0,
+			tip: {hash: '', time: 0},
+			sync: {headers: 0, blocks: 0, rate: 0, eta: 0, synced: true},
+			peers: [],
+			blocks: [],
+			tips: [],
+			mempool: {count: 0, bytes: 0, usage: 0, maxBytes: 0, minRate: 0, medianRate: 0, maxRate: 0, newest: []},
+			miner: {running: false, threads: 0, kernel: 'js', hashes: 0, rate: 0, height: 0, bits: 0, difficulty: 1, blocksFound: 0, expectedSeconds: Infinity, pacedSeconds: null, history: []},
+			stake: null,
+			verifier: 'not known over RPC',
+			wallet: {addresses: [], encrypted: false, locked: false, path: `${node.datadir}: over RPC, spendable coins only (immature ones are not listed)`},
+			bpm: [],
+			log: [],
+			reorgs: [],
+			payments: [],
+			now: Math.floor(Date.now() / 1000),
+		};
+	}
+
+	get port(): number {
+		return this.lab.nodes[this.index]!.spec.rpcPort;
+	}
+
+	subscribe = (listener: () => void): (() => void) => {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	};
+
+	getSnapshot = (): Snapshot => this.snapshot;
+
+	/** The app's redraw pacing has nothing to slow down here: polls come once a second. */
+	pace(): void {}
+
+	start(): void {
+		const loop = async () => {
+			if (this.closed) return;
+			await this.poll().catch(error => this.log(`RPC: ${(error as Error).message}`));
+			if (!this.closed) this.timer = setTimeout(loop, this.pollMs);
+		};
+		void loop();
+	}
+
+	close(): void {
+		this.closed = true;
+		clearTimeout(this.timer);
+	}
+
+	showBlocks(top: number | null, count: number): void {
+		this.window = {top, count};
+		void this.loadBlocks(this.snapshot.height).then(() => this.emit());
+	}
+
+	/** A line of the screen's own (an action that failed), among the node's lines by time. */
+	log(text: string): void {
+		// Ids above any file offset: the node's lines are numbered by where they start in debug.log.
+		this.own = [...this.own, {seq: 2 ** 50 + this.own.length, time: Math.floor(Date.now() / 1000), text}].slice(-20);
+		this.set({log: [...this.snapshot.log, this.own.at(-1)!]});
+	}
+
+	private set(patch: Partial<Snapshot>): void {
+		this.snapshot = {...this.snapshot, ...patch, now: Math.floor(Date.now() / 1000)};
+		this.emit();
+	}
+
+	private emit(): void {
+		for (const l of this.listeners) l();
+	}
+
+	private async poll(): Promise<void> {
+		const stake = this.net.stake !== undefined;
+		const calls: [string, ...unknown[]][] = [['getblockchaininfo'], ['getpeerinfo'], ['getchaintips'], ['getmempoolinfo'], ['getrawmempool', true], ['getmininginfo'], ['listunspent', 0, 9_999_999, [], true], ['listbpm']];
+		if (stake) calls.push(['getstakinginfo']);
+		const a = await rpcBatch(this.port, calls, 10_000);
+		const get = <T,>(i: number): T | null => (a[i]?.ok ? ((a[i] as Answer & {ok: true}).result as T) : null);
+		const info = get<{blocks: number; headers: number; bestblockhash: string; time: number}>(0);
+		if (!info) throw new Error((a[0] as {error?: string}).error ?? 'no answer');
+		const patch: {-readonly [K in keyof Snapshot]?: Snapshot[K]} = {
+			height: info.blocks,
+			tip: {hash: info.bestblockhash, time: info.time},
+			sync: {headers: info.headers, blocks: info.blocks, rate: 0, eta: info.headers > info.blocks ? Infinity : 0, synced: info.headers <= info.blocks},
+			peers: (get<PeerJson[]>(1) ?? []).map(peerInfo),
+			tips: (get<{height: number; hash: string; branchlen: number; status: TipRow['status']}[]>(2) ?? []).map(t => ({height: t.height, hash: t.hash, branchLength: t.branchlen, status: t.status})),
+			mempool: mempoolView(get(3), get(4)),
+			miner: minerView(get(5), this.snapshot.miner.history),
+			wallet: walletView(get(6), this.snapshot.wallet.path),
+			bpm: (get<{address: string; bpm: number; height: number; time: number; confirmations: number; txid: string}[]>(7) ?? []).map(r => ({...r})),
+			log: [...(await this.nodeLog()), ...this.own].sort((x, y) => x.time - y.time),
+		};
+		if (stake) patch.stake = stakeView(get(8), this.net);
+		this.snapshot = {...this.snapshot, ...patch};
+		await this.loadBlocks(info.blocks);
+		this.set({});
+	}
+
+	/** The node's own log: the last lines of its debug.log, each with the time it was written. */
+	private async nodeLog(): Promise<LogLine[]> {
+		const path = join(this.lab.nodes[this.index]!.datadir, 'debug.log');
+		let text: string;
+		let start = 0;
+		try {
+			const file = await open(path, 'r');
+			try {
+				const {size} = await file.stat();
+				start = Math.max(0, size - LOG_TAIL_BYTES);
+				const {buffer, bytesRead} = await file.read(Buffer.alloc(size - start), 0, size - start, start);
+				text = buffer.subarray(0, bytesRead).toString('utf8');
+			} finally {
+				await file.close();
+			}
+		} catch (error) {
+			return [{seq: 1, time: Math.floor(Date.now() / 1000), text: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`}];
+		}
+		// The first line may be cut by the tail: only whole lines that start with their time count.
+		// A line's id is where it starts in the file: the log list keeps its place as lines come.
+		const lines: LogLine[] = [];
+		let at = start;
+		for (const line of text.split('\n')) {
+			const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) (.*)$/.exec(line);
+			if (m) lines.push({seq: at, time: Math.floor(Date.parse(m[1]!) / 1000), text: m[2]!});
+			at += Buffer.byteLength(line) + 1;
+		}
+		return lines.slice(-LOG_LINES);
+	}
+
+	/** The chain list's window, newest first: each block read once (getblock), then kept by hash. */
+	private async loadBlocks(height: number): Promise<void> {
+		const top = Math.min(this.window.top ?? height, height);
+		const heights: number[] = [];
+		for (let h = top; h >= 0 && heights.length < this.window.count; h--) heights.push(h);
+		const hashes = await rpcBatch(
+			this.port,
+			heights.map(h => ['getblockhash', h] as const),
+		);
+		const wanted = hashes.flatMap(x => (x.ok && !this.rows.has(x.result as string) ? [x.result as string] : []));
+		if (wanted.length > 0) {
+			const blocks = await rpcBatch(
+				this.port,
+				wanted.map(h => ['getblock', h, 2] as const),
+			);
+			for (const b of blocks) if (b.ok) this.rows.set((b.result as BlockJson).hash, blockRow(b.result as BlockJson));
+		}
+		this.snapshot = {...this.snapshot, blocks: hashes.flatMap(x => (x.ok && this.rows.has(x.result as string) ? [this.rows.get(x.result as string)!] : []))};
+	}
+}
+
+interface PeerJson {
+	id: number;
+	addr: string;
+	inbound: boolean;
+	subver: string;
+	version: number;
+	startingheight: number;
+	synced_headers: number;
+	synced_blocks: number;
+	pingtime?: number;
+	bytessent: number;
+	bytesrecv: number;
+	bytessent_per_msg?: Record<string, number>;
+	bytesrecv_per_msg?: Record<string, number>;
+	conntime: number;
+	banscore: number;
+}
+
+function peerInfo(p: PeerJson): PeerInfo {
+	return {
+		id: p.id,
+		address: p.addr,
+		direction: p.inbound ? 'inbound' : 'outbound',
+		agent: p.subver,
+		version: p.version,
+		height: Math.max(p.startingheight, p.synced_blocks),
+		startHeight: p.startingheight,
+		syncedHeaders: p.synced_headers,
+		syncedBlocks: p.synced_blocks,
+		pingMs: p.pingtime === undefined ? null : Math.round(p.pingtime * 1000),
+		bytesIn: p.bytesrecv,
+		bytesOut: p.bytessent,
+		// Over RPC Core gives bytes per message, not counts.
+		messagesIn: {},
+		messagesOut: {},
+		connectedAt: p.conntime,
+		banScore: p.banscore,
+		inflight: 0,
+	};
+}
+
+function mempoolView(info: {size: number; bytes: number; usage: number; maxmempool: number} | null, entries: Record<string, {size: number; time: number; fees: {base: number}}> | null) {
+	const rows: MempoolRow[] = Object.entries(entries ?? {}).map(([txid, e]) => {
+		const fee = sats(e.fees.base);
+		return {txid, size: e.size, fee, feeRate: Number(fee) / Math.max(1, e.size), time: e.time};
+	});
+	const rates = rows.map(r => r.feeRate).sort((x, y) => x - y);
+	return {
+		count: info?.size ?? rows.length,
+		bytes: info?.bytes ?? 0,
+		usage: info?.usage ?? 0,
+		maxBytes: info?.maxmempool ?? 0,
+		minRate: rates[0] ?? 0,
+		medianRate: rates[Math.floor(rates.length / 2)] ?? 0,
+		maxRate: rates.at(-1) ?? 0,
+		newest: rows.sort((x, y) => y.time - x.time).slice(0, 20),
+	};
+}
+
+function minerView(m: {generate: boolean; genproclimit: number; localhashps: number; kernel: Snapshot['miner']['kernel']; blocks: number; difficulty: number} | null, history: readonly number[]): Snapshot['miner'] {
+	const rate = m?.localhashps ?? 0;
+	return {
+		running: m?.generate ?? false,
+		threads: m?.genproclimit ?? 0,
+		kernel: m?.kernel ?? 'js',
+		hashes: 0,
+		rate,
+		height: (m?.blocks ?? 0) + 1,
+		bits: 0,
+		difficulty: m?.difficulty ?? 1,
+		blocksFound: 0,
+		expectedSeconds: Infinity,
+		pacedSeconds: null,
+		history: [...history, rate].slice(-60),
+	};
+}
+
+function walletView(coins: {address: string; label?: string; amount: number; confirmations: number}[] | null, path: string): Snapshot['wallet'] {
+	// Spendable coins by address: immature coinbase outputs are not listed over RPC (as in Core).
+	const by = new Map<string, {label: string; confirmed: bigint; unconfirmed: bigint}>();
+	for (const c of coins ?? []) {
+		const row = by.get(c.address) ?? {label: c.label ?? '', confirmed: 0n, unconfirmed: 0n};
+		if (c.confirmations > 0) row.confirmed += sats(c.amount);
+		else row.unconfirmed += sats(c.amount);
+		by.set(c.address, row);
+	}
+	// Whether the wallet is locked is not known over RPC: an action that needs the key says so (-13).
+	return {
+		addresses: [...by].map(([address, r]) => ({address, label: r.label, hash: new Uint8Array(20), publicKey: new Uint8Array(33), confirmed: r.confirmed, unconfirmed: r.unconfirmed, immature: 0n})),
+		encrypted: false,
+		locked: false,
+		path,
+	};
+}
+
+function stakeView(s: {enabled: boolean; staking: boolean; reason?: string | null; weight: number; netstakeweight: number; expectedtime: number; blocks_won: number; blocks_expected: number; slots_tried: number; coins?: number; chance_per_slot?: number; height?: number; bits?: number} | null, net: NetworkParams): Snapshot['stake'] {
+	if (!s) return null;
+	return {
+		enabled: s.enabled,
+		staking: s.staking,
+		reason: (s.reason ?? null) as never,
+		coins: s.coins ?? 0,
+		weight: BigInt(Math.round(s.weight)),
+		netWeight: BigInt(Math.round(s.netstakeweight)),
+		chancePerSlot: s.chance_per_slot ?? 0,
+		expectedSeconds: s.expectedtime > 0 ? s.expectedtime : null,
+		won: s.blocks_won,
+		expected: s.blocks_expected,
+		slotsTried: s.slots_tried,
+		lastTries: [],
+		height: s.height ?? 0,
+		bits: s.bits ?? 0,
+		slot: net.stake!.slot,
+		powBlocks: net.stake!.powBlocks,
+	};
+}
+
+function blockRow(b: BlockJson): BlockRow {
+	return {height: b.height, hash: b.hash, time: b.time, txs: b.nTx, size: b.size, miner: b.tx[0]?.vout[0]?.scriptPubKey.address ?? ''};
+}
+
+/** The app's actions as RPC calls to node k. */
+export class RpcActions implements ScreenActions {
+	constructor(
+		private readonly store: RpcNodeStore,
+		private readonly net: NetworkParams,
+	) {}
+
+	private async guard<T>(what: string, run: () => Promise<T>): Promise<Result<T>> {
+		try {
+			return ok(await run());
+		} catch (error) {
+			this.store.log(`${what} failed: ${(error as Error).message}`);
+			return fail((error as Error).message);
+		}
+	}
+
+	private call<T>(method: string, ...params: unknown[]): Promise<T> {
+		return rpcCall<T>(this.store.port, method, params);
+	}
+
+	showBlocks(top: number | null, count: number): void {
+		this.store.showBlocks(top, count);
+	}
+
+	toggleMining(): Promise<Result<'started' | 'stopped'>> {
+		return this.guard('mining', async () => {
+			const on = !this.store.getSnapshot().miner.running;
+			await this.call('setgenerate', on, 1);
+			return on ? ('started' as const) : ('stopped' as const);
+		});
+	}
+
+	toggleStaking(): Promise<Result<'started' | 'stopped' | 'locked'>> {
+		return this.guard('staking', async () => {
+			const s = this.store.getSnapshot();
+			if (s.stake?.enabled) {
+				await this.call('setstaking', false);
+				return 'stopped' as const;
+			}
+			if (s.wallet.locked) return 'locked' as const;
+			await this.call('setstaking', true);
+			return 'started' as const;
+		});
+	}
+
+	startStaking(passphrase?: string): Promise<Result<'started'>> {
+		return this.guard('staking', async () => {
+			if (passphrase !== undefined) await this.call('walletpassphrase', passphrase, 100_000_000);
+			await this.call('setstaking', true);
+			return 'started' as const;
+		});
+	}
+
+	mineOne(): Promise<Result<string>> {
+		return this.guard('mining a block', async () => {
+			const address = await this.call<string>('getnewaddress', 'mined');
+			const [hash] = await this.call<string[]>('generatetoaddress', 1, address);
+			return hash!;
+		});
+	}
+
+	createWallet(form: {label: string; passphrase: string; repeat: string}): Promise<Result<string>> {
+		return this.guard('creating an address', async () => {
+			if (form.passphrase !== form.repeat) throw new Error('the passphrases differ');
+			const address = await this.call<string>('getnewaddress', form.label);
+			if (form.passphrase) await this.call('encryptwallet', form.passphrase);
+			return address;
+		});
+	}
+
+	unlock(passphrase: string, seconds = 300): Promise<Result<true>> {
+		return this.guard('unlocking', async () => {
+			await this.call('walletpassphrase', passphrase, seconds);
+			return true as const;
+		});
+	}
+
+	async prepareSend(): Promise<Result<never>> {
+		return fail('over RPC a payment is made and sent in one call: use s on the lab screen, which pays between nodes');
+	}
+
+	async broadcast(): Promise<Result<never>> {
+		return fail('nothing prepared');
+	}
+
+	recordBpm(form: {address: string; bpm: string}): Promise<Result<string>> {
+		return this.guard('recording BPM', () => this.call<string>('recordbpm', form.address, Number(form.bpm)));
+	}
+
+	async clone(): Promise<Result<never>> {
+		return fail('a lab node follows its links: clone from the node itself (chain-tui rpc clonechain)');
+	}
+
+	addPeer(hostPort: string): Promise<Result<string>> {
+		return this.guard('adding a peer', async () => {
+			await this.call('addnode', hostPort, 'onetry');
+			return hostPort;
+		});
+	}
+
+	block(hashOrHeight: string | number): Promise<Result<ExplorerView>> {
+		return this.guard('reading a block', async () => {
+			const hash = typeof hashOrHeight === 'number' ? await this.call<string>('getblockhash', hashOrHeight) : hashOrHeight;
+			const b = await this.call<BlockJson>('getblock', hash, 2);
+			const rows: ExplorerRow[] = b.tx.map((tx, i) => ({
+				id: tx.txid,
+				cells: {n: String(i), txid: tx.txid, inputs: String(tx.vin.length), outputs: String(tx.vout.length), value: formatAmount(tx.vout.reduce((s, o) => s + sats(o.value), 0n)), note: i === 0 ? 'coinbase' : ''},
+				target: {kind: 'tx', txid: tx.txid},
+			}));
+			return {
+				kind: 'block' as const,
+				id: b.hash,
+				facts: [
+					['block', String(b.height)],
+					['hash', b.hash],
+					['time', new Date(b.time * 1000).toISOString().slice(0, 19).replace('T', ' ')],
+					['txs', String(b.nTx)],
+					['size', `${b.size} B`],
+					['confirmations', b.confirmations < 0 ? 'none: not on the active chain' : String(b.confirmations)],
+				] as [string, string][],
+				rows,
+			};
+		});
+	}
+
+	tx(txid: string): Promise<Result<ExplorerView>> {
+		return this.guard('reading a transaction', async () => {
+			const tx = await this.call<{txid: string; size: number; confirmations?: number; vin: BlockJson['tx'][number]['vin']; vout: BlockJson['tx'][number]['vout']}>('getrawtransaction', txid, true);
+			const rows: ExplorerRow[] = [
+				...tx.vin.map((input, n) => ({id: `in:${n}`, cells: {dir: 'in', n: String(n), what: input.coinbase !== undefined ? 'coinbase (new coins)' : `${input.txid}:${input.vout}`, value: ''}, target: input.txid ? ({kind: 'tx', txid: input.txid} as const) : null})),
+				...tx.vout.map(o => ({id: `out:${o.n}`, cells: {dir: 'out', n: String(o.n), what: o.scriptPubKey.address ?? o.scriptPubKey.type ?? '', value: formatAmount(sats(o.value))}, target: null})),
+			];
+			return {
+				kind: 'tx' as const,
+				id: tx.txid,
+				facts: [
+					['tx', tx.txid],
+					['status', tx.confirmations ? `${tx.confirmations} confirmation${tx.confirmations === 1 ? '' : 's'}` : 'in the mempool'],
+					['size', `${tx.size} B`],
+				] as [string, string][],
+				rows,
+			};
+		});
+	}
+
+	async address(): Promise<Result<never>> {
+		return fail("the address explorer reads a node's own index, which RPC does not offer: open that node's own screen");
+	}
+
+	search(query: string): Promise<Result<ExplorerView>> {
+		const q = query.trim();
+		if (/^\d{1,9}$/.test(q)) return this.block(Number(q));
+		if (/^[0-9a-fA-F]{64}$/.test(q)) return this.block(q.toLowerCase()).then(r => (r.ok ? r : this.tx(q.toLowerCase())));
+		try {
+			decodeAddress(q, this.net.addressVersion);
+			return this.address();
+		} catch {
+			return Promise.resolve(fail(`"${q}" is not a height, block hash or txid`));
+		}
+	}
+}
+
+/** Node k's screen: the app over RPC, for as long as it shows. */
+export function NodeOverRpc({lab, index, onBack, size, terminal}: {readonly lab: Lab; readonly index: number; readonly onBack: () => void; readonly size: {columns: number; rows: number}; readonly terminal?: TerminalControl}) {
+	const {store, actions, net} = useMemo(() => {
+		const store = new RpcNodeStore(lab, index);
+		const net = networkByName(lab.options.network);
+		return {store, actions: new RpcActions(store, net), net};
+	}, [lab, index]);
+	useEffect(() => {
+		store.start();
+		return () => store.close();
+	}, [store]);
+	return <App store={store} actions={actions} addressVersion={net.addressVersion} maxMoney={net.maxMoney} onQuit={onBack} quitLabel={`back to the lab (${lab.nodes[index]?.name ?? ''})`} size={size} terminal={terminal} />;
+}
