@@ -374,8 +374,10 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 	const hints = footerHints(snapshot.stake !== null)
 		.split(' · ')
 		.filter(h => !h.startsWith('? '))
-		.map(h => (quitLabel && h.startsWith('q ') ? `q ${quitLabel}` : h))
+		// Where q leads, when it is not quitting, comes first: a narrow footer keeps it.
+		.filter(h => !(quitLabel && h.startsWith('q ')))
 		.map((text, i) => ({text, priority: 100 - i}));
+	if (quitLabel) hints.unshift({text: `q ${quitLabel}`, priority: 101});
 	const footerLeft = message ?? fitSegments(hints, Math.max(0, size.columns - 10)).map(h => h.text).join(' · ');
 
 	return (

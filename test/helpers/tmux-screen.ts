@@ -400,7 +400,7 @@ const CORNER_OF = new Map<string, Corner>(
 );
 
 const BOX = /[\u2500-\u257f]/;
-const STATUS = /(?:^|[^\w-])chain-tui (?:main|regtest|testnet|test|signet|posregtest|pos)\b/;
+const STATUS = /(?:^|[^\w-])chain-tui (?:lab )?(?:main|regtest|testnet|test|signet|posregtest|pos)\b/;
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Occurrences of `needle` in `haystack` (case-sensitive, not overlapping). */

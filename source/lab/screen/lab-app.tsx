@@ -72,8 +72,8 @@ function layout(columns: number, rows: number, zoomed: LabPane | null, need: {li
 	if (zoomed) return {...none, [zoomed]: {x: 0, y: 1, width: columns, height: body}};
 	const wide = columns >= 100 && body >= 20;
 	// Borders (2) and the map's two node rows, the nodes' heading.
-	const network = Math.max(5, Math.min(need.links + 4, Math.floor(body * (wide ? 0.4 : 0.3))));
-	const nodes = Math.max(4, Math.min(need.nodes + 3, Math.floor(body * (wide ? 0.35 : 0.25))));
+	const network = Math.max(5, Math.min(need.links + 4, Math.floor(body * 0.4)));
+	const nodes = Math.max(4, Math.min(need.nodes + 3, Math.floor(body * (wide ? 0.35 : 0.3))));
 	if (wide) {
 		const left = Math.floor(columns * 0.55);
 		return {
@@ -84,12 +84,12 @@ function layout(columns: number, rows: number, zoomed: LabPane | null, need: {li
 		};
 	}
 	const rest = body - network - nodes;
-	const tree = Math.max(3, Math.ceil(rest * 0.6));
+	const events = Math.max(3, Math.floor(rest * 0.4));
 	return {
 		network: {x: 0, y: 1, width: columns, height: network},
 		nodes: {x: 0, y: 1 + network, width: columns, height: nodes},
-		tree: {x: 0, y: 1 + network + nodes, width: columns, height: tree},
-		events: {x: 0, y: 1 + network + nodes + tree, width: columns, height: Math.max(0, rest - tree)},
+		events: {x: 0, y: 1 + network + nodes, width: columns, height: events},
+		tree: {x: 0, y: 1 + network + nodes + events, width: columns, height: Math.max(0, rest - events)},
 	};
 }
 
@@ -316,11 +316,12 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 	);
 }
 
+/** The status bar: what runs and the last outcome first (a narrow terminal cuts the end). */
 function statusLine(s: LabSnapshot, selected: number, notice: string | null): string {
 	const up = s.nodes.filter(x => x.answering).length;
 	const converged = s.tipCount <= 1 ? 'one tip' : `${s.tipCount} tips`;
 	const node = s.nodes[selected];
-	const parts = [`chain-tui lab · ${s.network} · ${s.nodes.length} nodes (${up} up) · ${s.topology} · ${converged}`, node ? `selected ${node.name}` : '', s.busy ? `${s.busy}…` : '', notice ?? ''];
+	const parts = [`chain-tui lab ${s.network}`, node ? `[${node.name}]` : '', s.busy ? `${s.busy}…` : '', notice ?? '', `${up}/${s.nodes.length} up`, converged, s.topology];
 	return ` ${parts.filter(Boolean).join(' · ')}`;
 }
 
