@@ -187,3 +187,17 @@ describe('addrman: peers.json formats', () => {
 		}
 	});
 });
+
+describe('connect-only peers are dialled again without backoff', () => {
+	it('after failed attempts a --connect address is chosen on the next round; in gossip mode it waits out its backoff', async () => {
+		const {man, advance} = await setup(7);
+		man.add('127.0.0.1', 30001, {manual: true});
+		for (let i = 0; i < 6; i++) man.attempt('127.0.0.1', 30001);
+		advance(1);
+		expect(man.select(() => false, {manualOnly: true})).toMatchObject({host: '127.0.0.1', port: 30001});
+		// Six failures: 5·2^5 = 160 s before a gossiping node tries it first again.
+		expect(man.select(() => false)?.port).not.toBe(30001);
+		advance(160);
+		expect(man.select(() => false)).toMatchObject({host: '127.0.0.1', port: 30001});
+	});
+});

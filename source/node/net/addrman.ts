@@ -486,7 +486,11 @@ export class AddrMan {
 	 */
 	select(skip: (a: KnownAddress) => boolean, options: {manualOnly?: boolean} = {}): KnownAddress | null {
 		const now = this.now();
-		const usable = (a: Entry) => !skip(a) && !this.isBanned(a.host, a.port) && !(a.attempts > 0 && now - a.lastTry < backoff(a.attempts - 1));
+		// Connect-only (--connect, Core's -connect) dials its peers again on every round, with no
+		// backoff, as Core's ThreadOpenConnections does every 500 ms: they are all it has, and a
+		// link that was down for minutes must not keep it apart for minutes more once it is back.
+		const waited = (a: Entry) => options.manualOnly || !(a.attempts > 0 && now - a.lastTry < backoff(a.attempts - 1));
+		const usable = (a: Entry) => !skip(a) && !this.isBanned(a.host, a.port) && waited(a);
 		let best: Entry | null = null;
 		for (const key of this.manualKeys) {
 			const a = this.addrs.get(key);
