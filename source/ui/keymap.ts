@@ -118,7 +118,7 @@ export const KEYMAP: readonly Binding[] = [
 	{action: 'lab-kill', scope: 'lab', keys: [k('x')], label: 'x', help: 'kill -9 the selected node', footer: 'kill'},
 	{action: 'lab-restart', scope: 'lab', keys: [k('r')], label: 'r', help: 'restart the selected node', footer: 'restart'},
 	{action: 'lab-add-node', scope: 'lab', keys: [k('a')], label: 'a', help: 'add a node, linked to the selected one', footer: 'add'},
-	{action: 'open', scope: 'lab', keys: [named('return')], label: 'Enter', help: "the selected node's own panes, read over its RPC (Esc comes back)", footer: 'node'},
+	{action: 'open', scope: 'lab', keys: [named('return')], label: 'Enter', help: "the selected node's own panes, read over its RPC (q comes back)", footer: 'node'},
 
 	{action: 'form-move', scope: 'form', keys: [], label: 'Tab ↑ ↓', help: 'next / previous field'},
 	{action: 'form-edit', scope: 'form', keys: [], label: '← → Home End', help: 'move in a field; ← → pick a choice'},
@@ -188,9 +188,20 @@ export function footerHints(stake = false): string {
 /** The app's keys the lab's screen keeps: panes, help, zoom, redraw, suspend and quit. */
 export const LAB_SHARED: readonly Action[] = ['help', 'next-pane', 'prev-pane', 'pane', 'zoom', 'redraw', 'suspend', 'quit', 'interrupt'];
 
-/** The lab's bindings: its own, then those it keeps from everywhere. */
+/** How the lab's help says the shared keys that mean something else there. */
+const LAB_WORDING: Partial<Record<Action, Pick<Binding, 'label' | 'help'>>> = {
+	pane: {label: '1-4', help: 'go to pane 1-4'},
+	quit: {label: 'q', help: 'quit the lab (asks first): every node stops'},
+};
+const LIST_MOVES: readonly Action[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
+
+/** The lab's bindings, as its help lists them: its own, moving in a list, then those it keeps from everywhere. */
 export function labBindings(): Binding[] {
-	return [...KEYMAP.filter(b => b.scope === 'lab'), ...KEYMAP.filter(b => b.scope === 'global' && LAB_SHARED.includes(b.action))];
+	return [
+		...KEYMAP.filter(b => b.scope === 'lab'),
+		...KEYMAP.filter(b => b.scope === 'list' && LIST_MOVES.includes(b.action)),
+		...KEYMAP.filter(b => b.scope === 'global' && LAB_SHARED.includes(b.action)).map(b => ({...b, ...LAB_WORDING[b.action]})),
+	];
 }
 
 /** The lab's footer: `? help · Tab panes · m mine · …`. */

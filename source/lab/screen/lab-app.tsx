@@ -46,6 +46,7 @@ interface Nav {
 	overlay: null | 'help' | 'send' | 'quit';
 	selection: Record<LabPane, Selection>;
 	node: number | null;
+	helpOffset: number;
 }
 
 /** Rows of each pane as a list: what the keys move over. */
@@ -100,7 +101,7 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 	const size = useTerminalSize(fixedSize);
 	const color = useColor();
 	const [, redraw] = useReducer((n: number) => n + 1, 0);
-	const nav = useRef<Nav>({focused: 'network', zoomed: false, overlay: null, selection: {network: FOLLOW_NEWEST, nodes: FOLLOW_NEWEST, tree: FOLLOW_NEWEST, events: FOLLOW_NEWEST}, node: null});
+	const nav = useRef<Nav>({focused: 'network', zoomed: false, overlay: null, selection: {network: FOLLOW_NEWEST, nodes: FOLLOW_NEWEST, tree: FOLLOW_NEWEST, events: FOLLOW_NEWEST}, node: null, helpOffset: 0});
 	const [notice, setNotice] = useState<string | null>(null);
 	const [sendErrors, setSendErrors] = useState<Record<string, string>>({});
 	const [sendBusy, setSendBusy] = useState<string | null>(null);
@@ -136,7 +137,9 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 		}
 		if (key.ctrl && input === 'c') return onQuit();
 		if (n.overlay === 'help') {
-			if (key.escape || input === '?' || input === 'q') update({overlay: null});
+			if (key.escape || input === '?' || input === 'q') update({overlay: null, helpOffset: 0});
+			else if (key.downArrow || input === 'j') update({helpOffset: Math.min(n.helpOffset + 1, labBindings().length - 1)});
+			else if (key.upArrow || input === 'k') update({helpOffset: Math.max(0, n.helpOffset - 1)});
 			return;
 		}
 		if (n.overlay === 'quit') {
@@ -265,20 +268,7 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 					{labFooterHints()}
 				</Text>
 			</Box>
-			{n.overlay === 'help' ? (
-				<Overlay columns={size.columns} rows={size.rows} width={76}>
-					<Text bold>
-						Lab keys <Text dimColor>Esc or ? closes</Text>
-					</Text>
-					{labBindings()
-						.slice(0, Math.max(1, size.rows - 8))
-						.map(b => (
-							<Text key={`${b.scope}-${b.action}-${b.label}`} wrap="truncate-end">
-								{`${b.label.padEnd(10)} ${b.help}`}
-							</Text>
-						))}
-				</Overlay>
-			) : null}
+			{n.overlay === 'help' ? <LabHelp columns={size.columns} rows={size.rows} offset={n.helpOffset} /> : null}
 			{n.overlay === 'quit' ? (
 				<Overlay columns={size.columns} rows={size.rows} width={52} borderColor={color('yellow')}>
 					<Text bold>Quit the lab?</Text>
@@ -317,6 +307,28 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 }
 
 /** The status bar: what runs and the last outcome first (a narrow terminal cuts the end). */
+/** The `?` overlay: the lab's keys from the table, as many as fit from `offset` (↑/↓ scroll). */
+function LabHelp({columns, rows, offset}: {readonly columns: number; readonly rows: number; readonly offset: number}) {
+	const lines = labBindings().map(b => `${b.label.padEnd(10)} ${b.help}`);
+	const space = Math.max(1, rows - 8);
+	const from = Math.max(0, Math.min(offset, lines.length - space));
+	return (
+		<Overlay columns={columns} rows={rows} width={78}>
+			<Text bold>
+				Lab keys{' '}
+				<Text dimColor>
+					{lines.length > space ? `(${from + 1}-${Math.min(lines.length, from + space)} of ${lines.length}, ↑/↓ scroll) ` : ''}Esc or ? closes
+				</Text>
+			</Text>
+			{lines.slice(from, from + space).map(line => (
+				<Text key={line} wrap="truncate-end">
+					{line}
+				</Text>
+			))}
+		</Overlay>
+	);
+}
+
 function statusLine(s: LabSnapshot, selected: number, notice: string | null): string {
 	const up = s.nodes.filter(x => x.answering).length;
 	const converged = s.tipCount <= 1 ? 'one tip' : `${s.tipCount} tips`;
