@@ -250,7 +250,7 @@ const rows: Row[] = [
 		await ok(p.call('setstaking', [true]));
 		expect(await ok(p.call('getstakinginfo'))).toMatchObject({enabled: true});
 		await ok(p.call('setstaking', {staking: false}));
-		expect(await ok(p.call('getstakinginfo'))).toMatchObject({enabled: false, staking: false});
+		expect(await ok(p.call('getstakinginfo'))).toMatchObject({enabled: false, staking: false, reason: 'disabled'});
 	}},
 	{method: 'getnetworkhashps', param: 'nblocks', effect: 'the window; 0 refused -8', check: async () => {
 		expect(await code(a.call('getnetworkhashps', [0]))).toBe(-8);

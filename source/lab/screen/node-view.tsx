@@ -14,7 +14,7 @@ import {decodeAddress} from '../../node/crypto/address.js';
 import {minesOnDemand, networkByName, type NetworkParams} from '../../node/consensus/networks.js';
 import {formatAmount} from '../../node/wallet/amount.js';
 import type {ScreenActions, Result} from '../../store/actions.js';
-import type {BlockRow, ExplorerRow, ExplorerView, LogLine, MempoolRow, PeerInfo, Snapshot, TipRow} from '../../store/snapshot.js';
+import type {BlockRow, ExplorerRow, ExplorerView, LogLine, MempoolRow, NotStakingReason, PeerInfo, Snapshot, TipRow} from '../../store/snapshot.js';
 import type {Lab} from '../lab.js';
 import {rpcBatch, rpcCall, type Answer} from '../rpc-client.js';
 
@@ -301,12 +301,12 @@ function walletView(coins: {address: string; label?: string; amount: number; con
 	};
 }
 
-function stakeView(s: {enabled: boolean; staking: boolean; reason?: string | null; weight: number; netstakeweight: number; expectedtime: number; blocks_won: number; blocks_expected: number; slots_tried: number; coins?: number; chance_per_slot?: number; height?: number; bits?: number} | null, net: NetworkParams): Snapshot['stake'] {
+function stakeView(s: {enabled: boolean; staking: boolean; reason?: NotStakingReason | null; weight: number; netstakeweight: number; expectedtime: number; blocks_won: number; blocks_expected: number; slots_tried: number; coins?: number; chance_per_slot?: number; height?: number; bits?: number} | null, net: NetworkParams): Snapshot['stake'] {
 	if (!s) return null;
 	return {
 		enabled: s.enabled,
 		staking: s.staking,
-		reason: (s.reason ?? null) as never,
+		reason: s.reason ?? null,
 		coins: s.coins ?? 0,
 		weight: BigInt(Math.round(s.weight)),
 		netWeight: BigInt(Math.round(s.netstakeweight)),

@@ -485,6 +485,10 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 				enabled: st.enabled,
 				staking: st.staking,
 				errors: st.reason === null ? '' : NOT_STAKING[st.reason],
+				// Beyond Blackcoin's fields, for clients that show it (the lab's node view): why not, as a code.
+				reason: st.reason,
+				coins: st.coins,
+				chance_per_slot: st.chancePerSlot,
 				pooledtx: mempool.size,
 				difficulty: difficultyOf(st.bits, net.stake!.limit),
 				'search-interval': net.stake!.slot,
