@@ -45,6 +45,12 @@ export type ParseResult =
 export class Parser {
 	private chunks: Uint8Array[] = [];
 	private buffered = 0;
+	/**
+	 * Sees each whole framed message (envelope and payload, whatever its checksum or command) as it
+	 * is taken off the stream: the message's own bytes, never to be changed. Null while nobody
+	 * watches, which costs one check a message (the wire inspector's tap, see wire-tap.ts).
+	 */
+	tap: ((frame: Uint8Array) => void) | null = null;
 
 	constructor(
 		private readonly magic: Uint8Array,
@@ -102,6 +108,7 @@ export class Parser {
 			if (this.buffered < HEADER_SIZE + length) break;
 			const whole = this.peek(HEADER_SIZE + length);
 			this.consume(HEADER_SIZE + length);
+			if (this.tap !== null) this.tap(whole);
 			const payload = whole.subarray(HEADER_SIZE);
 			const check = sha256d(payload);
 			const size = HEADER_SIZE + length;
