@@ -140,7 +140,7 @@ export class Parser {
  * Printable ASCII, NUL-padded to 12 bytes; null if malformed (Core's IsMessageTypeValid: a byte
  * outside 0x20-0x7e, or anything but NUL after the first NUL). All NULs is a valid, unknown name.
  */
-function readCommand(bytes: Uint8Array): string | null {
+export function readCommand(bytes: Uint8Array): string | null {
 	let end = bytes.indexOf(0);
 	if (end < 0) end = 12;
 	for (let i = end; i < 12; i++) if (bytes[i] !== 0) return null;
