@@ -50,6 +50,15 @@ export class Actions {
 		this.store.showBlocks(top, count);
 	}
 
+	/** The wire pane shows (one peer by id, or every peer): the store taps the pool while it does. */
+	openWire(peer: number | null): void {
+		this.store.openWire(peer);
+	}
+
+	closeWire(): void {
+		this.store.closeWire();
+	}
+
 	async toggleMining(): Promise<Result<'started' | 'stopped'>> {
 		return this.guard('mining', async () => {
 			if (this.node.miner.isRunning) {
