@@ -495,7 +495,7 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 				const spec = paneById(id);
 				const content = paneContent(rect.width, rect.height);
 				const input: PaneInput = {snapshot, nav: n, width: content.width, rows: content.rows};
-				const note = [layout.mode === 'zoom' ? 'zoomed · z' : undefined, spec.note?.(input)].filter(Boolean).join(' · ');
+				const note = [layout.mode === 'zoom' && id !== 'wire' ? 'zoomed · z' : undefined, spec.note?.(input)].filter(Boolean).join(' · ');
 				return (
 					<Box key={id} position="absolute" marginLeft={rect.x} marginTop={rect.y}>
 						<Pane number={spec.badge ?? spec.number} title={spec.title} note={note || undefined} focused={id === n.focused} width={rect.width} height={rect.height}>
