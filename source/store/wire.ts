@@ -47,20 +47,47 @@ export interface WireView {
 	readonly seen: number;
 }
 
-/** The newest `limit` messages; summaries are decoded in `rows()`, only for those kept. */
+/** How many bytes of messages the app's inspector keeps at most (500 blocks of 4 MB would be 2 GB). */
+export const WIRE_BYTES = 32_000_000;
+
+/** The newest items of `items` within `limit` of them and `maxBytes` of bytes (the newest always). */
+function newest<T extends {readonly bytes: Uint8Array}>(items: readonly T[], limit: number, maxBytes: number): T[] {
+	let from = items.length;
+	let bytes = 0;
+	while (from > 0 && items.length - from < limit) {
+		const size = items[from - 1]!.bytes.length;
+		if (from < items.length && bytes + size > maxBytes) break;
+		bytes += size;
+		from--;
+	}
+	return items.slice(from);
+}
+
+/**
+ * The newest `limit` messages within `maxBytes`; summaries are decoded in `rows()`, only for those
+ * kept. The bytes are the tap's own (not copied), so the byte bound is what bounds its memory.
+ */
 export class WireRing {
 	private kept: WireRow[] = [];
 	private pending: WireInput[] = [];
+	private pendingBytes = 0;
 	/** Messages added since it was made. */
 	seen = 0;
 
-	constructor(readonly limit = WIRE_ROWS) {}
+	constructor(
+		readonly limit = WIRE_ROWS,
+		readonly maxBytes = WIRE_BYTES,
+	) {}
 
-	/** Adds a message: no decoding here, just a push (older pending ones beyond the limit go). */
+	/** Adds a message: no decoding here, just a push (older pending ones beyond the bounds go). */
 	add(input: WireInput): void {
 		this.seen++;
 		this.pending.push(input);
-		if (this.pending.length >= 2 * this.limit) this.pending = this.pending.slice(-this.limit);
+		this.pendingBytes += input.bytes.length;
+		if (this.pending.length >= 2 * this.limit || this.pendingBytes > 2 * this.maxBytes) {
+			this.pending = newest(this.pending, this.limit, this.maxBytes);
+			this.pendingBytes = this.pending.reduce((sum, p) => sum + p.bytes.length, 0);
+		}
 	}
 
 	get dirty(): boolean {
@@ -70,12 +97,13 @@ export class WireRing {
 	/** The rows kept, oldest first: what came since the last call is decoded now. */
 	rows(): readonly WireRow[] {
 		if (this.pending.length === 0) return this.kept;
-		const fresh = this.pending.slice(-this.limit);
+		const fresh = newest(this.pending, this.limit, this.maxBytes);
 		// Numbers count every message seen, so a row's id never changes and gaps show what was skipped.
 		let seq = this.seen - fresh.length;
 		const rows = fresh.map(input => ({...input, seq: ++seq, summary: summarizeFrame(input.bytes)}));
 		this.pending = [];
-		this.kept = [...this.kept, ...rows].slice(-this.limit);
+		this.pendingBytes = 0;
+		this.kept = newest([...this.kept, ...rows], this.limit, this.maxBytes);
 		return this.kept;
 	}
 }

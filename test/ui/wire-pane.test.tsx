@@ -246,4 +246,16 @@ describe('the wire list, as the lab draws it', () => {
 		expect(ring.rows().map(r => r.seq)).toEqual([9, 10, 11]);
 		expect(ring.seen).toBe(11);
 	});
+
+	it('a ring keeps within its byte bound too, the newest message always', () => {
+		const ring = new WireRing(100, 1000);
+		const big = (n: number) => encodeMessage(magic, {type: 'ping', nonce: BigInt(n)});
+		const huge = new Uint8Array(5000);
+		for (let i = 0; i < 50; i++) ring.add({time: i, direction: 'in', peer: 'p', command: 'ping', size: 8, bytes: big(i)});
+		// 32 bytes each: 31 fit in 1,000.
+		expect(ring.rows().map(r => r.time)).toEqual(Array.from({length: 31}, (_, i) => 19 + i));
+		ring.add({time: 50, direction: 'in', peer: 'p', command: 'block', size: 4976, bytes: huge});
+		expect(ring.rows().map(r => r.time)).toEqual([50]);
+		expect(ring.rows()[0]!.summary).toMatch(/^bad checksum|^truncated|^length|unknown|bad command/);
+	});
 });
