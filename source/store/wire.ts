@@ -5,6 +5,7 @@
  * what it keeps. The decoder (node/net/wire-decode.ts) is handed on here, as the UI imports from
  * the store only.
  */
+import {frameCommand, HEADER_SIZE} from '../node/net/framer.js';
 import {summarizeFrame} from '../node/net/wire-decode.js';
 
 export {decodeFrame, envelopeParts, payloadHex, type DecodedFrame, type EnvelopePart, type HexLine, type WireField} from '../node/net/wire-decode.js';
@@ -36,6 +37,22 @@ export interface WireRow {
 
 /** What a tap hands over: a row without its number and summary. */
 export type WireInput = Omit<WireRow, 'seq' | 'summary'>;
+
+/**
+ * A lab link's tap record (lab/link.ts LinkWireRecord) as a row to keep: a→b (toTarget) is `out`
+ * (→), b→a `in` (←); `peer` names the link.
+ */
+export function linkWireInput(record: {readonly time: number; readonly direction: 'toTarget' | 'fromTarget'; readonly bytes: Uint8Array; readonly dropped: boolean}, peer: string): WireInput {
+	return {
+		time: record.time,
+		direction: record.direction === 'toTarget' ? 'out' : 'in',
+		peer,
+		command: frameCommand(record.bytes),
+		size: Math.max(0, record.bytes.length - HEADER_SIZE),
+		bytes: record.bytes,
+		...(record.dropped ? {dropped: true} : {}),
+	};
+}
 
 /** What the app's inspector shows (Snapshot.wire), while it is open. */
 export interface WireView {

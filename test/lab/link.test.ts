@@ -2,6 +2,7 @@ import net from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
 import {Link, type Delivery, type LinkOptions, type LinkWireRecord, type SetTimer} from '../../source/lab/link.js';
 import {MessageStream} from '../../source/lab/message-stream.js';
+import {linkWireInput, WireRing} from '../../source/store/wire.js';
 import {frame, HEADER_SIZE, MAX_PAYLOAD} from '../../source/node/net/framer.js';
 import {seededRandom} from '../helpers/seeded.js';
 import {fleet, waitFor} from '../helpers/net-env.js';
@@ -281,6 +282,15 @@ describe('lab link: the wire tap', () => {
 		expect(seen.at(-1)).toMatchObject({direction: 'toTarget', dropped: true, time: 10});
 		expect(numberOf(seen.at(-1)!.bytes)).toBe(4);
 		expect(other).toHaveLength(3);
+		// As the wire pane's rows: a→b is out (→), b→a in (←), the drop marked.
+		const ring = new WireRing();
+		for (const x of seen) ring.add(linkWireInput(x, 'a→b'));
+		expect(ring.rows().map(row => [row.direction, row.peer, row.command, row.size, row.time, row.dropped ?? false, row.summary])).toEqual([
+			['out', 'a→b', 'ping', 8, 10, false, 'ping nonce 0000000000000001'],
+			['out', 'a→b', 'ping', 100, 10, false, 'malformed ping: 92 trailing bytes'],
+			['in', 'a→b', 'ping', 8, 10, false, 'ping nonce 0000000000000003'],
+			['out', 'a→b', 'ping', 8, 10, true, 'ping nonce 0000000000000004'],
+		]);
 
 		untap();
 		expect(r.link.wire).toBeNull();
