@@ -308,12 +308,10 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 					n.explorer = n.explorer.slice(0, -1);
 					n.explorerSel = n.explorerSel.slice(0, -1);
 				} else if (spec.id === 'peers' && n.peerDetail) n.peerDetail = null;
-				else if (spec.id === 'wire') {
-					// The message, then the filter, then the inspector itself.
-					if (n.wireDetail) n.wireDetail = null;
-					else if (n.wireFilter) n.wireFilter = '';
-					else n.focused = n.wireFrom;
-				}
+				// The wire inspector: the message, then the filter, then the inspector itself.
+				else if (spec.id === 'wire' && n.wireDetail) n.wireDetail = null;
+				else if (spec.id === 'wire' && n.wireFilter) n.wireFilter = '';
+				else if (spec.id === 'wire') n.focused = n.wireFrom;
 				else if (spec.id === 'log' && n.logFilter) n.logFilter = '';
 				n.notice = null;
 				return redraw();
