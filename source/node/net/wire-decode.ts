@@ -17,7 +17,7 @@ import type {Header} from '../primitives/header.js';
 import {classifyOutput} from '../primitives/script.js';
 import type {Transaction} from '../primitives/tx.js';
 import {formatAmount} from '../wallet/amount.js';
-import {HEADER_SIZE} from './framer.js';
+import {frameCommand, HEADER_SIZE} from './framer.js';
 import {COMMANDS, decodePayload, InvType, type Command, type InvItem, type Message, type NetAddress} from './messages.js';
 import {readCommand} from './parser.js';
 
@@ -264,11 +264,7 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
 	const payload = frame.subarray(HEADER_SIZE, HEADER_SIZE + length);
 	const envelope: Envelope = {magic: frame.subarray(0, 4), command: frame.subarray(4, 16), length, checksum: frame.subarray(20, 24), actualChecksum: sha256d(payload).subarray(0, 4)};
 	const name = readCommand(envelope.command);
-	let raw = '';
-	for (const c of envelope.command) {
-		if (c === 0) break;
-		raw += String.fromCharCode(c);
-	}
+	const raw = frameCommand(frame);
 	const base = {command: name ?? raw, size: payload.length, envelope};
 	const problems: string[] = [];
 	if (frame.length - HEADER_SIZE !== length) problems.push(`length says ${length} B, ${frame.length - HEADER_SIZE} B present`);
