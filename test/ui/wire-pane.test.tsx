@@ -182,6 +182,30 @@ describe('the wire pane in the app', () => {
 	});
 });
 
+describe('a message taller than the pane', () => {
+	it('scrolls with ↓, End and Home', async () => {
+		const size = {columns: 80, rows: 24};
+		const {actions} = recording();
+		const app = mount(fixtureApp(withWire, {size, actions}), size);
+		try {
+			await app.settle();
+			await app.press('i', KEY.enter);
+			let frame = await app.until(f => body(f)[0]?.startsWith('← in ') === true, 'the headers message');
+			const first = body(frame);
+			expect(first[1]).toMatch(/^headers 1 \(…/);
+			await app.press(KEY.down);
+			frame = await app.until(f => body(f)[0] !== first[0], 'scrolled a line');
+			expect(body(frame)[0]).toBe(first[1]);
+			await app.press(KEY.end);
+			frame = await app.until(f => body(f).filter(Boolean).at(-1)!.startsWith('0068'), 'the last payload line');
+			await app.press(KEY.home);
+			await app.until(f => body(f)[0] === first[0], 'back to the top');
+		} finally {
+			app.unmount();
+		}
+	});
+});
+
 describe('the wire pane over a real node', () => {
 	let h: Harness | undefined;
 	let peer: TestNode | undefined;
