@@ -226,6 +226,10 @@ describe('the wire pane over a real node', () => {
 		const frame = await h.until(f => / ← \S+\s+version\s+\d+ version 70016 \/chain-tui:0\.1\.0\/ h=0/.test(f) && / → \S+\s+verack\s+0 verack/.test(f), 'the handshake in the inspector');
 		expect(frame).toMatch(/ → \S+\s+version\s+\d+ version 70016/);
 		expect(pool.connectedPeers[0]?.tap).not.toBeNull();
+		// y copies the newest message's bytes, envelope first.
+		await h.press('y');
+		const magic = Buffer.from(h.node.chain.network.magic).toString('hex');
+		expect(h.copies.at(-1)).toMatch(new RegExp(`^${magic}[0-9a-f]{40}`));
 		await h.press(KEY.esc);
 		await h.until(f => f.includes('╔═ 1 chain'), 'closed');
 		expect(pool.connectedPeers[0]?.tap).toBeNull();
