@@ -9,6 +9,7 @@ import {Box, Text, useInput, type Key} from 'ink';
 import type {EventEmitter} from 'node:events';
 import type {ScreenActions} from './store/actions.js';
 import type {ExplorerTarget, ExplorerView} from './store/snapshot.js';
+import type {WireRow} from './store/wire.js';
 import {actionFor, footerHints, type Action, type Scope} from './ui/keymap.js';
 import {StatusBar, fitSegments} from './ui/panes/status-bar.js';
 import {PANES, panesFor, paneById as paneOf, type PaneId, type PaneSpec} from './ui/panes/registry.js';
@@ -24,6 +25,7 @@ import {computeLayout, paneAt, type Layout} from './ui/layout.js';
 import {FOLLOW_NEWEST, moveSelection, scrollBy, selectedIndex, selectIndex, toggleFollow, viewTop, type Selection} from './ui/lists/selection.js';
 import {middle} from './ui/lists/columns.js';
 import {applyKeys} from './ui/components/text-field.js';
+import {clampDetailTop, wireDetailLines} from './ui/panes/wire.js';
 import type {MouseEvent} from './ui/terminal/input-parser.js';
 import {useColor} from './ui/theme.js';
 
@@ -71,6 +73,14 @@ interface NavState extends Nav {
 	logFilter: string;
 	logFilterCursor: number;
 	logFiltering: boolean;
+	wirePeer: number | null;
+	wireDetail: WireRow | null;
+	wireDetailTop: number;
+	wireFilter: string;
+	wireFilterCursor: number;
+	wireFiltering: boolean;
+	/** The pane the wire inspector was opened from: where closing it goes back to. */
+	wireFrom: PaneId;
 	notice: string | null;
 }
 
@@ -91,13 +101,20 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 		zoomed: false,
 		overlay: null,
 		helpOffset: 0,
-		selection: Object.fromEntries(PANES.map(p => [p.id, p.id === 'bpm' ? {...FOLLOW_NEWEST, follow: false} : FOLLOW_NEWEST])) as Record<PaneId, Selection>,
+		selection: {...Object.fromEntries(PANES.map(p => [p.id, p.id === 'bpm' ? {...FOLLOW_NEWEST, follow: false} : FOLLOW_NEWEST])), wire: FOLLOW_NEWEST} as Record<PaneId, Selection>,
 		explorer: [],
 		explorerSel: [],
 		peerDetail: null,
 		logFilter: '',
 		logFilterCursor: 0,
 		logFiltering: false,
+		wirePeer: null,
+		wireDetail: null,
+		wireDetailTop: 0,
+		wireFilter: '',
+		wireFilterCursor: 0,
+		wireFiltering: false,
+		wireFrom: 'chain',
 		notice: null,
 	});
 	// Proof-of-stake networks (the snapshot has a staker): the stake pane takes the miner's place.
@@ -160,6 +177,15 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 		redraw();
 	};
 
+	/** The peer the peers pane shows or has selected (by id), or null. */
+	const peerShown = (): number | null => {
+		const peers = store.getSnapshot().peers;
+		const n = nav.current;
+		if (n.peerDetail) return peers.find(p => p.address === n.peerDetail)?.id ?? null;
+		const {model, selection} = paneById('peers').list!(inputOf('peers'));
+		return peers[selectedIndex(selection, model)]?.id ?? null;
+	};
+
 	const copy = (text: string | null) => {
 		if (!text) return setMessage('nothing to copy here');
 		terminal?.copy(text);
@@ -170,6 +196,16 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 		const n = nav.current;
 		const spec = paneById(n.focused);
 		const move = MOVES[action];
+		if (move && spec.id === 'wire' && n.wireDetail) {
+			// One message open: the keys scroll its lines.
+			const input = inputOf('wire');
+			const lines = wireDetailLines(n.wireDetail, input.width).length;
+			const page = Math.max(1, input.rows - 1);
+			const top = clampDetailTop(n.wireDetailTop, lines, input.rows);
+			const to = move === 'up' ? top - 1 : move === 'down' ? top + 1 : move === 'page-up' ? top - page : move === 'page-down' ? top + page : move === 'home' ? 0 : lines;
+			n.wireDetailTop = clampDetailTop(to, lines, input.rows);
+			return redraw();
+		}
 		if (move && spec.list && !(spec.id === 'peers' && n.peerDetail)) {
 			const {model, space, selection} = spec.list(inputOf(spec.id));
 			// In BPM the list is the choice of address, not rows on screen.
@@ -179,7 +215,7 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 		switch (action) {
 			case 'next-pane':
 			case 'prev-pane': {
-				const at = panes.findIndex(p => p.id === n.focused);
+				const at = panes.findIndex(p => p.id === (n.focused === 'wire' ? n.wireFrom : n.focused));
 				n.focused = panes[(at + (action === 'next-pane' ? 1 : panes.length - 1)) % panes.length]!.id;
 				return redraw();
 			}
@@ -187,6 +223,8 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 				n.focused = panes[Number(input) - 1]?.id ?? n.focused;
 				return redraw();
 			case 'zoom':
+				// The wire inspector has the whole body already.
+				if (n.focused === 'wire') return;
 				n.zoomed = !n.zoomed;
 				return redraw();
 			case 'help':
@@ -219,9 +257,34 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 				return setSelection(spec, toggleFollow(selection, model));
 			}
 			case 'filter':
-				n.logFiltering = true;
-				n.logFilterCursor = n.logFilter.length;
+				if (spec.id === 'wire') {
+					n.wireFiltering = true;
+					n.wireFilterCursor = n.wireFilter.length;
+				} else {
+					n.logFiltering = true;
+					n.logFilterCursor = n.logFilter.length;
+				}
 				return redraw();
+			case 'wire':
+				if (n.focused === 'wire') n.focused = n.wireFrom;
+				else {
+					n.wireFrom = n.focused;
+					n.wirePeer = n.focused === 'peers' ? peerShown() : null;
+					n.wireDetail = null;
+					n.selection = {...n.selection, wire: FOLLOW_NEWEST};
+					n.focused = 'wire';
+				}
+				return redraw();
+			case 'prev-peer':
+			case 'next-peer': {
+				// Every peer first, then each connected one, round and round.
+				const ids = [null, ...store.getSnapshot().peers.map(p => p.id)];
+				const at = Math.max(0, ids.indexOf(n.wirePeer));
+				n.wirePeer = ids[(at + (action === 'next-peer' ? 1 : ids.length - 1)) % ids.length]!;
+				n.wireDetail = null;
+				n.selection = {...n.selection, wire: FOLLOW_NEWEST};
+				return redraw();
+			}
 			case 'open': {
 				if (!spec.list || !spec.open) return;
 				const input = inputOf(spec.id);
@@ -230,6 +293,11 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 				if (!target) return;
 				if (target.kind === 'peer') {
 					n.peerDetail = target.address;
+					return redraw();
+				}
+				if (target.kind === 'message') {
+					n.wireDetail = target.row;
+					n.wireDetailTop = 0;
 					return redraw();
 				}
 				void open(target);
@@ -246,6 +314,10 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 					n.explorer = n.explorer.slice(0, -1);
 					n.explorerSel = n.explorerSel.slice(0, -1);
 				} else if (spec.id === 'peers' && n.peerDetail) n.peerDetail = null;
+				// The wire inspector: the message, then the filter, then the inspector itself.
+				else if (spec.id === 'wire' && n.wireDetail) n.wireDetail = null;
+				else if (spec.id === 'wire' && n.wireFilter) n.wireFilter = '';
+				else if (spec.id === 'wire') n.focused = n.wireFrom;
 				else if (spec.id === 'log' && n.logFilter) n.logFilter = '';
 				n.notice = null;
 				return redraw();
@@ -286,6 +358,20 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 			if (input === 'y') onQuit();
 			else if (input === 'n' || key.escape) setOverlay(null);
 			return;
+		}
+		if (n.wireFiltering) {
+			if (key.escape) {
+				n.wireFilter = '';
+				n.wireFiltering = false;
+			} else if (key.return) n.wireFiltering = false;
+			else {
+				const edit = applyKeys(n.wireFilter, n.wireFilterCursor, input, key);
+				n.wireFilter = edit.value;
+				n.wireFilterCursor = edit.cursor;
+				if (edit.submitted) n.wireFiltering = false;
+			}
+			n.selection = {...n.selection, wire: FOLLOW_NEWEST};
+			return redraw();
 		}
 		if (n.logFiltering) {
 			if (key.escape) {
@@ -351,6 +437,13 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 	const layout = computeLayout(size, nav.current.focused, nav.current.zoomed);
 	const n = nav.current;
 
+	// The store taps the network only while the wire inspector shows; closing it takes the tap away.
+	useEffect(() => {
+		if (nav.current.focused === 'wire') actions.openWire(nav.current.wirePeer);
+		else actions.closeWire();
+	});
+	useEffect(() => () => actions.closeWire(), [actions]);
+
 	// The chain list reads the rows around its view from the database as it scrolls.
 	const chainRect = layout.panes.find(p => p.id === 'chain')?.rect;
 	useEffect(() => {
@@ -409,10 +502,10 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 				const spec = paneById(id);
 				const content = paneContent(rect.width, rect.height);
 				const input: PaneInput = {snapshot, nav: n, width: content.width, rows: content.rows};
-				const note = [layout.mode === 'zoom' ? 'zoomed · z' : undefined, spec.note?.(input)].filter(Boolean).join(' · ');
+				const note = [layout.mode === 'zoom' && id !== 'wire' ? 'zoomed · z' : undefined, spec.note?.(input)].filter(Boolean).join(' · ');
 				return (
 					<Box key={id} position="absolute" marginLeft={rect.x} marginTop={rect.y}>
-						<Pane number={spec.number} title={spec.title} note={note || undefined} focused={id === n.focused} width={rect.width} height={rect.height}>
+						<Pane number={spec.badge ?? spec.number} title={spec.title} note={note || undefined} focused={id === n.focused} width={rect.width} height={rect.height}>
 							<spec.Component {...input} focused={id === n.focused && overlay === null} />
 						</Pane>
 					</Box>

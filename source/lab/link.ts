@@ -53,6 +53,21 @@ export interface Delivery {
 	readonly deliveredAt: number;
 }
 
+/**
+ * One whole message seen by a tap (the wire inspector): relayed on, or dropped by the link's
+ * conditions. `bytes` is the message the link holds, envelope and payload: never change it.
+ */
+export interface LinkWireRecord {
+	/** When it was written on (or dropped), on the link's clock (milliseconds). */
+	readonly time: number;
+	/** toTarget: a→b, the dialling node to the target; fromTarget: b→a. */
+	readonly direction: Direction;
+	readonly bytes: Buffer;
+	readonly dropped: boolean;
+}
+
+export type LinkWireListener = (record: LinkWireRecord) => void;
+
 /** Runs `fn` after `ms`; returns a cancel. */
 export type SetTimer = (fn: () => void, ms: number) => () => void;
 
@@ -147,6 +162,7 @@ class Lane {
 		if (c.dropRate > 0 && link.random() < c.dropRate) {
 			stats.droppedMessages++;
 			stats.droppedBytes += bytes.length;
+			if (link.wire !== null) link.wire({time: link.now(), direction: this.direction, bytes, dropped: true});
 			return;
 		}
 		const arrivedAt = link.now();
@@ -187,6 +203,7 @@ class Lane {
 			stats.bytes += head.bytes.length;
 			const flushed = this.to.write(head.bytes);
 			link.options.onDeliver?.({direction: this.direction, bytes: head.bytes, arrivedAt: head.arrivedAt, deliveredAt: now});
+			if (link.wire !== null) link.wire({time: now, direction: this.direction, bytes: head.bytes, dropped: false});
 			if (!flushed) {
 				// Back-pressure: stop reading the source until the destination drains.
 				this.blocked = true;
@@ -246,6 +263,9 @@ export class Link {
 	private readonly totals = {toTarget: emptyStats(), fromTarget: emptyStats()};
 	private isCut = false;
 	private closed = false;
+	private readonly taps = new Set<LinkWireListener>();
+	/** @internal The taps' dispatcher, null while nobody listens (one check a message). */
+	wire: LinkWireListener | null = null;
 
 	private constructor(
 		readonly options: LinkOptions,
@@ -291,6 +311,22 @@ export class Link {
 		}
 		if (next.dropRate > 1) throw new RangeError(`dropRate must be at most 1, got ${next.dropRate}`);
 		this.current = next;
+	}
+
+	/**
+	 * The wire inspector: `listener` sees every message the link writes on, in either direction,
+	 * and every one its conditions drop. Returns the untap; untapped, a message costs one check.
+	 */
+	tap(listener: LinkWireListener): () => void {
+		const entry: LinkWireListener = record => listener(record);
+		this.taps.add(entry);
+		this.wire = record => {
+			for (const t of this.taps) t(record);
+		};
+		return () => {
+			this.taps.delete(entry);
+			if (this.taps.size === 0) this.wire = null;
+		};
 	}
 
 	/** Closes every relayed connection and refuses new ones until restore(). */

@@ -27,7 +27,7 @@ const fail = (error: string, field?: string): Result<never> => ({ok: false, erro
 /** What the screen asks of a node: this class over a FullNode, or RPC calls (the lab's node view). */
 export type ScreenActions = Pick<
 	Actions,
-	'showBlocks' | 'toggleMining' | 'toggleStaking' | 'startStaking' | 'mineOne' | 'createWallet' | 'unlock' | 'prepareSend' | 'broadcast' | 'recordBpm' | 'clone' | 'addPeer' | 'block' | 'tx' | 'address' | 'search'
+	'showBlocks' | 'openWire' | 'closeWire' | 'toggleMining' | 'toggleStaking' | 'startStaking' | 'mineOne' | 'createWallet' | 'unlock' | 'prepareSend' | 'broadcast' | 'recordBpm' | 'clone' | 'addPeer' | 'block' | 'tx' | 'address' | 'search'
 >;
 
 export class Actions {
@@ -54,6 +54,15 @@ export class Actions {
 	/** The chain list's rows around what it shows: from height `top` (null: the tip) down. */
 	showBlocks(top: number | null, count: number): void {
 		this.store.showBlocks(top, count);
+	}
+
+	/** The wire pane shows (one peer by id, or every peer): the store taps the pool while it does. */
+	openWire(peer: number | null): void {
+		this.store.openWire(peer);
+	}
+
+	closeWire(): void {
+		this.store.closeWire();
 	}
 
 	async toggleMining(): Promise<Result<'started' | 'stopped'>> {

@@ -4,6 +4,7 @@ import type {MinerStatus} from '../node/mining/miner.js';
 import type {StakingStatus} from '../node/staking/staker.js';
 import type {PeerInfo, SyncStatus} from '../node/net/pool.js';
 import type {BpmReading, WalletAddress} from '../node/wallet/wallet.js';
+import type {WireView} from './wire.js';
 
 // The node's plain types the screen shows, handed on so the UI imports from the store only.
 export type {PeerInfo, SyncStatus, CloneResult} from '../node/net/pool.js';
@@ -139,6 +140,8 @@ export interface Snapshot {
 	readonly reorgs: readonly ReorgRow[];
 	/** Newest last. */
 	readonly payments: readonly PaymentRow[];
+	/** The wire inspector's messages while its pane is open (the tap is off otherwise): null when closed. */
+	readonly wire: WireView | null;
 	/** Seconds since the epoch when the snapshot was made (for "12 s ago"). */
 	readonly now: number;
 }

@@ -13,6 +13,7 @@ import type {Transaction} from '../node/primitives/tx.js';
 import {classifyOutput, parseP2pkhScriptSig} from '../node/primitives/script.js';
 import type {StakingStatus} from '../node/staking/staker.js';
 import type {BlockRow, LogLine, MempoolView, PaymentRow, ReorgRow, Snapshot, StakeView} from './snapshot.js';
+import {WireRing} from './wire.js';
 
 /** Rows of the chain list read around what it shows (and kept, so scrolling back reads little). */
 const DEFAULT_WINDOW = 60;
@@ -68,6 +69,8 @@ export class NodeStore {
 
 	private again = new Set<string>();
 	private closed = false;
+	/** The wire inspector, while its pane is open: the peer watched, its messages, the untap. */
+	private wire: {readonly peer: number | null; readonly ring: WireRing; readonly untap: () => void} | null = null;
 
 	constructor(options: StoreOptions) {
 		this.node = options.node;
@@ -95,6 +98,7 @@ export class NodeStore {
 			log: [],
 			reorgs: [],
 			payments: [],
+			wire: null,
 			now: this.now(),
 		};
 		this.attach();
@@ -126,6 +130,7 @@ export class NodeStore {
 	}
 
 	close(): void {
+		this.closeWire();
 		this.closed = true;
 		clearInterval(this.pollTimer);
 		clearTimeout(this.notifyTimer);
@@ -154,6 +159,10 @@ export class NodeStore {
 			if (this.peersDirty && this.node.pool) {
 				this.peersDirty = false;
 				this.snapshot = {...this.snapshot, peers: this.node.pool.peerInfo()};
+			}
+			if (this.wire?.ring.dirty) {
+				const {peer, ring} = this.wire;
+				this.snapshot = {...this.snapshot, wire: {peer, rows: ring.rows(), seen: ring.seen}};
 			}
 			if (this.mempoolDirty) {
 				this.mempoolDirty = false;
@@ -366,6 +375,31 @@ export class NodeStore {
 
 	private async loadBpm(): Promise<void> {
 		this.set({bpm: await this.node.wallet.bpmReadings()});
+	}
+
+	/**
+	 * The wire inspector's pane is showing, watching one peer (by id) or every peer (null): taps
+	 * the pool, keeping the newest WIRE_ROWS messages. Nothing if it already watches that peer.
+	 */
+	openWire(peer: number | null): void {
+		const pool = this.node.pool;
+		if (this.closed || !pool || (this.wire && this.wire.peer === peer)) return;
+		this.closeWire();
+		const ring = new WireRing();
+		const untap = pool.tap(peer, record => {
+			ring.add({time: record.time, direction: record.direction, peer: record.peer, command: record.command, size: record.size, bytes: record.bytes});
+			this.schedule();
+		});
+		this.wire = {peer, ring, untap};
+		this.set({wire: {peer, rows: [], seen: 0}});
+	}
+
+	/** The pane closed: the tap goes, and with it the messages kept. */
+	closeWire(): void {
+		if (!this.wire) return;
+		this.wire.untap();
+		this.wire = null;
+		this.set({wire: null});
 	}
 
 	/** Asks for a wallet refresh now (after an action). */

@@ -1,12 +1,12 @@
 import React from 'react';
 import {Text} from 'ink';
 import {KEYMAP, SCOPE_TITLES, type Scope} from './keymap.js';
-import {panesFor} from './panes/registry.js';
+import {panesFor, WIRE_PANE} from './panes/registry.js';
 
 /** The `?` overlay's lines, from the same table that handles the keys, grouped by scope. */
 export function helpLines(stake = false): {text: string; heading: boolean}[] {
 	const lines: {text: string; heading: boolean}[] = [];
-	const scopes: Scope[] = ['global', 'list', 'log', 'bpm', 'form'];
+	const scopes: Scope[] = ['global', 'list', 'log', 'bpm', 'wire', 'form'];
 	for (const scope of scopes) {
 		lines.push({text: SCOPE_TITLES[scope], heading: true});
 		for (const b of KEYMAP.filter(x => x.scope === scope)) lines.push({text: `${b.label.padEnd(15)} ${b.help}`, heading: false});
@@ -15,7 +15,7 @@ export function helpLines(stake = false): {text: string; heading: boolean}[] {
 	lines.push({text: `${'click'.padEnd(15)} focus a pane, select a row (--no-mouse: the terminal's own selection)`, heading: false});
 	lines.push({text: `${'wheel'.padEnd(15)} scroll a list`, heading: false});
 	lines.push({text: 'panes', heading: true});
-	lines.push({text: panesFor(stake).map(p => `${p.number} ${p.title}`).join(' · '), heading: false});
+	lines.push({text: [...panesFor(stake).map(p => `${p.number} ${p.title}`), `${WIRE_PANE.badge} ${WIRE_PANE.title}`].join(' · '), heading: false});
 	return lines;
 }
 

@@ -5,7 +5,7 @@
  * the list keys of panes with a list, then the global keys. While a form is open its fields get
  * the keys (the `form` rows document them).
  */
-export type Scope = 'global' | 'list' | 'log' | 'bpm' | 'form' | 'lab';
+export type Scope = 'global' | 'list' | 'log' | 'bpm' | 'wire' | 'form' | 'lab';
 
 export type Action =
 	| 'next-pane'
@@ -37,6 +37,9 @@ export type Action =
 	| 'follow'
 	| 'copy'
 	| 'filter'
+	| 'wire'
+	| 'prev-peer'
+	| 'next-peer'
 	| 'form-move'
 	| 'form-edit'
 	| 'form-submit'
@@ -88,6 +91,7 @@ export const KEYMAP: readonly Binding[] = [
 	{action: 'record-bpm', scope: 'global', keys: [k('b')], label: 'b', help: 'record a BPM reading', footer: 'BPM'},
 	{action: 'clone', scope: 'global', keys: [k('c')], label: 'c', help: 'clone a chain from host:port', footer: 'clone'},
 	{action: 'add-peer', scope: 'global', keys: [k('a')], label: 'a', help: 'add a peer', footer: 'peer'},
+	{action: 'wire', scope: 'global', keys: [k('i')], label: 'i', help: "wire inspector: the peers pane's peer's messages live (from elsewhere, every peer's); i or Esc closes"},
 	{action: 'redraw', scope: 'global', keys: [ctrl('l')], label: 'Ctrl-L', help: 'redraw the whole screen'},
 	{action: 'suspend', scope: 'global', keys: [ctrl('z')], label: 'Ctrl-Z', help: 'suspend (fg brings it back)'},
 	{action: 'quit', scope: 'global', keys: [k('q')], label: 'q', help: 'quit (asks first while mining)', footer: 'quit'},
@@ -105,6 +109,9 @@ export const KEYMAP: readonly Binding[] = [
 	{action: 'copy', scope: 'list', keys: [k('y')], label: 'y', help: 'copy the selected hash, txid or address (OSC 52)'},
 
 	{action: 'filter', scope: 'log', keys: [k('/')], label: '/', help: 'in the log: filter lines (Esc clears)'},
+	{action: 'filter', scope: 'wire', keys: [k('/')], label: '/', help: 'in the wire inspector: filter by command (`inv tx`; `-ping` hides; Esc clears)'},
+	{action: 'prev-peer', scope: 'wire', keys: [k('[')], label: '[', help: 'in the wire inspector: the previous peer (every peer first)'},
+	{action: 'next-peer', scope: 'wire', keys: [k(']')], label: ']', help: 'in the wire inspector: the next peer'},
 	{action: 'up', scope: 'bpm', keys: [named('up'), k('k')], label: '↑ k', help: 'in BPM: the readings of the previous address (all first)'},
 	{action: 'down', scope: 'bpm', keys: [named('down'), k('j')], label: '↓ j', help: 'in BPM: the readings of the next address'},
 
@@ -127,7 +134,7 @@ export const KEYMAP: readonly Binding[] = [
 	{action: 'form-cancel', scope: 'form', keys: [], label: 'Esc', help: 'cancel (a running clone too)'},
 ];
 
-export const SCOPE_TITLES: Readonly<Record<Scope, string>> = {global: 'everywhere', list: 'in a list', log: 'in the log', bpm: 'in BPM', form: 'in a form', lab: 'in the lab'};
+export const SCOPE_TITLES: Readonly<Record<Scope, string>> = {global: 'everywhere', list: 'in a list', log: 'in the log', bpm: 'in BPM', wire: 'in the wire inspector', form: 'in a form', lab: 'in the lab'};
 
 /** Ink's key flags, as much as the table needs. */
 export interface KeyInput {

@@ -1,7 +1,8 @@
 /**
  * Where each pane goes for a terminal size: every pane from 160x35 as from 120x40 (in four rows), two columns
  * from 100x30, one pane (under a line of tabs) below that; `z` gives the focused pane the whole
- * body at any size. Row 0 is the status bar and the last row the footer. Pure, so the mouse can
+ * body at any size, and so does the wire inspector (`i`), which has no place of its own. Row 0 is
+ * the status bar and the last row the footer. Pure, so the mouse can
  * find what was clicked with the same numbers the screen was drawn with.
  */
 import type {PaneId} from './panes/registry.js';
@@ -41,7 +42,7 @@ export function computeLayout(size: {columns: number; rows: number}, focused: Pa
 	const {columns} = size;
 	const top = 1;
 	const body = Math.max(3, size.rows - 2);
-	if (zoomed) return {mode: 'zoom', panes: [{id: focused, rect: {x: 0, y: top, width: columns, height: body}}], tabs: null};
+	if (zoomed || focused === 'wire') return {mode: 'zoom', panes: [{id: focused, rect: {x: 0, y: top, width: columns, height: body}}], tabs: null};
 	const mode = layoutMode(columns, size.rows);
 	if (mode === 'one') {
 		return {mode, panes: [{id: focused, rect: {x: 0, y: top + 1, width: columns, height: body - 1}}], tabs: {x: 0, y: top, width: columns, height: 1}};

@@ -1,7 +1,8 @@
 import net from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
-import {Link, type Delivery, type LinkOptions, type SetTimer} from '../../source/lab/link.js';
+import {Link, type Delivery, type LinkOptions, type LinkWireRecord, type SetTimer} from '../../source/lab/link.js';
 import {MessageStream} from '../../source/lab/message-stream.js';
+import {linkWireInput, WireRing} from '../../source/store/wire.js';
 import {frame, HEADER_SIZE, MAX_PAYLOAD} from '../../source/node/net/framer.js';
 import {seededRandom} from '../helpers/seeded.js';
 import {fleet, waitFor} from '../helpers/net-env.js';
@@ -248,6 +249,57 @@ describe('lab link: cut, errors, back-pressure, close', () => {
 			const now = count();
 			return kinds.every(k => now[k]! <= before[k]!);
 		}, 'the resources back to what they were', 5000);
+	});
+});
+
+describe('lab link: the wire tap', () => {
+	it('sees each message written on, either way, with its time and bytes, and dropped ones marked; untapped, nothing more', async () => {
+		const clock = manualClock();
+		const r = await rig({now: clock.now, setTimer: clock.setTimer, random: seededRandom(7), conditions: {latencyMs: 10}});
+		expect(r.link.wire).toBeNull();
+		const seen: LinkWireRecord[] = [];
+		const other: LinkWireRecord[] = [];
+		const untap = r.link.tap(x => seen.push(x));
+		const untapOther = r.link.tap(x => other.push(x));
+		r.client.write(Buffer.concat([numbered(1), numbered(2, 100)]));
+		r.server.write(numbered(3));
+		await waitFor(() => r.link.stats().toTarget.queuedMessages === 2 && r.link.stats().fromTarget.queuedMessages === 1, 'three messages queued');
+		expect(seen).toHaveLength(0); // seen as written on, not as they arrive
+		clock.advance(10);
+		await waitFor(() => r.atServer.length === 2 && r.atClient.length === 1, 'delivered');
+		expect(seen.map(x => [x.direction, numberOf(x.bytes), x.time, x.dropped])).toEqual([
+			['toTarget', 1, 10, false],
+			['toTarget', 2, 10, false],
+			['fromTarget', 3, 10, false],
+		]);
+		expect(seen[1]!.bytes.equals(r.atServer[1]!)).toBe(true);
+		expect(other).toHaveLength(3);
+		untapOther();
+
+		r.link.set({dropRate: 1});
+		r.client.write(numbered(4));
+		await waitFor(() => r.link.stats().toTarget.droppedMessages === 1, 'the drop');
+		expect(seen.at(-1)).toMatchObject({direction: 'toTarget', dropped: true, time: 10});
+		expect(numberOf(seen.at(-1)!.bytes)).toBe(4);
+		expect(other).toHaveLength(3);
+		// As the wire pane's rows: a→b is out (→), b→a in (←), the drop marked.
+		const ring = new WireRing();
+		for (const x of seen) ring.add(linkWireInput(x, 'a→b'));
+		expect(ring.rows().map(row => [row.direction, row.peer, row.command, row.size, row.time, row.dropped ?? false, row.summary])).toEqual([
+			['out', 'a→b', 'ping', 8, 10, false, 'ping nonce 0000000000000001'],
+			['out', 'a→b', 'ping', 100, 10, false, 'malformed ping: 92 trailing bytes'],
+			['in', 'a→b', 'ping', 8, 10, false, 'ping nonce 0000000000000003'],
+			['out', 'a→b', 'ping', 8, 10, true, 'ping nonce 0000000000000004'],
+		]);
+
+		untap();
+		expect(r.link.wire).toBeNull();
+		r.link.set({dropRate: 0});
+		r.client.write(numbered(5));
+		await waitFor(() => r.link.stats().toTarget.queuedMessages === 1, 'queued');
+		clock.advance(10);
+		await waitFor(() => r.atServer.length === 3, 'delivered untapped');
+		expect(seen).toHaveLength(4);
 	});
 });
 

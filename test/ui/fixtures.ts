@@ -87,6 +87,7 @@ export const snapshot: Snapshot = {
 	],
 	reorgs: [{time: NOW - 20, depth: 2, forkHeight: 1228, height: 1230, hash: hex('fork 1230')}],
 	payments: [{time: NOW - 30, txid: hex('payment 1'), address: SAVINGS_ADDRESS, label: 'savings', amount: 12_345_678n, height: HEIGHT - 1}],
+	wire: null,
 	now: NOW,
 };
 
@@ -94,7 +95,7 @@ export const snapshot: Snapshot = {
  * Actions for a screen drawn from a fixture: the chain list asks for rows (nothing to do, the
  * fixture has its window). Nothing else is there: these tests submit no form.
  */
-export const fixtureActions = {showBlocks: () => undefined} as unknown as Actions;
+export const fixtureActions = {showBlocks: () => undefined, openWire: () => undefined, closeWire: () => undefined} as unknown as Actions;
 
  /** The explorer's views of the newest block, its second transaction and the address it pays, as actions.ts builds them. */
 export const views = {
@@ -142,7 +143,7 @@ export const views = {
 
 /** Actions that answer the explorer with `views` (whatever is asked for), as a store of one block would. */
 export const explorerActions = {
-	showBlocks: () => undefined,
+	...fixtureActions,
 	block: async () => ({ok: true, value: views.block}),
 	tx: async () => ({ok: true, value: views.tx}),
 	address: async () => ({ok: true, value: views.address}),

@@ -16,7 +16,7 @@ import {chartColumns} from '../../source/ui/panes/bpm.js';
 import {StatusBar} from '../../source/ui/panes/status-bar.js';
 import {PANES} from '../../source/ui/panes/registry.js';
 import {ThemeProvider} from '../../source/ui/theme.js';
-import {blocks, explorerActions, fixtureApp, HEIGHT, MINING_ADDRESS, NOW, SAVINGS_ADDRESS, snapshot as s, views} from './fixtures.js';
+import {blocks, explorerActions, fixtureActions, fixtureApp, HEIGHT, MINING_ADDRESS, NOW, SAVINGS_ADDRESS, snapshot as s, views} from './fixtures.js';
 import {cells, frameProblems, hashShown, mount, paneText, renderAt, type Size} from './render-at.js';
 import {KEY} from './harness.js';
 
@@ -422,7 +422,7 @@ describe('colour', () => {
 		const store = {subscribe: () => () => undefined, getSnapshot: () => s};
 		const coloured = renderAt(
 			<ThemeProvider theme={{color: true}}>
-				<App store={store} actions={{showBlocks: () => undefined} as never} addressVersion={regtest.addressVersion} maxMoney={regtest.maxMoney} onQuit={() => undefined} size={size} />
+				<App store={store} actions={fixtureActions} addressVersion={regtest.addressVersion} maxMoney={regtest.maxMoney} onQuit={() => undefined} size={size} />
 			</ThemeProvider>,
 			size,
 		);

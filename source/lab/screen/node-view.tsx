@@ -17,6 +17,7 @@ import type {ScreenActions, Result} from '../../store/actions.js';
 import type {BlockRow, ExplorerRow, ExplorerView, LogLine, MempoolRow, NotStakingReason, PeerInfo, Snapshot, TipRow} from '../../store/snapshot.js';
 import type {Lab} from '../lab.js';
 import {rpcBatch, rpcCall, type Answer} from '../rpc-client.js';
+import {linkWireInput, WireRing} from '../../store/wire.js';
 
 const DEFAULT_WINDOW = 60;
 const LOG_LINES = 200;
@@ -48,6 +49,8 @@ export class RpcNodeStore {
 	private readonly rows = new Map<string, BlockRow>();
 	private readonly net: NetworkParams;
 	private own: LogLine[] = [];
+	private wire: {readonly ring: WireRing; readonly untap: () => void} | null = null;
+	private wireTimer: NodeJS.Timeout | undefined;
 
 	constructor(
 		readonly lab: Lab,
@@ -76,8 +79,48 @@ export class RpcNodeStore {
 			log: [],
 			reorgs: [],
 			payments: [],
+			wire: null,
 			now: Math.floor(Date.now() / 1000),
 		};
+	}
+
+	/**
+	 * The wire inspector over node k's links: the lab's relays see every message it sends and gets
+	 * (the node's own tap is in its process, out of an RPC client's reach), so it watches them all
+	 * whichever peer is asked for.
+	 */
+	openWire(): void {
+		if (this.wire || this.closed) return;
+		const ring = new WireRing();
+		const untaps: (() => void)[] = [];
+		for (const [key, link] of this.lab.links) {
+			const [a, b] = key.split('-').map(Number) as [number, number];
+			if (a !== this.index && b !== this.index) continue;
+			const other = this.lab.nodes[a === this.index ? b : a]?.name ?? '?';
+			untaps.push(
+				link.tap(record => {
+					const input = linkWireInput(record, other);
+					// The link's a→b is out from the node that dials it: turned round where k is its target.
+					ring.add(a === this.index ? input : {...input, direction: input.direction === 'out' ? 'in' : 'out'});
+					// Shown within a fifth of a second, however many come.
+					this.wireTimer ??= setTimeout(() => {
+						this.wireTimer = undefined;
+						this.emit();
+					}, 200);
+				}),
+			);
+		}
+		this.wire = {ring, untap: () => untaps.forEach(u => u())};
+		this.set({wire: {peer: null, rows: [], seen: 0}});
+	}
+
+	closeWire(): void {
+		if (!this.wire) return;
+		clearTimeout(this.wireTimer);
+		this.wireTimer = undefined;
+		this.wire.untap();
+		this.wire = null;
+		this.set({wire: null});
 	}
 
 	get port(): number {
@@ -104,6 +147,7 @@ export class RpcNodeStore {
 	}
 
 	close(): void {
+		this.closeWire();
 		this.closed = true;
 		clearTimeout(this.timer);
 	}
@@ -126,6 +170,7 @@ export class RpcNodeStore {
 	}
 
 	private emit(): void {
+		if (this.wire?.ring.dirty) this.snapshot = {...this.snapshot, wire: {peer: null, rows: this.wire.ring.rows(), seen: this.wire.ring.seen}};
 		for (const l of this.listeners) l();
 	}
 
@@ -349,6 +394,14 @@ export class RpcActions implements ScreenActions {
 
 	showBlocks(top: number | null, count: number): void {
 		this.store.showBlocks(top, count);
+	}
+
+	openWire(): void {
+		this.store.openWire();
+	}
+
+	closeWire(): void {
+		this.store.closeWire();
 	}
 
 	toggleMining(): Promise<Result<'started' | 'stopped'>> {

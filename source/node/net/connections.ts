@@ -9,7 +9,7 @@ import {networkInterfaces} from 'node:os';
 import type {NetworkParams} from '../consensus/networks.js';
 import {AddrMan, addressKey} from './addrman.js';
 import {SERVICES, type Message} from './messages.js';
-import {Peer, PeerClosedError, type PeerTimeouts} from './peer.js';
+import {Peer, PeerClosedError, type PeerTap, type PeerTimeouts} from './peer.js';
 
 export interface ConnectionOptions {
 	readonly network: NetworkParams;
@@ -75,6 +75,8 @@ export class ConnectionManager {
 	/** Peers dialled without telling them where we listen (see dial). */
 	private readonly quietPeers = new WeakSet<Peer>();
 	private stopped = false;
+	/** The wire tap a new peer starts with (the pool's, while someone watches every peer). */
+	tapNew: () => PeerTap | null = () => null;
 
 	constructor(
 		private readonly options: ConnectionOptions,
@@ -258,6 +260,7 @@ export class ConnectionManager {
 			height: this.options.height,
 			...(this.options.timeouts ? {timeouts: this.options.timeouts} : {}),
 			now: this.options.now,
+			tap: this.tapNew(),
 		});
 		this.nonces.set(nonce, peer);
 		this.peers.set(peer.id, peer);

@@ -21,3 +21,18 @@ export function frame(magic: Uint8Array, command: string, payload: Uint8Array): 
 export function encodeMessage(magic: Uint8Array, msg: Message): Uint8Array {
 	return frame(magic, msg.type, encodePayload(msg));
 }
+
+/**
+ * The command name in a frame's envelope as it stands: the bytes before the first NUL, unchecked
+ * (the parser decides whether a name is valid; this is for showing one). Text from a peer: it may
+ * hold control characters, so whatever draws it sanitizes it.
+ */
+export function frameCommand(frame: Uint8Array): string {
+	let s = '';
+	for (let i = 4; i < 16 && i < frame.length; i++) {
+		const c = frame[i]!;
+		if (c === 0) break;
+		s += String.fromCharCode(c);
+	}
+	return s;
+}

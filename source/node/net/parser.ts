@@ -45,6 +45,12 @@ export type ParseResult =
 export class Parser {
 	private chunks: Uint8Array[] = [];
 	private buffered = 0;
+	/**
+	 * Sees each whole framed message (envelope and payload, whatever its checksum or command) as it
+	 * is taken off the stream: the message's own bytes, never to be changed. Null while nobody
+	 * watches, which costs one check a message (the wire inspector's tap, see wire-tap.ts).
+	 */
+	tap: ((frame: Uint8Array) => void) | null = null;
 
 	constructor(
 		private readonly magic: Uint8Array,
@@ -102,6 +108,7 @@ export class Parser {
 			if (this.buffered < HEADER_SIZE + length) break;
 			const whole = this.peek(HEADER_SIZE + length);
 			this.consume(HEADER_SIZE + length);
+			if (this.tap !== null) this.tap(whole);
 			const payload = whole.subarray(HEADER_SIZE);
 			const check = sha256d(payload);
 			const size = HEADER_SIZE + length;
@@ -133,7 +140,7 @@ export class Parser {
  * Printable ASCII, NUL-padded to 12 bytes; null if malformed (Core's IsMessageTypeValid: a byte
  * outside 0x20-0x7e, or anything but NUL after the first NUL). All NULs is a valid, unknown name.
  */
-function readCommand(bytes: Uint8Array): string | null {
+export function readCommand(bytes: Uint8Array): string | null {
 	let end = bytes.indexOf(0);
 	if (end < 0) end = 12;
 	for (let i = end; i < 12; i++) if (bytes[i] !== 0) return null;

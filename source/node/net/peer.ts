@@ -40,7 +40,17 @@ export interface PeerOptions {
 	readonly height: () => number;
 	readonly timeouts?: Partial<PeerTimeouts>;
 	readonly now?: () => number;
+	/** A tap from the start, so even our version is seen (see `Peer.tap`). */
+	readonly tap?: PeerTap | null;
 }
+
+export type WireDirection = 'in' | 'out';
+
+/**
+ * Sees each whole framed message a peer reads or writes: the bytes the peer holds (the parser's
+ * copy coming in, the framer's going out), never to be changed.
+ */
+export type PeerTap = (peer: Peer, direction: WireDirection, frame: Uint8Array) => void;
 
 /**
  * Why a connection ended, where callers act on it (a clone tells "another network" apart from
@@ -133,6 +143,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 	private pingTimer: NodeJS.Timeout | undefined;
 	private pendingPing: {nonce: bigint; sentAt: number} | null = null;
 	private stuckTimer: NodeJS.Timeout | undefined;
+	private wireTap: PeerTap | null = null;
 
 	constructor(options: PeerOptions) {
 		super();
@@ -156,7 +167,21 @@ export class Peer extends EventEmitter<PeerEvents> {
 			this.emit('drain');
 		});
 		this.handshakeTimer = setTimeout(() => this.close('no version/verack within the handshake timeout', 'timeout'), this.timeouts.handshakeMs);
+		if (options.tap) this.tap = options.tap;
 		if (this.outbound) this.sendVersion();
+	}
+
+	/**
+	 * The wire inspector's tap (set by the pool while someone watches this peer, see wire-tap.ts):
+	 * null costs one check a message in each direction, nothing more.
+	 */
+	get tap(): PeerTap | null {
+		return this.wireTap;
+	}
+
+	set tap(tap: PeerTap | null) {
+		this.wireTap = tap;
+		this.parser.tap = tap === null ? null : frame => tap(this, 'in', frame);
 	}
 
 	get address(): string {
@@ -188,6 +213,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 		this.stats.messagesOut[msg.type] = (this.stats.messagesOut[msg.type] ?? 0) + 1;
 		this.stats.bytesOutPerMsg[msg.type] = (this.stats.bytesOutPerMsg[msg.type] ?? 0) + bytes.length;
 		this.socket.write(bytes);
+		if (this.wireTap !== null) this.wireTap(this, 'out', bytes);
 		if (this.congested && !this.stuckTimer) {
 			// Over the limit: read nothing more from it (so it cannot ask for more) until it drains
 			// what we sent; if it never does, it goes.

@@ -34,10 +34,12 @@ import type {PoolContext} from './pool-context.js';
 import {Relay} from './relay.js';
 import {SyncRate, type SyncStatus} from './sync-status.js';
 import {TX_REQUEST_TIMEOUT_MS, TxRequests} from './tx-requests.js';
+import {WireTaps, type WireListener} from './wire-tap.js';
 
 export {parseHostPort};
 export type {SyncStatus};
 export type {CloneOutcome, CloneOptions, CloneResult} from './clone.js';
+export type {WireDirection, WireListener, WireRecord} from './wire-tap.js';
 
 export interface PoolOptions {
 	readonly chain: Chain;
@@ -128,6 +130,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 	private readonly relay: Relay;
 	private readonly gossip: AddressGossip;
 	private readonly cloner: Cloner;
+	private readonly taps: WireTaps;
 	private readonly state = new Map<Peer, PeerState>();
 	/** The best header each closed peer had shown (clone() reads it after a hang-up). */
 	private readonly lastBest = new WeakMap<Peer, ChainEntry | null>();
@@ -182,6 +185,8 @@ export class Pool extends EventEmitter<PoolEvents> {
 				listening: port => this.emit('listening', port),
 			},
 		);
+		this.taps = new WireTaps(() => this.conn.peers.values());
+		this.conn.tapNew = () => this.taps.forNewPeer;
 		this.downloader = new BlockDownloader(this.ctx, options.stallMs ?? 10_000);
 		this.headers = new HeaderSync(this.ctx, {
 			stored: () => {
@@ -255,6 +260,15 @@ export class Pool extends EventEmitter<PoolEvents> {
 	/** Downloads the chain of `host:port` and adopts it if it has more work (see Cloner). */
 	clone(text: string, options: CloneOptions = {}): Promise<CloneResult> {
 		return this.cloner.run(text, options);
+	}
+
+	/**
+	 * The wire inspector: `listener` sees every whole message to and from one peer (by id) or,
+	 * with null, every peer, those connecting later included. Returns the untap. Untapped peers
+	 * pay one null check a message (see wire-tap.ts).
+	 */
+	tap(peer: number | null, listener: WireListener): () => void {
+		return this.taps.add(peer, listener);
 	}
 
 	/** Core's IsInitialBlockDownload: the tip's age alone, latched once false. */

@@ -17,7 +17,7 @@ export function Pane({
 	height,
 	children,
 }: {
-	readonly number: number;
+	readonly number: number | string;
 	readonly title: string;
 	/** Said in the border after the title (follow, filter, zoom). */
 	readonly note?: string;

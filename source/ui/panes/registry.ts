@@ -8,6 +8,7 @@ import {peersPane} from './peers.js';
 import {stakePane} from './stake.js';
 import {tipsPane} from './tips.js';
 import {walletPane} from './wallet.js';
+import {wirePane} from './wire.js';
 import type {PaneId, PaneSpec} from './types.js';
 
 export type {PaneId, PaneSpec} from './types.js';
@@ -20,6 +21,9 @@ export const STAKE_PANES: readonly PaneSpec[] = PANES.map(p => (p.id === 'miner'
 /** The panes of a network: `stake` on proof-of-stake ones. */
 export const panesFor = (stake: boolean): readonly PaneSpec[] => (stake ? STAKE_PANES : PANES);
 
+/** The wire inspector: opened by `i` over the whole body, not one of the numbered panes. */
+export const WIRE_PANE: PaneSpec = wirePane;
+
 export const PANE_ORDER: readonly PaneId[] = PANES.map(p => p.id);
 
-export const paneById = (id: PaneId, stake = false): PaneSpec => panesFor(stake).find(p => p.id === id)!;
+export const paneById = (id: PaneId, stake = false): PaneSpec => (id === 'wire' ? WIRE_PANE : panesFor(stake).find(p => p.id === id)!);

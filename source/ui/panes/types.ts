@@ -1,9 +1,10 @@
 /** What every pane gets: the snapshot, its content size, and the screen's navigation state. */
 import type {ExplorerTarget, ExplorerView, Snapshot} from '../../store/snapshot.js';
+import type {WireRow} from '../../store/wire.js';
 import type {ListModel, Selection} from '../lists/selection.js';
 import type {Scope} from '../keymap.js';
 
-export type PaneId = 'chain' | 'peers' | 'tips' | 'mempool' | 'miner' | 'wallet' | 'bpm' | 'log';
+export type PaneId = 'chain' | 'peers' | 'tips' | 'mempool' | 'miner' | 'wallet' | 'bpm' | 'log' | 'wire';
 
 export interface Nav {
 	readonly selection: Readonly<Record<PaneId, Selection>>;
@@ -14,6 +15,14 @@ export interface Nav {
 	readonly peerDetail: string | null;
 	readonly logFilter: string;
 	readonly logFiltering: boolean;
+	/** The wire inspector: the peer watched (by id; null: every peer). */
+	readonly wirePeer: number | null;
+	/** The message whose fields and bytes show (kept even once it leaves the ring), and the detail's first line shown. */
+	readonly wireDetail: WireRow | null;
+	readonly wireDetailTop: number;
+	/** Commands to show (`inv tx`; `-ping` hides), and whether it is being typed. */
+	readonly wireFilter: string;
+	readonly wireFiltering: boolean;
 	/** A message from the last search or drill (not found, …). */
 	readonly notice: string | null;
 }
@@ -30,11 +39,13 @@ export interface PaneProps extends PaneInput {
 }
 
 /** What Enter on a row leads to. */
-export type OpenTarget = ExplorerTarget | {readonly kind: 'peer'; readonly address: string};
+export type OpenTarget = ExplorerTarget | {readonly kind: 'peer'; readonly address: string} | {readonly kind: 'message'; readonly row: WireRow};
 
 export interface PaneSpec {
 	readonly id: PaneId;
 	readonly number: number;
+	/** Shown in the border in the number's place: the key of a pane that has no number (`i` wire). */
+	readonly badge?: string;
 	readonly title: string;
 	/** Keys of its own, looked up before the list's and the global ones. */
 	readonly scope?: Scope;
