@@ -8,6 +8,7 @@
 import {NETWORKS} from '../../node/consensus/networks.js';
 import type {Lab} from '../lab.js';
 import type {ScenarioReport} from './scenario.js';
+import {CLOCK_SPEED, chainInfo, forkHeight, fundStakers, onFastClock, settle, work} from './staking.js';
 
 const PUBLIC_BLOCKS = 4;
 const PRIVATE_BLOCKS = 7;
@@ -56,19 +57,8 @@ async function minedDeepReorg(lab: Lab): Promise<ScenarioReport> {
 	return {scenario: 'deep-reorg', ok: Object.values(expectations).every(Boolean), expectations, figures: {nodes: n, reorgDepth: PUBLIC_BLOCKS, releasedBlocks: PRIVATE_BLOCKS, switchedMs}};
 }
 
-/** Virtual seconds per real second on posregtest: a 1 s slot every 25 ms. */
-const CLOCK_SPEED = 40;
-/** The public staker's coins, paid by the attacker from the mined bootstrap: a third of the stake. */
-const PAYMENTS = 8;
-const PAYMENT = 20;
 /** Blocks the public chain grows past the fork beyond the limit, for the blocks still in flight at the cut. */
 const MARGIN = 2;
-
-interface ChainInfo {
-	readonly blocks: number;
-	readonly bestblockhash: string;
-	readonly chainwork: string;
-}
 
 interface Tip {
 	readonly hash: string;
@@ -90,64 +80,22 @@ async function stakedDeepReorg(lab: Lab): Promise<ScenarioReport> {
 	const staker = lab.nodes[0]!;
 	const others = lab.nodes.map(x => x.spec.index).filter(i => i !== secret);
 	const publicNodes = others.map(i => lab.nodes[i]!);
-	const info = (node = staker) => node.rpc<ChainInfo>('getblockchaininfo');
-
-	// One fast clock for every node (the same start), so that staking takes seconds.
-	const clock = ['--clock-speed', String(CLOCK_SPEED), '--clock-start', String(Date.now())];
-	await Promise.all(lab.nodes.map(node => node.restart(clock)));
-	await lab.until(async () => (await Promise.all(lab.nodes.map(x => x.rpc('getblockcount').then(() => true, () => false)))).every(Boolean), 'every node back on the fast clock', 120_000);
-
-	// The mined bootstrap, all to the attacker, who pays PAYMENTS coins to the public staker once
-	// its first coinbases are mature; the last bootstrap blocks confirm them.
-	const mined = network.coinbaseMaturity + 3;
-	await attacker.rpc('generatetoaddress', mined, await attacker.rpc<string>('getnewaddress', 'stake'));
-	for (let i = 0; i < PAYMENTS; i++) await attacker.rpc('sendtoaddress', await staker.rpc<string>('getnewaddress', `stake ${i}`), PAYMENT);
-	await attacker.rpc('generatetoaddress', stake.powBlocks - mined, await attacker.rpc<string>('getnewaddress', 'stake'));
-	const bootstrap = await attacker.rpc<string>('getbestblockhash');
-	await lab.until(async () => (await lab.tips()).every(t => t === bootstrap), 'every node on the mined bootstrap');
-
-	// The attacker stakes alone, everyone following, until the public staker's coins may stake.
-	await attacker.rpc('setstaking', true);
-	await lab.until(async () => {
-		const coins = await staker.rpc<{confirmations: number}[]>('listunspent', stake.minStakeAge + 1);
-		return coins.length >= PAYMENTS;
-	}, "the public staker's coins old enough to stake", 60_000);
+	await onFastClock(lab);
+	await fundStakers(lab, network, attacker, staker);
 
 	// Cut off; both stake. The fork is at most the higher of the two tips at the cut.
 	lab.partition([secret], others);
-	const forkCeiling = Math.max((await info()).blocks, (await info(attacker)).blocks);
+	const forkCeiling = Math.max((await chainInfo(staker)).blocks, (await chainInfo(attacker)).blocks);
 	await staker.rpc('setstaking', true);
 	const stakingFrom = Date.now();
-	let publicStopped = false;
-	let publicChain: ChainInfo | null = null;
-	await lab.until(async () => {
-		const ours = await info();
-		if (!publicStopped && ours.blocks - forkCeiling > stake.maxReorgDepth + MARGIN) {
-			await staker.rpc('setstaking', false);
-			publicStopped = true;
-		}
-		if (!publicStopped) return false;
-		// The public chain settled: every public node on one tip, unchanged since the last poll.
-		const tips = await Promise.all(publicNodes.map(x => x.rpc<string>('getbestblockhash')));
-		const settled = publicChain !== null && publicChain.bestblockhash === ours.bestblockhash && tips.every(t => t === ours.bestblockhash);
-		publicChain = ours;
-		return settled && BigInt(`0x${(await info(attacker)).chainwork}`) > BigInt(`0x${ours.chainwork}`);
-	}, 'a public chain more than the limit past the fork, and a private one with more work', 120_000);
+	await lab.until(async () => (await chainInfo(staker)).blocks - forkCeiling > stake.maxReorgDepth + MARGIN, 'the public chain more than the limit past the fork', 120_000);
+	await staker.rpc('setstaking', false);
+	const pub = await settle(lab, publicNodes, 'the public chain settled');
+	await lab.until(async () => work(await chainInfo(attacker)) > work(pub), 'the private branch with more work than the public chain', 120_000);
 	await attacker.rpc('setstaking', false);
-	let privateChain: ChainInfo | null = null;
-	await lab.until(async () => {
-		const now = await info(attacker);
-		const settled = privateChain?.bestblockhash === now.bestblockhash;
-		privateChain = now;
-		return settled;
-	}, 'the private chain settled');
+	const priv = await settle(lab, [attacker], 'the private branch settled');
 	const stakedMs = Date.now() - stakingFrom;
-	const pub = publicChain!;
-	const priv = privateChain!;
-
-	// Where the two chains part: the highest height at which both hold the same block.
-	let fork = Math.min(pub.blocks, priv.blocks);
-	while (fork > 0 && (await staker.rpc<string>('getblockhash', fork)) !== (await attacker.rpc<string>('getblockhash', fork))) fork--;
+	const fork = await forkHeight(staker, attacker, Math.min(pub.blocks, priv.blocks));
 
 	// Released: the cut link restored, and a new link from the attacker to every other public node.
 	const released = Date.now();
@@ -173,9 +121,10 @@ async function stakedDeepReorg(lab: Lab): Promise<ScenarioReport> {
 	}, 'every public node saying it refused the branch', 60_000);
 
 	const tips = await lab.tips();
+	const heights = await Promise.all(lab.nodes.map(x => x.rpc<number>('getblockcount').catch(() => null)));
 	const chainTips = await Promise.all(publicNodes.map(x => x.rpc<Tip[]>('getchaintips')));
 	const expectations = {
-		'the private branch has more work than the public chain': BigInt(`0x${priv.chainwork}`) > BigInt(`0x${pub.chainwork}`),
+		'the private branch has more work than the public chain': work(priv) > work(pub),
 		[`the branch forks more than ${stake.maxReorgDepth} blocks below the public tip`]: pub.blocks - fork > stake.maxReorgDepth,
 		'every public node refused the branch and says so in its log': others.every(i => refusedMs[i] !== null),
 		'every public node stayed on its tip': others.every(i => tips[i] === pub.bestblockhash),
@@ -195,6 +144,7 @@ async function stakedDeepReorg(lab: Lab): Promise<ScenarioReport> {
 			forkHeight: fork,
 			reorgDepth: pub.blocks - fork,
 			privateBlocks: priv.blocks - fork,
+			heights,
 			publicChainwork: pub.chainwork,
 			privateChainwork: priv.chainwork,
 			stakedMs,
