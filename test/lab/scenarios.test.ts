@@ -96,6 +96,13 @@ describe('chain-tui lab', () => {
 		expect(new Set(figures.heights).size).toBe(1);
 	}, 150_000);
 
+	it.skipIf(!process.env.LAB_ALL)('churn on 4 posregtest nodes: exit 0, the first node stakes on a fast clock while others are killed with SIGKILL and restarted 4 times, every node on one tip with the same UTXO set hash', async () => {
+		const report = await scenario('churn', '--nodes', '4', '--network', 'posregtest');
+		expect(report.expectations).toEqual({'every node on one tip': true, "every node's UTXO set hash agrees": true});
+		expect(report.figures).toMatchObject({network: 'posregtest'});
+		expect(report.figures.height as number).toBeGreaterThan(10 + 4 * 8);
+	}, 150_000);
+
 	it.skipIf(!process.env.LAB_ALL)('partition-heal on a 5-node mesh: exit 0, the links between the halves cut (6), every node on the heavier tip', async () => {
 		const report = await scenario('partition-heal', '--nodes', '5', '--topology', 'mesh');
 		expect(report.ok).toBe(true);

@@ -33,6 +33,6 @@ export const SCENARIOS: Readonly<Record<string, ScenarioEntry>> = {
 	'partition-heal': {run: partitionHeal, networks: ['regtest', 'posregtest']},
 	'deep-reorg': {run: deepReorg, networks: ['regtest', 'posregtest']},
 	'late-joiner': {run: lateJoiner, networks: ['regtest']},
-	churn: {run: churn, networks: ['regtest']},
+	churn: {run: churn, networks: ['regtest', 'posregtest']},
 	'double-spend': {run: doubleSpend, networks: ['regtest']},
 };
