@@ -35,6 +35,8 @@ export const HELP = `
 	  --mine               start mining (to --address, else the wallet's first address)
 	  --address ADDR       address the miner pays
 	  --stake              stake (pos and posregtest): the wallet's mature coins try each slot
+	  --clock-speed N      test networks (regtest, posregtest): the node's clock runs N times the wall's
+	  --clock-start MS     with --clock-speed: from this wall time (Unix ms; default the start), so nodes share one clock
 	  --rpc-port N         JSON-RPC port (default: P2P port + 1000); --no-rpc turns the server off
 	  --rpc-bind HOST      interface for JSON-RPC (default 127.0.0.1 only)
 	  --rpc-user U, --rpc-password P   credentials instead of the cookie in <datadir>/.cookie
@@ -72,6 +74,8 @@ export const FLAGS = {
 	maxmempool: {type: 'number', default: 50},
 	mine: {type: 'boolean', default: false},
 	stake: {type: 'boolean', default: false},
+	clockSpeed: {type: 'number'},
+	clockStart: {type: 'number'},
 	nodes: {type: 'number', default: 4},
 	topology: {type: 'string', default: 'line'},
 	scenario: {type: 'string'},
@@ -96,6 +100,7 @@ export type ConfigErrorCode =
 	| 'unexpected-value'
 	| 'bad-network'
 	| 'bad-stake'
+	| 'bad-clock'
 	| 'bad-port'
 	| 'bad-peer'
 	| 'bad-datadir'
@@ -151,6 +156,8 @@ export interface NodeConfig {
 	readonly mine: boolean;
 	/** Stake from the start (proof-of-stake networks only). */
 	readonly stake: boolean;
+	/** A fast clock (test networks): `speed` times the wall's from the wall time `startMs` (null: the node's start); null: the wall's. */
+	readonly clock: {readonly speed: number; readonly startMs: number | null} | null;
 	readonly miningAddress: string | undefined;
 	/** --headless was given (the binary is also headless without a terminal). */
 	readonly headless: boolean;
@@ -251,6 +258,7 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 	// Own keys only: "constructor" or "__proto__" are no network.
 	const network = (Object.hasOwn(NETWORKS, flags.network) ? NETWORKS[flags.network] : undefined) ?? fail('bad-network', `unknown network "${flags.network}" (expected one of: ${Object.keys(NETWORKS).join(', ')})`);
 	if (flags.stake && !network.stake) fail('bad-stake', `--stake needs a proof-of-stake network (--network pos or posregtest); ${network.name} is mined`);
+	const clock = fastClock(flags, network, fail);
 	const port = flags.port ?? network.port;
 	if (!isPort(port)) fail('bad-port', '--port must be a whole number from 1 to 65535');
 	const peers = flags.peer ?? [];
@@ -337,12 +345,29 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 		maxMempool: maxmempool * 1_000_000,
 		mine: flags.mine,
 		stake: flags.stake,
+		clock,
 		miningAddress: flags.address,
 		headless: flags.headless,
 		jsonLog: flags.jsonLog,
 		mouse: flags.mouse,
 		rpc: flags.rpc ? {port: rpcPort, host: flags.rpcBind, credentials, limits} : null,
 	};
+}
+
+/**
+ * --clock-speed and --clock-start: a clock N times the wall's, for the test networks only (a
+ * scripted run that stakes in seconds what takes minutes); nodes given one start share one clock.
+ */
+function fastClock(flags: Flags, network: NetworkParams, fail: (code: ConfigErrorCode, message: string) => never): NodeConfig['clock'] {
+	if (flags.clockSpeed === undefined) {
+		if (flags.clockStart !== undefined) fail('bad-clock', '--clock-start goes with --clock-speed');
+		return null;
+	}
+	if (network.name !== 'regtest' && network.name !== 'posregtest') fail('bad-clock', `--clock-speed is for the test networks (regtest, posregtest), not ${network.name}`);
+	if (!Number.isInteger(flags.clockSpeed) || flags.clockSpeed < 1 || flags.clockSpeed > 1000) fail('bad-clock', '--clock-speed must be a whole number from 1 to 1000');
+	const startMs = flags.clockStart ?? null;
+	if (startMs !== null && (!Number.isInteger(startMs) || startMs < 0)) fail('bad-clock', '--clock-start must be a wall time in whole Unix milliseconds');
+	return {speed: flags.clockSpeed, startMs};
 }
 
 /** The networks a lab can run. */
@@ -363,6 +388,8 @@ function buildLab(flags: Flags, input: readonly string[], argv: readonly string[
 	if (flags.headless && flags.scenario === undefined) fail(`chain-tui lab --headless needs --scenario NAME (${names.join(', ')})`);
 	if (!flags.headless && flags.scenario !== undefined) fail('--scenario runs headless: add --headless (without it the lab opens its screen)');
 	const scenario = flags.scenario === undefined ? null : (names.find(n => n === flags.scenario) ?? fail(`unknown scenario "${flags.scenario}" (expected one of: ${names.join(', ')})`));
+	const runsOn = scenario === null ? null : SCENARIOS[scenario]!.networks;
+	if (runsOn && !runsOn.includes(network)) fail(`${scenario} runs on ${runsOn.join(' and ')}, not ${network}`);
 	if (flags.datadir !== undefined && flags.datadir.trim() === '') fail('--datadir needs a directory');
 	return {command: 'lab', nodes: flags.nodes, topology, network, scenario, dir: flags.datadir ?? null, mouse: flags.mouse};
 }

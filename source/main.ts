@@ -59,6 +59,21 @@ function startFailure(error: unknown): string | null {
 	return null;
 }
 
+/** The process's start, the default start of a fast clock (--clock-speed without --clock-start). */
+const startedMs = Date.now();
+
+/**
+ * --clock-speed: the node's clock (block times, the staker's slots, the mempool's and the peers'
+ * seconds) runs `speed` times the wall's from `startMs`, and the staker tries once per slot of it.
+ */
+function fastClock(config: NodeConfig): {now?: () => number; stakeTickMs?: number} {
+	if (!config.clock) return {};
+	const {speed} = config.clock;
+	const start = config.clock.startMs ?? startedMs;
+	const slot = config.network.stake?.slot;
+	return {now: () => Math.floor((start + (Date.now() - start) * speed) / 1000), ...(slot ? {stakeTickMs: Math.max(10, Math.floor((slot * 1000) / speed))} : {})};
+}
+
 export async function runNode(config: NodeConfig, streams: Streams, version: string): Promise<void> {
 	const {network, datadir} = config;
 	const {stdout, stderr} = streams;
@@ -75,9 +90,11 @@ export async function runNode(config: NodeConfig, streams: Streams, version: str
 		screenModule = import('./screen.js');
 		screenModule.catch(() => undefined); // an import error is reported where it is awaited
 	}
+	const clock = fastClock(config);
 	let node: FullNode;
 	try {
 		node = await FullNode.open({
+			...clock,
 			network,
 			datadir,
 			threads: config.threads,
@@ -192,6 +209,7 @@ export async function runNode(config: NodeConfig, streams: Streams, version: str
 			note(`not mining: ${error.message}`);
 		}
 	}
+	if (config.clock) note(`clock: ${config.clock.speed} times the wall's, from ${new Date(config.clock.startMs ?? startedMs).toISOString()} (--clock-speed)`);
 	if (config.stake) note(node.wallet.keystore.locked ? 'staking: waiting for the wallet passphrase to sign blocks' : 'staking: the wallet\'s mature coins try every slot');
 
 	if (store && screenModule) {

@@ -3,6 +3,7 @@
  * loopback), dialling only its links (`--connect`), so the lab decides who talks to whom.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
+import {readFile} from 'node:fs/promises';
 import {request} from 'node:http';
 import {join} from 'node:path';
 import {compiledUrl} from '../node/util/compiled.js';
@@ -61,6 +62,18 @@ export class LabNode {
 		const exited = new Promise(resolve => child.once('exit', resolve));
 		child.kill(signal);
 		await exited;
+	}
+
+	/** Stops the process cleanly and starts it again with `extraArgs` in place of the last ones. */
+	async restart(extraArgs: readonly string[]): Promise<void> {
+		await this.stop();
+		this.extraArgs = [...extraArgs];
+		this.start();
+	}
+
+	/** The node's whole debug.log ('' before it has one): `output` keeps only the last lines. */
+	debugLog(): Promise<string> {
+		return readFile(join(this.datadir, 'debug.log'), 'utf8').catch(() => '');
 	}
 
 	/** A JSON-RPC call; rejects with the node's message (or why it cannot be reached). */

@@ -63,6 +63,16 @@ export class Lab {
 		return node;
 	}
 
+	/** Opens one more link, beside the topology's: node `from` dials its port to reach node `to`. */
+	async addLink(from: number, to: number): Promise<Link> {
+		const target = this.nodes[to];
+		if (!target || !this.nodes[from]) throw new Error(`no node n${target ? from : to}`);
+		if (this.links.has(`${from}-${to}`) || this.links.has(`${to}-${from}`)) throw new Error(`n${from} and n${to} are linked already`);
+		const link = await Link.open({targetHost: '127.0.0.1', targetPort: target.spec.port, log: line => this.options.log?.(`link n${from}-n${to}: ${line}`)});
+		this.links.set(`${from}-${to}`, link);
+		return link;
+	}
+
 	/** The link joining nodes a and b (either way round). */
 	link(a: number, b: number): Link {
 		const link = this.links.get(`${a}-${b}`) ?? this.links.get(`${b}-${a}`);

@@ -20,7 +20,7 @@ export async function runLab(config: LabConfig & {readonly scenario: string}, st
 	try {
 		lab = await Lab.start({nodes: config.nodes, topology: config.topology, network: config.network, dir, keep: config.dir !== null, log: say});
 		say(`lab: ${lab.nodes.length} nodes up, ${lab.links.size} links`);
-		report = await SCENARIOS[config.scenario]!(lab);
+		report = await SCENARIOS[config.scenario]!.run(lab);
 	} catch (error) {
 		const tail = lab?.nodes.map(n => `--- ${n.name}\n${n.output.split('\n').slice(-8).join('\n')}`).join('\n') ?? '';
 		if (tail) say(tail);

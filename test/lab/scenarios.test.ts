@@ -1,7 +1,9 @@
 /**
- * `chain-tui lab --headless --scenario partition-heal`: the real binary starts four node processes
- * joined by links on 127.0.0.1, cuts the line in the middle, lets the halves mine apart, heals,
- * and reports; its last line is the JSON report, its exit code 0 when every expectation held.
+ * `chain-tui lab --headless --scenario NAME`: the real binary starts node processes joined by links
+ * on 127.0.0.1, runs the scenario (partition-heal: cuts the line in the middle, lets the halves mine
+ * apart, heals) and reports; its last line is the JSON report, its exit code 0 when every
+ * expectation held. npm test runs partition-heal and double-spend on 4 regtest nodes and the
+ * refusals; npm run test:lab (LAB_ALL) every scenario, deep-reorg on posregtest too.
  */
 import {execFile} from 'node:child_process';
 import {promisify} from 'node:util';
@@ -31,7 +33,19 @@ describe('chain-tui lab', () => {
 		expect(report.figures.convergeMs).toBeGreaterThan(0);
 	}, 150_000);
 
-	// The other scenarios in npm run test:lab (partition-heal above stands for them in npm test).
+	it('double-spend on 4 nodes: exit 0, A\'s wallet copied to B, the same coin paid in each half; after the heal the heavier half\'s payment is confirmed, the other is confirmed nowhere and in no mempool, and both wallets show the same balance', async () => {
+		const report = await scenario('double-spend');
+		expect(report.expectations).toEqual({
+			'both payments spent the same coin': true,
+			"the heavier half's payment is confirmed": true,
+			'the other payment is confirmed nowhere': true,
+			'the other payment is in no mempool': true,
+			'both wallets show the same balance': true,
+		});
+		expect(report.ok).toBe(true);
+	}, 150_000);
+
+	// The other scenarios in npm run test:lab (partition-heal and double-spend above stand for them in npm test).
 	it.skipIf(!process.env.LAB_ALL)('deep-reorg on 4 nodes: exit 0, every node switches to the released 7-block chain (a 4-block reorganisation), each switch timed', async () => {
 		const report = await scenario('deep-reorg');
 		expect(report.expectations).toEqual({'every node switched to the released chain': true, 'every node at height 8': true});
@@ -52,15 +66,41 @@ describe('chain-tui lab', () => {
 		expect((report.figures.kills as string[]).length).toBe(4);
 	}, 150_000);
 
-	it.skipIf(!process.env.LAB_ALL)('double-spend on 4 nodes: exit 0, A\'s wallet copied to B, the same coin paid in each half; after the heal the heavier half\'s payment is confirmed, the other is confirmed nowhere and in no mempool, and both wallets show the same balance', async () => {
-		const report = await scenario('double-spend');
+	it.skipIf(!process.env.LAB_ALL)('deep-reorg on 4 posregtest nodes: exit 0, the attacker\'s staked branch forks more than the 20-block limit below the public tip with more work; every public node refuses it, stays on its tip, takes in none of it and says so in its log', async () => {
+		const report = await scenario('deep-reorg', '--nodes', '4', '--network', 'posregtest');
 		expect(report.expectations).toEqual({
-			'both payments spent the same coin': true,
-			"the heavier half's payment is confirmed": true,
-			'the other payment is confirmed nowhere': true,
-			'the other payment is in no mempool': true,
-			'both wallets show the same balance': true,
+			'the private branch has more work than the public chain': true,
+			'the branch forks more than 20 blocks below the public tip': true,
+			'every public node refused the branch and says so in its log': true,
+			'every public node stayed on its tip': true,
+			'no public node took in the branch (getchaintips)': true,
+			'the attacker stayed on its branch': true,
 		});
+		expect(report.ok).toBe(true);
+		const figures = report.figures as {maxReorgDepth: number; reorgDepth: number; refusedMs: (number | null)[]; said: string};
+		expect(figures.reorgDepth).toBeGreaterThan(figures.maxReorgDepth);
+		expect(figures.refusedMs.slice(0, 3).every(ms => ms !== null && ms >= 0)).toBe(true);
+		expect(figures.said).toMatch(/offers a branch leaving our chain at height \d+, \d+ blocks below our tip, deeper than the 20-block limit: refused/);
+	}, 150_000);
+
+	it.skipIf(!process.env.LAB_ALL)('partition-heal on 4 posregtest nodes: exit 0, the halves stake apart (a third and two thirds of the stake), and after the heal every node ends on the heavier tip, the lighter branch reorganised away within the 20-block limit', async () => {
+		const report = await scenario('partition-heal', '--nodes', '4', '--network', 'posregtest');
+		expect(report.expectations).toEqual({
+			'the halves held different tips while cut': true,
+			'every node ends on the heavier tip': true,
+			'the lighter branch reorganised away within the 20-block limit': true,
+		});
+		expect(report.ok).toBe(true);
+		const figures = report.figures as {leftBlocks: number; rightBlocks: number; heights: number[]};
+		expect(Math.min(figures.leftBlocks, figures.rightBlocks)).toBeGreaterThanOrEqual(3);
+		expect(new Set(figures.heights).size).toBe(1);
+	}, 150_000);
+
+	it.skipIf(!process.env.LAB_ALL)('churn on 4 posregtest nodes: exit 0, the first node stakes on a fast clock while others are killed with SIGKILL and restarted 4 times, every node on one tip with the same UTXO set hash', async () => {
+		const report = await scenario('churn', '--nodes', '4', '--network', 'posregtest');
+		expect(report.expectations).toEqual({'every node on one tip': true, "every node's UTXO set hash agrees": true});
+		expect(report.figures).toMatchObject({network: 'posregtest'});
+		expect(report.figures.height as number).toBeGreaterThanOrEqual(10 + 4 * (5 + 3));
 	}, 150_000);
 
 	it.skipIf(!process.env.LAB_ALL)('partition-heal on a 5-node mesh: exit 0, the links between the halves cut (6), every node on the heavier tip', async () => {
@@ -85,6 +125,7 @@ describe('chain-tui lab', () => {
 			[['--headless', '--scenario', 'partition-heal', '--nodes', '1'], /--nodes must be a whole number from 2 to 32/],
 			[['--headless', '--scenario', 'partition-heal', '--topology', 'tree'], /--topology must be one of line, ring, star, mesh/],
 			[['--scenario', 'partition-heal'], /--scenario runs headless: add --headless/],
+			[['--headless', '--scenario', 'late-joiner', '--network', 'posregtest'], /late-joiner runs on regtest, not posregtest/],
 		] as const) {
 			const {code, stderr} = await run(...args);
 			expect(code, args.join(' ')).toBe(2);

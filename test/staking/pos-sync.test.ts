@@ -1,7 +1,8 @@
 /**
  * A node joining a proof-of-stake network late: it takes staked headers at most 500 ahead of the
  * blocks it has checked, fetches and checks those, asks on, and so reaches the staker's tip over
- * real TCP, every kernel checked on the way.
+ * real TCP, every kernel checked on the way. And a node offered a heavier branch forking deeper
+ * than the reorganisation limit refuses it and says so.
  */
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -18,9 +19,9 @@ afterEach(async () => {
 	for (const done of cleanups.splice(0).reverse()) await done();
 });
 
-async function openNode(now: () => number, peers: string[] = []): Promise<FullNode> {
+async function openNode(now: () => number, peers: string[] = [], walletPath?: string): Promise<FullNode> {
 	const dir = await mkdtemp(join(tmpdir(), 'chain-tui-pos-sync-'));
-	const node = await FullNode.open({network: posregtest, datadir: dir, verifyThreads: 1, now, port: 0, host: '127.0.0.1', peers});
+	const node = await FullNode.open({network: posregtest, datadir: dir, verifyThreads: 1, now, port: 0, host: '127.0.0.1', peers, ...(walletPath ? {walletPath} : {})});
 	cleanups.push(async () => {
 		await node.close();
 		await rm(dir, {recursive: true, force: true});
@@ -58,4 +59,42 @@ describe('joining a staked chain', () => {
 		expect(ahead).toBeGreaterThan(0);
 		expect(await b.chain.stakeModifier(b.chain.tip)).toEqual(await a.chain.stakeModifier(a.chain.tip));
 	}, 120_000);
+
+	it('offered over TCP a heavier staked branch forking deeper than the reorganisation limit, a node refuses its headers, stays on its tip and says so in its log', async () => {
+		const stake = posregtest.stake!;
+		let clock = posregtest.genesis.header.time + 1000;
+		const now = () => clock;
+		const stakeOn = async (node: FullNode, blocks: number) => {
+			const staker = new Staker({chain: node.chain, mempool: node.mempool, wallet: node.wallet, now, timer: false});
+			staker.start();
+			const target = node.chain.height + blocks;
+			for (let slot = 0; slot < 40 * blocks && node.chain.height < target; slot++) {
+				clock++;
+				await staker.tryOnce(clock);
+			}
+			staker.close();
+			expect(node.chain.height).toBe(target);
+		};
+		const a = await openNode(now);
+		await a.generate(stake.powBlocks);
+		await stakeOn(a, 2);
+		// b shares a's chain to here and its keys (one wallet file), then each stakes its own branch.
+		const b = await openNode(now, [], a.wallet.keystore.path);
+		for (let h = 1; h <= a.chain.height; h++) await b.chain.add((await a.chain.getBlockByHeight(h))!);
+		const fork = a.chain.height;
+		await stakeOn(a, stake.maxReorgDepth + 10);
+		await stakeOn(b, stake.maxReorgDepth + 2);
+		expect(a.chain.tip.chainwork).toBeGreaterThan(b.chain.tip.chainwork);
+		const tip = b.chain.tip.hashHex;
+
+		const lines: string[] = [];
+		b.on('log', line => lines.push(line));
+		await b.pool!.addPeer(`127.0.0.1:${a.pool!.port}`);
+		await waitFor(() => lines.some(l => l.includes('offers a branch')), 'b saying it refused the branch', 30_000);
+		expect(lines.filter(l => l.includes('offers a branch'))).toEqual([
+			`peer 127.0.0.1:${a.pool!.port} offers a branch leaving our chain at height ${fork}, ${stake.maxReorgDepth + 2} blocks below our tip, deeper than the ${stake.maxReorgDepth}-block limit: refused, staying on ours; clone from a host you trust to switch`,
+		]);
+		expect(b.chain.tip.hashHex).toBe(tip);
+		expect(b.chain.getEntry(a.chain.getAncestor(a.chain.tip, fork + 1)!.hash)).toBeUndefined();
+	}, 60_000);
 });

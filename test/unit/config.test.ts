@@ -72,6 +72,17 @@ describe('parseConfig: good command lines', () => {
 		expect(node(['--reindex=true', '--mine=false', '--no-mouse'])).toMatchObject({mine: false, mouse: false});
 	});
 
+	it('--clock-speed on a test network: N times the wall clock, from --clock-start or (null) the start; none by default', () => {
+		expect(node(['--network', 'posregtest', '--clock-speed', '40', '--clock-start', '1795910400000']).clock).toEqual({speed: 40, startMs: 1795910400000});
+		expect(node(['--network', 'regtest', '--clock-speed', '2']).clock).toEqual({speed: 2, startMs: null});
+		expect(node(['--network', 'posregtest']).clock).toBeNull();
+	});
+
+	it('lab: a scenario on a network it runs on', () => {
+		expect(ok(['lab', '--headless', '--scenario', 'deep-reorg', '--network', 'posregtest'])).toMatchObject({command: 'lab', scenario: 'deep-reorg', network: 'posregtest'});
+		expect(ok(['lab', '--headless', '--scenario', 'double-spend'])).toMatchObject({scenario: 'double-spend', network: 'regtest'});
+	});
+
 	it('--no-rpc: no server', () => {
 		expect(node(['--no-rpc']).rpc).toBeNull();
 	});
@@ -155,6 +166,13 @@ describe('parseConfig: every flag\'s bad values, each a typed error', () => {
 		[['lab', '--headless', '--scenario', 'nope'], 'bad-lab', /unknown scenario "nope"/],
 		[['lab', '--headless', '--scenario', 'partition-heal', '--network', 'pos'], 'bad-lab', /the lab runs regtest, main, posregtest, not "pos"/],
 		[['lab', '--scenario', 'partition-heal'], 'bad-lab', /--scenario runs headless/],
+		[['lab', '--headless', '--scenario', 'late-joiner', '--network', 'posregtest'], 'bad-lab', /^late-joiner runs on regtest, not posregtest$/],
+		[['lab', '--headless', '--scenario', 'deep-reorg', '--network', 'main'], 'bad-lab', /^deep-reorg runs on regtest and posregtest, not main$/],
+		[['--clock-speed', '40'], 'bad-clock', /--clock-speed is for the test networks \(regtest, posregtest\), not main/],
+		[['--network', 'regtest', '--clock-speed', '0'], 'bad-clock', /--clock-speed must be a whole number from 1 to 1000/],
+		[['--network', 'regtest', '--clock-speed', '1.5'], 'bad-clock', /--clock-speed must be a whole number/],
+		[['--network', 'regtest', '--clock-start', '5'], 'bad-clock', /--clock-start goes with --clock-speed/],
+		[['--network', 'regtest', '--clock-speed', '2', '--clock-start', '-1'], 'bad-clock', /--clock-start must be a wall time/],
 		[['lab', '--headless'], 'bad-lab', /--headless needs --scenario/],
 		[['lab', '--headless', '--scenario', 'partition-heal', 'extra'], 'bad-lab', /takes flags only/],
 	];

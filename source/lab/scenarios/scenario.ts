@@ -1,4 +1,7 @@
-/** What every scenario returns: the expectations it checked and what it measured. */
+/**
+ * The scenarios' registry: each by name with the networks it runs on, and what every scenario
+ * returns (the expectations it checked and what it measured).
+ */
 import type {Lab} from '../lab.js';
 import {churn} from './churn.js';
 import {deepReorg} from './deep-reorg.js';
@@ -16,5 +19,20 @@ export interface ScenarioReport {
 
 export type Scenario = (lab: Lab) => Promise<ScenarioReport>;
 
+export interface ScenarioEntry {
+	readonly run: Scenario;
+	/**
+	 * The lab's networks it runs on. regtest mines on demand; posregtest mines its bootstrap (blocks
+	 * 1-10) on demand and stakes the rest; main mines real proof of work, seconds a block.
+	 */
+	readonly networks: readonly string[];
+}
+
 /** The scenarios by name (`chain-tui lab --headless --scenario NAME`). */
-export const SCENARIOS: Readonly<Record<string, Scenario>> = {'partition-heal': partitionHeal, 'deep-reorg': deepReorg, 'late-joiner': lateJoiner, churn, 'double-spend': doubleSpend};
+export const SCENARIOS: Readonly<Record<string, ScenarioEntry>> = {
+	'partition-heal': {run: partitionHeal, networks: ['regtest', 'posregtest']},
+	'deep-reorg': {run: deepReorg, networks: ['regtest', 'posregtest']},
+	'late-joiner': {run: lateJoiner, networks: ['regtest']},
+	churn: {run: churn, networks: ['regtest', 'posregtest']},
+	'double-spend': {run: doubleSpend, networks: ['regtest']},
+};

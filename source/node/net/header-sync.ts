@@ -262,6 +262,7 @@ export class HeaderSync {
 					complete = false;
 					break;
 				}
+				if (error.reason === 'bad-fork-too-deep') this.sayTooDeep(peer, st, header);
 				peer.misbehave(error.score, `header ${header.hashHex()}: ${error.message}`);
 				complete = false;
 				break;
@@ -270,6 +271,21 @@ export class HeaderSync {
 		if (last) this.ctx.notePeer(peer, last, true);
 		this.hooks.stored();
 		return complete ? last : null;
+	}
+
+	/**
+	 * A peer's branch refused as forking deeper than the reorganisation limit (its headers are never
+	 * stored, so getchaintips cannot show it): said in the log, once per peer and fork point.
+	 */
+	private sayTooDeep(peer: Peer, st: PeerState, header: Header): void {
+		const {chain} = this.ctx;
+		const parent = chain.getEntry(header.prevHash);
+		if (!parent) return;
+		const fork = chain.findFork(chain.tip, parent);
+		if (st.deepForkSaid === fork.hashHex) return;
+		st.deepForkSaid = fork.hashHex;
+		const limit = chain.network.stake?.maxReorgDepth ?? 0;
+		this.ctx.log(`peer ${peer.address} offers a branch leaving our chain at height ${fork.height}, ${chain.height - fork.height} blocks below our tip, deeper than the ${limit}-block limit: refused, staying on ours; clone from a host you trust to switch`);
 	}
 }
 

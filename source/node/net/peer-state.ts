@@ -54,6 +54,8 @@ export interface PeerState {
 	headersQueued: number;
 	/** Staked headers it made us store whose blocks we lack (pruned as blocks come). */
 	uncheckedStaked: ChainEntry[];
+	/** The fork point of the last branch of its refused as too deep (said once in the log). */
+	deepForkSaid: string | null;
 }
 
 export function newPeerState(now: number): PeerState {
@@ -82,6 +84,7 @@ export function newPeerState(now: number): PeerState {
 		headersWork: Promise.resolve(),
 		headersQueued: 0,
 		uncheckedStaked: [],
+		deepForkSaid: null,
 	};
 }
 
