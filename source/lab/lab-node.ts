@@ -4,11 +4,9 @@
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {readFile} from 'node:fs/promises';
-import {request} from 'node:http';
 import {join} from 'node:path';
 import {compiledUrl} from '../node/util/compiled.js';
-
-const AUTH = `Basic ${Buffer.from('lab:lab').toString('base64')}`;
+import {rpcCall} from './rpc-client.js';
 
 export interface LabNodeSpec {
 	readonly index: number;
@@ -76,25 +74,15 @@ export class LabNode {
 		return readFile(join(this.datadir, 'debug.log'), 'utf8').catch(() => '');
 	}
 
-	/** A JSON-RPC call; rejects with the node's message (or why it cannot be reached). */
+	/** A JSON-RPC call; rejects with the node's message (or why it cannot be reached), named by node and method. */
 	rpc<T = unknown>(method: string, ...params: unknown[]): Promise<T> {
-		return new Promise((resolve, reject) => {
-			const req = request({host: '127.0.0.1', port: this.spec.rpcPort, method: 'POST', path: '/', headers: {authorization: AUTH, 'content-type': 'application/json'}, timeout: 60_000}, res => {
-				const chunks: Buffer[] = [];
-				res.on('data', c => chunks.push(c as Buffer));
-				res.on('end', () => {
-					try {
-						const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {result: T; error: {message: string} | null};
-						if (body.error) reject(new Error(`${this.name} ${method}: ${body.error.message}`));
-						else resolve(body.result);
-					} catch {
-						reject(new Error(`${this.name} ${method}: HTTP ${res.statusCode}`));
-					}
-				});
-			});
-			req.on('error', error => reject(new Error(`${this.name} ${method}: ${error.message}`)));
-			req.on('timeout', () => req.destroy(new Error('timed out')));
-			req.end(JSON.stringify({jsonrpc: '1.0', id: 1, method, params}));
+		return rpcCall<T>(this.spec.rpcPort, method, params).catch((error: Error) => {
+			throw new Error(`${this.name} ${method}: ${error.message}`);
 		});
+	}
+
+	/** Ends the process at once, synchronously (the lab's own exit: nothing may wait then). */
+	killNow(): void {
+		if (this.running) this.child!.kill('SIGKILL');
 	}
 }

@@ -29,6 +29,8 @@ export class Lab {
 	static async start(options: LabOptions): Promise<Lab> {
 		if (!Number.isInteger(options.nodes) || options.nodes < 2 || options.nodes > 32) throw new RangeError('a lab has 2 to 32 nodes');
 		const lab = new Lab(options);
+		// Its nodes are its children: whatever ends the lab's process (an error, process.exit) ends them too.
+		process.on('exit', lab.killNodes);
 		await mkdir(options.dir, {recursive: true});
 		try {
 			const ports = await Promise.all(Array.from({length: options.nodes}, async () => ({p2p: await freePort(), rpc: await freePort()})));
@@ -139,7 +141,13 @@ export class Lab {
 		return Promise.all(this.nodes.map(n => n.rpc<string>('getbestblockhash').catch(() => null)));
 	}
 
+	/** Every node's process, at once (the lab's process is exiting). */
+	private readonly killNodes = (): void => {
+		for (const node of this.nodes) node.killNow();
+	};
+
 	async close(): Promise<void> {
+		process.off('exit', this.killNodes);
 		await Promise.all(this.nodes.map(n => n.stop()));
 		await Promise.all([...this.links.values()].map(l => l.close()));
 		if (!this.options.keep) await rm(this.options.dir, {recursive: true, force: true});

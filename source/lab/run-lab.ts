@@ -17,6 +17,15 @@ export async function runLab(config: LabConfig & {readonly scenario: string}, st
 	let lab: Lab | null = null;
 	let report: ScenarioReport & {error?: string};
 	const started = Date.now();
+	// Ctrl-C or a kill: the nodes stop cleanly (those still starting are killed as the process exits).
+	let interruptedWith: number | null = null;
+	const interrupted = (code: number) => {
+		interruptedWith = code;
+		say('lab: interrupted: stopping the nodes');
+		void (lab?.close() ?? Promise.resolve()).finally(() => process.exit(code));
+	};
+	process.once('SIGINT', () => interrupted(130));
+	process.once('SIGTERM', () => interrupted(143));
 	try {
 		lab = await Lab.start({nodes: config.nodes, topology: config.topology, network: config.network, dir, keep: config.dir !== null, log: say});
 		say(`lab: ${lab.nodes.length} nodes up, ${lab.links.size} links`);
@@ -28,6 +37,8 @@ export async function runLab(config: LabConfig & {readonly scenario: string}, st
 	} finally {
 		await lab?.close();
 	}
+	// Interrupted: the scenario failed because its nodes went away; the exit is the signal's.
+	if (interruptedWith !== null) return new Promise<never>(() => undefined);
 	streams.stdout.write(`${JSON.stringify({...report, seconds: (Date.now() - started) / 1000})}\n`);
 	process.exit(report.ok ? 0 : 1);
 }
