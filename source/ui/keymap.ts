@@ -125,6 +125,7 @@ export const KEYMAP: readonly Binding[] = [
 	{action: 'lab-kill', scope: 'lab', keys: [k('x')], label: 'x', help: 'kill -9 the selected node', footer: 'kill'},
 	{action: 'lab-restart', scope: 'lab', keys: [k('r')], label: 'r', help: 'restart the selected node', footer: 'restart'},
 	{action: 'lab-add-node', scope: 'lab', keys: [k('a')], label: 'a', help: 'add a node, linked to the selected one', footer: 'add'},
+	{action: 'wire', scope: 'lab', keys: [k('i')], label: 'i', help: "wire inspector: the selected link's messages live, both ways ([ ] other links; i or Esc closes)", footer: 'wire'},
 	{action: 'open', scope: 'lab', keys: [named('return')], label: 'Enter', help: "the selected node's own panes, read over its RPC (q comes back)", footer: 'node'},
 
 	{action: 'form-move', scope: 'form', keys: [], label: 'Tab ↑ ↓', help: 'next / previous field'},

@@ -2,7 +2,8 @@
  * The lab's screen on a real terminal: `chain-tui lab --nodes 4` (a line n0–n1–n2–n3) in tmux.
  * A block reaches every node; c cuts the link n0–n1 and the map draws it cut; each side mines its
  * own block and the fork tree shows two branches from the fork, two tips; h heals and every node
- * ends on the heavier tip, with the reorg in the event log; Enter opens n0's own panes over RPC and
+ * ends on the heavier tip, with the reorg in the event log; i shows the link n0–n1's messages as a
+ * block crosses it, Enter opens one with its envelope apart; Enter opens n0's own panes over RPC and
  * q comes back; q, y quits and every node process is gone. Every capture on the way is judged a
  * whole frame; every wait is bounded; no fixed sleep.
  */
@@ -56,7 +57,7 @@ for (const [size, always] of [
 	[{columns: 120, rows: 40}, true],
 	[{columns: 80, rows: 24}, false],
 ] as const) {
-	it.skipIf(!always && !process.env.SCREEN_MATRIX)(`${size.columns}x${size.rows}: cut a link, both sides mine, the map and the fork tree show it; heal, every node converges and the reorg is logged; node n0's own panes and back; quit ends every node`, async () => {
+	it.skipIf(!always && !process.env.SCREEN_MATRIX)(`${size.columns}x${size.rows}: cut a link, both sides mine, the map and the fork tree show it; heal, every node converges and the reorg is logged; the wire inspector on a link as a block crosses it; node n0's own panes and back; quit ends every node`, async () => {
 		const tmux = (screen = new TmuxScreen());
 		await tmux.start({...size, args: ['lab', '--nodes', '4', '--datadir', '{datadir}/lab'], firstFrameMs: 120_000});
 		let rows = await tmux.until((s, r) => s.includes('4/4 up') && heights(r).length === 4, 'four nodes up on the map', 120_000);
@@ -91,11 +92,25 @@ for (const [size, always] of [
 		judge(rows, size, 'healed');
 		expect(rows.join('\n')).toMatch(/○ #2 …[0-9a-f]{8}/);
 
+		// i: the wire inspector on the selected link (n0–n1); n3's next block crosses it as n1 relays it.
+		tmux.keys('i');
+		await tmux.until(s => s.includes('i wire') && s.includes('link n0–n1'), 'the wire inspector on n0–n1');
+		tmux.keys('g');
+		rows = await tmux.until(s => /← (inv|headers) +\d+ +(inv 1 block|headers 1)/.test(s) && /← block +\d+ +block …[0-9a-f]{4} 1 tx/.test(s), "n3's block crossing n0–n1 from n1", 30_000);
+		judge(rows, size, 'the wire inspector');
+		tmux.keys('Enter');
+		rows = await tmux.until(s => s.includes('envelope (24 B)') && s.includes('Esc back to the list'), 'a message opened, its envelope apart');
+		judge(rows, size, 'a message opened');
+		tmux.keys('Escape');
+		await tmux.until(s => s.includes('link n0–n1') && !s.includes('envelope (24 B)'), 'back to the messages');
+		tmux.keys('Escape');
+		await tmux.until((s, r) => s.includes('1 Network') && heights(r).join(' ') === '4A 4A 4A 4A', 'the inspector closed, every node at #4', 30_000);
+
 		// Enter: n0's own panes, the app's, read over RPC; q comes back to the lab.
 		tmux.keys('k', 'k', 'k');
 		await tmux.until(s => s.includes('[n0]'), 'n0 selected');
 		tmux.keys('Enter');
-		rows = await tmux.until((s, r) => /^\s*chain-tui regtest · height 3\b/.test(r[0] ?? '') && s.includes('q back to the lab (n0)') && s.includes('1 chain'), "n0's own panes at height 3", 20_000);
+		rows = await tmux.until((s, r) => /^\s*chain-tui regtest · height 4\b/.test(r[0] ?? '') && s.includes('q back to the lab (n0)') && s.includes('1 chain'), "n0's own panes at height 4", 20_000);
 		judge(rows, size, "n0's panes");
 		tmux.keys('q');
 		rows = await tmux.until(s => s.includes('chain-tui lab regtest') && s.includes('1 Network'), 'back in the lab', 10_000);

@@ -17,6 +17,9 @@ import {laneText, type TreeRow} from './fork-tree.js';
 import type {LabControls, Outcome} from './lab-controls.js';
 import type {LabSnapshot, LabStore} from './lab-store.js';
 import {drawMap, type Segment, type Tone} from './network-map.js';
+import {applyKeys} from '../../ui/components/text-field.js';
+import {clampDetailTop, WireDetail, WireList, wireDetailLines, wireListModel, wireListSpace, wireShown} from '../../ui/panes/wire.js';
+import type {WireRow} from '../../store/wire.js';
 
 type LabPane = 'network' | 'nodes' | 'tree' | 'events';
 const LAB_PANES: readonly {readonly id: LabPane; readonly number: number; readonly title: string}[] = [
@@ -47,7 +50,11 @@ interface Nav {
 	selection: Record<LabPane, Selection>;
 	node: number | null;
 	helpOffset: number;
+	/** The wire inspector on the selected link: open, a message opened, its filter. */
+	wire: {open: boolean; detail: WireRow | null; detailTop: number; filter: string; cursor: number; filtering: boolean; selection: Selection};
 }
+
+const WIRE_CLOSED: Nav['wire'] = {open: false, detail: null, detailTop: 0, filter: '', cursor: 0, filtering: false, selection: FOLLOW_NEWEST};
 
 /** Rows of each pane as a list: what the keys move over. */
 function lists(snapshot: LabSnapshot): Record<LabPane, ListModel> {
@@ -101,7 +108,7 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 	const size = useTerminalSize(fixedSize);
 	const color = useColor();
 	const [, redraw] = useReducer((n: number) => n + 1, 0);
-	const nav = useRef<Nav>({focused: 'network', zoomed: false, overlay: null, selection: {network: FOLLOW_NEWEST, nodes: FOLLOW_NEWEST, tree: FOLLOW_NEWEST, events: FOLLOW_NEWEST}, node: null, helpOffset: 0});
+	const nav = useRef<Nav>({focused: 'network', zoomed: false, overlay: null, selection: {network: FOLLOW_NEWEST, nodes: FOLLOW_NEWEST, tree: FOLLOW_NEWEST, events: FOLLOW_NEWEST}, node: null, helpOffset: 0, wire: WIRE_CLOSED});
 	const [notice, setNotice] = useState<string | null>(null);
 	const [sendErrors, setSendErrors] = useState<Record<string, string>>({});
 	const [sendBusy, setSendBusy] = useState<string | null>(null);
@@ -119,9 +126,72 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 		const rows = paneContent(p.width, p.height).rows;
 		return pane === 'network' ? Math.max(1, rows - 2) : pane === 'nodes' ? Math.max(1, rows - 1) : rows;
 	};
+	const wireSpace = () => wireListSpace(paneContent(size.columns, Math.max(4, size.rows - 2)).rows);
 	const selectedNode = (): number => {
 		const s = snap.current;
 		return Math.min(selectedIndex(nav.current.selection.nodes, lists(s).nodes), Math.max(0, s.nodes.length - 1));
+	};
+	/** The link the Network pane has selected (the one c cuts and i watches). */
+	const selectedLink = (): string | null => {
+		const links = snap.current.links;
+		if (links.length === 0) return null;
+		return links[Math.min(selectedIndex(nav.current.selection.network, lists(snap.current).network), links.length - 1)]!.key;
+	};
+	/** Keys while the wire inspector shows; false for those it leaves to the lab (g, c, m…). */
+	const wireKey = (input: string, key: Key): boolean => {
+		const w = nav.current.wire;
+		const set = (patch: Partial<Nav['wire']>) => update({wire: {...nav.current.wire, ...patch}});
+		if (w.filtering) {
+			if (key.escape) set({filter: '', filtering: false, selection: FOLLOW_NEWEST});
+			else if (key.return) set({filtering: false});
+			else {
+				const edit = applyKeys(w.filter, w.cursor, input, key);
+				set({filter: edit.value, cursor: edit.cursor, filtering: !edit.submitted, selection: FOLLOW_NEWEST});
+			}
+			return true;
+		}
+		const action = actionFor(input, key, ['wire', 'list', 'lab', 'global']);
+		const rows = wireShown(snap.current.wire?.rows ?? [], w.filter);
+		const space = wireSpace();
+		const move = action ? MOVES[action] : undefined;
+		if (move && w.detail) {
+			const step = move === 'up' ? -1 : move === 'down' ? 1 : move === 'page-up' ? -space : move === 'page-down' ? space : move === 'home' ? -Infinity : Infinity;
+			const lines = wireDetailLines(w.detail, places.network?.width ?? size.columns).length;
+			set({detailTop: clampDetailTop(Number.isFinite(step) ? w.detailTop + step : step < 0 ? 0 : lines, lines, space)});
+			return true;
+		}
+		if (move) {
+			set({selection: moveSelection(w.selection, wireListModel(rows), move, space)});
+			return true;
+		}
+		switch (action) {
+			case 'open': {
+				const row = rows[selectedIndex(w.selection, wireListModel(rows))];
+				if (row) set({detail: row, detailTop: 0});
+				return true;
+			}
+			case 'back':
+				if (w.detail) set({detail: null});
+				else if (w.filter) set({filter: '', selection: FOLLOW_NEWEST});
+				else update({wire: WIRE_CLOSED});
+				return true;
+			case 'wire':
+				update({wire: WIRE_CLOSED});
+				return true;
+			case 'filter':
+				set({filtering: true, cursor: w.filter.length});
+				return true;
+			case 'prev-peer':
+			case 'next-peer': {
+				const links = snap.current.links;
+				const at = Math.max(0, links.findIndex(l => l.key === selectedLink()));
+				const to = (at + (action === 'next-peer' ? 1 : links.length - 1)) % links.length;
+				update({selection: {...nav.current.selection, network: {id: links[to]!.key, index: to, top: 0, follow: false}}, wire: {...WIRE_CLOSED, open: true}});
+				return true;
+			}
+			default:
+				return false;
+		}
 	};
 	const report = (outcome: Outcome) => setNotice(outcome.ok ? outcome.said : outcome.error);
 	const act = (work: () => Promise<Outcome>) => {
@@ -148,6 +218,7 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 			return;
 		}
 		if (n.overlay === 'send') return; // the form has the keys
+		if (n.wire.open && wireKey(input, key)) return;
 		const action = actionFor(input, key, ['lab', 'list', 'global']);
 		if (!action) return;
 		const all = lists(snap.current);
@@ -204,6 +275,10 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 				return act(() => controls.restart(i));
 			case 'lab-add-node':
 				return act(() => controls.addNode(i));
+			case 'wire': {
+				if (snap.current.links.length === 0) return setNotice('no links to watch');
+				return update({wire: {...WIRE_CLOSED, open: true}});
+			}
 			case 'open':
 				if (!renderNode) return;
 				if (!snap.current.nodes[i]?.answering) return setNotice(`${snap.current.nodes[i]?.name ?? 'the node'} does not answer: r restarts it`);
@@ -214,6 +289,14 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 	};
 	// Node i's own panes have the keys while they show.
 	useInput(onKey, {isActive: nav.current.node === null});
+
+	// The tap runs only while the inspector shows, on the selected link.
+	const watched = nav.current.wire.open ? selectedLink() : null;
+	useEffect(() => {
+		if (watched) store.openWire(watched);
+		else store.closeWire();
+	}, [watched, store]);
+	useEffect(() => () => store.closeWire(), [store]);
 
 	useEffect(() => {
 		if (!notice) return;
@@ -257,12 +340,36 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 		);
 	});
 	const nodes = snapshot.nodes;
+	const wire = n.wire;
+	const body = {width: size.columns, height: Math.max(4, size.rows - 2)};
+	const wireView = wire.open ? (
+		<Box position="absolute" marginTop={1}>
+			<Pane number="i" title="wire" note={wire.detail ? 'Esc back to the list' : undefined} focused width={body.width} height={body.height}>
+				{wire.detail ? (
+					<WireDetail row={wire.detail} top={wire.detailTop} width={paneContent(body.width, body.height).width} height={paneContent(body.width, body.height).rows} />
+				) : (
+					<WireList
+						rows={snapshot.wire?.rows ?? []}
+						selection={wire.selection}
+						filter={wire.filter}
+						filtering={wire.filtering}
+						source={wireSourceOf(snapshot)}
+						showPeer={false}
+						seen={snapshot.wire?.seen ?? 0}
+						width={paneContent(body.width, body.height).width}
+						height={paneContent(body.width, body.height).rows}
+						focused
+					/>
+				)}
+			</Pane>
+		</Box>
+	) : null;
 	return (
 		<Box width={size.columns} height={size.rows} flexDirection="column">
 			<Text wrap="truncate-end" inverse>
 				{status.padEnd(size.columns)}
 			</Text>
-			{panes}
+			{wireView ?? panes}
 			<Box position="absolute" marginTop={size.rows - 1}>
 				<Text wrap="truncate-end" dimColor>
 					{labFooterHints()}
@@ -327,6 +434,15 @@ function LabHelp({columns, rows, offset}: {readonly columns: number; readonly ro
 			))}
 		</Overlay>
 	);
+}
+
+/** What the wire inspector watches, in words: `link n0→n1 (n0 dials n1): → n0 sends, ← n1 sends`. */
+function wireSourceOf(s: LabSnapshot): string {
+	const link = s.links.find(l => l.key === s.wire?.link);
+	if (!link) return 'no link';
+	const a = s.nodes[link.a]?.name ?? `n${link.a}`;
+	const b = s.nodes[link.b]?.name ?? `n${link.b}`;
+	return `link ${a}–${b}${link.cut ? ' (cut)' : ''}: → from ${a}, ← from ${b}`;
 }
 
 function statusLine(s: LabSnapshot, selected: number, notice: string | null): string {

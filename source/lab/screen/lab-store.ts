@@ -7,6 +7,7 @@
  */
 import type {Lab} from '../lab.js';
 import {rpcBatch, rpcCall} from '../rpc-client.js';
+import {linkWireInput, WireRing, type WireRow} from '../../store/wire.js';
 import {buildForkTree, commonAncestor, type ForkTree, type HeaderInfo, type TreeTip} from './fork-tree.js';
 
 export interface LabNodeView {
@@ -69,6 +70,8 @@ export interface LabSnapshot {
 	readonly reorgs: readonly ReorgEvent[];
 	/** What runs now (a kill, a restart, an added node), for the status bar. */
 	readonly busy: string | null;
+	/** The wire inspector on one link, while it shows (its tap is off otherwise). */
+	readonly wire: {readonly link: string; readonly rows: readonly WireRow[]; readonly seen: number} | null;
 	readonly now: number;
 }
 
@@ -102,6 +105,8 @@ export class LabStore {
 	private readonly fetchBudget: number;
 	private readonly now: () => number;
 	private polling: Promise<void> | null = null;
+	private wireTap: {readonly key: string; readonly ring: WireRing; readonly untap: () => void} | null = null;
+	private wireTimer: NodeJS.Timeout | undefined;
 	private again = false;
 
 	constructor(
@@ -123,8 +128,42 @@ export class LabStore {
 			events: [],
 			reorgs: [],
 			busy: null,
+			wire: null,
 			now: this.now(),
 		};
+	}
+
+	/**
+	 * The wire inspector shows link `key`'s messages (a→b out, b→a in, drops marked): taps the
+	 * relay, keeping the newest WIRE_ROWS. Nothing if it already watches that link.
+	 */
+	openWire(key: string): void {
+		const link = this.lab.links.get(key);
+		if (!link || this.closed || this.wireTap?.key === key) return;
+		this.closeWire();
+		const [a, b] = key.split('-').map(Number) as [number, number];
+		const name = `${this.lab.nodes[a]?.name ?? a}→${this.lab.nodes[b]?.name ?? b}`;
+		const ring = new WireRing();
+		const untap = link.tap(record => {
+			ring.add(linkWireInput(record, name));
+			// Shown within a fifth of a second, however many come.
+			this.wireTimer ??= setTimeout(() => {
+				this.wireTimer = undefined;
+				if (this.wireTap?.ring === ring && ring.dirty) this.set({wire: {link: key, rows: ring.rows(), seen: ring.seen}});
+			}, 200);
+		});
+		this.wireTap = {key, ring, untap};
+		this.set({wire: {link: key, rows: [], seen: 0}});
+	}
+
+	/** The inspector closed: the tap goes, and the messages kept with it. */
+	closeWire(): void {
+		if (!this.wireTap) return;
+		this.wireTap.untap();
+		this.wireTap = null;
+		clearTimeout(this.wireTimer);
+		this.wireTimer = undefined;
+		this.set({wire: null});
 	}
 
 	subscribe = (listener: () => void): (() => void) => {
@@ -174,6 +213,7 @@ export class LabStore {
 	}
 
 	close(): void {
+		this.closeWire();
 		this.closed = true;
 		clearTimeout(this.timer);
 	}
