@@ -59,10 +59,15 @@ const REPLACEMENT = 4 * 3600;
 /** Penalty on the time of an address heard from another node (Core's 2 h nTimePenalty). */
 const TIME_PENALTY = 2 * 3600;
 const FORMAT_VERSION = 2;
-/** Seconds before retrying an address that failed `attempts` times: 5, 10, 20 … capped at 10 min. */
-function backoff(attempts: number): number {
-	return Math.min(600, 5 * 2 ** Math.min(attempts, 10));
+/**
+ * Seconds before retrying an address that failed `attempts` times: 5, 10, 20 … capped at 10 min;
+ * a manual one (--peer, addnode) at 1 min, as Core retries its added nodes every minute, so the
+ * peers a user named come back within a minute of a network that returns after a long cut.
+ */
+export function backoff(attempts: number, manual: boolean): number {
+	return Math.min(manual ? MANUAL_RETRY : 600, 5 * 2 ** Math.min(attempts, 10));
 }
+const MANUAL_RETRY = 60;
 
 export function addressKey(host: string, port: number): string {
 	return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
@@ -486,7 +491,7 @@ export class AddrMan {
 	 */
 	select(skip: (a: KnownAddress) => boolean, options: {manualOnly?: boolean} = {}): KnownAddress | null {
 		const now = this.now();
-		const usable = (a: Entry) => !skip(a) && !this.isBanned(a.host, a.port) && !(a.attempts > 0 && now - a.lastTry < backoff(a.attempts - 1));
+		const usable = (a: Entry) => !skip(a) && !this.isBanned(a.host, a.port) && !(a.attempts > 0 && now - a.lastTry < backoff(a.attempts - 1, a.manual));
 		let best: Entry | null = null;
 		for (const key of this.manualKeys) {
 			const a = this.addrs.get(key);
