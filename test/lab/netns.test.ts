@@ -79,7 +79,8 @@ describe.skipIf(skip)(`five nodes in network namespaces${skip ? ` (skipped: ${sk
 			args.push('--datadir', join(lan.dir, `n${host.index}`), '--peer', `${given.address}:${PORT}`, '--ping-timeout', String(PING_TIMEOUT_S));
 			const child = lan.spawn(host, process.execPath, [cliPath, ...args]);
 			const node: NsNode = {host, child, rpc: new NsRpc(lan, host, RPC_PORT, 'ns', 'ns'), output: ''};
-			const keep = (d: Buffer) => (node.output = (node.output + String(d)).slice(-20_000));
+			// All of it (a few kilobytes): the test reads what was logged after a moment.
+			const keep = (d: Buffer) => (node.output += String(d));
 			child.stdout!.on('data', keep);
 			child.stderr!.on('data', keep);
 			nodes.push(node);
@@ -142,6 +143,8 @@ describe.skipIf(skip)(`five nodes in network namespaces${skip ? ` (skipped: ${sk
 
 	it('a partition that drops packets drops the connections across it after the ping timeout; the heal reconnects them and all converge on the heavier tip', {timeout: 400_000}, async () => {
 		const across = (i: number) => (LEFT.includes(i) ? RIGHT : LEFT).map(addressOf);
+		const marks = nodes.map(n => n.output.length);
+		const since = (i: number) => nodes[i]!.output.slice(marks[i]);
 		const cutAt = Date.now();
 		lan.partition(LEFT);
 		figures.dropMs = await until(
@@ -155,8 +158,13 @@ describe.skipIf(skip)(`five nodes in network namespaces${skip ? ` (skipped: ${sk
 			'no connection left across the cut',
 			12 * PING_TIMEOUT_S * 1000,
 		);
-		// Nothing is refused across the cut (packets vanish): only the ping timeout can have ended them.
+		// Nothing is refused across the cut (packets vanish): the ping timeout ended each connection.
 		expect(Date.now() - cutAt).toBeGreaterThanOrEqual(PING_TIMEOUT_S * 1000);
+		for (let i = 0; i < COUNT; i++) {
+			const reasons = [...since(i).matchAll(/peer (10\.[\d.]+):\d+ disconnected: (.*)/g)].filter(m => across(i).includes(m[1]!)).map(m => m[2]);
+			expect(reasons.length).toBeGreaterThan(0);
+			expect(new Set(reasons)).toEqual(new Set(['no pong in time']));
+		}
 		// Each side still whole.
 		for (const side of [LEFT, RIGHT]) {
 			for (const i of side) {
@@ -177,6 +185,13 @@ describe.skipIf(skip)(`five nodes in network namespaces${skip ? ` (skipped: ${sk
 			},
 			'each side on its own tip',
 			30_000,
+		);
+		// Held until every node has tried to dial across the cut and failed: the heal must come through
+		// the retries, not a dial that happened to be under way.
+		await until(
+			async () => nodes.every((_, i) => across(i).some(a => new RegExp(`(cannot connect to|no answer from) ${a.replaceAll('.', '\\.')}:`).test(since(i)))),
+			'every node failing to dial across the cut',
+			60_000,
 		);
 		figures.partitionMs = Date.now() - cutAt;
 
