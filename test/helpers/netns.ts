@@ -8,7 +8,8 @@
  *
  * Names are `ctui-<pid>-<hex>-…`: unique per run, and a run killed with SIGKILL is recognised by its
  * dead pid: cleanStale() ends the processes left in its namespaces and deletes them, and its temp
- * folder. Everything here is synchronous, so it can also run from an 'exit' handler.
+ * folder. A test process whose runner was killed (its IPC channel gone) cleans up and exits at once.
+ * Everything here is synchronous, so it can also run from an 'exit' handler.
  */
 import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
@@ -126,6 +127,12 @@ export class NetnsLan {
 		this.destroy();
 		process.kill(process.pid, signal);
 	};
+	/** The test runner that forked this process is gone (killed): nobody will collect the results. */
+	private readonly onOrphaned = () => {
+		this.destroy();
+		// Not process.exit, which the runner takes over inside a test: nothing is left to finish.
+		process.kill(process.pid, 'SIGKILL');
+	};
 
 	/** Makes `count` hosts (at most 250) on 10.a.b.1, .2, …, a and b from the pid and a random byte. */
 	constructor(count: number) {
@@ -136,6 +143,7 @@ export class NetnsLan {
 		process.on('exit', this.onExit);
 		process.once('SIGINT', this.onSignal);
 		process.once('SIGTERM', this.onSignal);
+		process.once('disconnect', this.onOrphaned);
 		this.dir = mkdtempSync(join(tmpdir(), this.prefix));
 		try {
 			ip('netns', 'add', this.switchNs);
@@ -198,6 +206,7 @@ export class NetnsLan {
 		process.off('exit', this.onExit);
 		process.off('SIGINT', this.onSignal);
 		process.off('SIGTERM', this.onSignal);
+		process.off('disconnect', this.onOrphaned);
 		for (const ns of namespaces().filter(n => n.startsWith(this.prefix))) deleteNamespace(ns);
 		rmSync(this.dir, {recursive: true, force: true});
 	}
