@@ -171,9 +171,9 @@ export class NetnsLan {
 		}
 	}
 
-	/** The interfaces of a namespace (tests check no veth reached the root namespace). */
-	static links(ns: string | null): string[] {
-		const out = ns === null ? ip('-o', 'link', 'show') : ip('-n', ns, '-o', 'link', 'show');
+	/** The interfaces of a namespace (null: the root one), or those of one type (tests check no veth reached the root namespace). */
+	static links(ns: string | null, type?: string): string[] {
+		const out = ip(...(ns === null ? [] : ['-n', ns]), '-o', 'link', 'show', ...(type ? ['type', type] : []));
 		return out
 			.split('\n')
 			.filter(Boolean)
