@@ -12,6 +12,7 @@ import {AddressError, decodeAddress} from './node/crypto/address.js';
 import {NETWORKS, type NetworkParams} from './node/consensus/networks.js';
 import {chooseKernel, type KernelChoice, type KernelName} from './node/mining/kernels.js';
 import {parseHostPort} from './node/net/connections.js';
+import {DEFAULT_TIMEOUTS} from './node/net/peer.js';
 import {defaultDatadir} from './node/util/datadir.js';
 
 export const HELP = `
@@ -24,6 +25,8 @@ export const HELP = `
 	  --peer host:port     connect to a peer (repeatable)
 	  --connect host:port  connect only to these peers (repeatable), never to addresses learned from peers;
 	                       --connect 0: no outbound connections but --peer's
+	  --ping-timeout S     drop a peer whose ping goes unanswered S seconds (default 120); pings go every S/4,
+	                       so a peer cut off without a word (packets dropped, not refused) goes within 1.25 S
 	  --network NAME       main (default), regtest, pos or posregtest (proof of stake)
 	  --datadir DIR        data directory (default: ~/.chain-tui/<network>/<port>)
 	  --reindex            rebuild the chain state from the stored blocks
@@ -64,6 +67,7 @@ export const FLAGS = {
 	port: {type: 'number'},
 	peer: {type: 'string', isMultiple: true},
 	connect: {type: 'string', isMultiple: true},
+	pingTimeout: {type: 'number'},
 	network: {type: 'string', default: 'main'},
 	datadir: {type: 'string'},
 	reindex: {type: 'boolean', default: false},
@@ -103,6 +107,7 @@ export type ConfigErrorCode =
 	| 'bad-clock'
 	| 'bad-port'
 	| 'bad-peer'
+	| 'bad-ping-timeout'
 	| 'bad-datadir'
 	| 'bad-wallet'
 	| 'bad-threads'
@@ -144,6 +149,8 @@ export interface NodeConfig {
 	readonly peers: readonly string[];
 	/** --connect: dial only these (and --peer's), never addresses learned from gossip (Core's -connect). */
 	readonly connect: readonly string[];
+	/** --ping-timeout in milliseconds: a peer whose ping goes unanswered this long is dropped (pings every quarter of it). */
+	readonly pingTimeoutMs: number;
 	readonly datadir: string;
 	readonly reindex: boolean;
 	readonly walletPath: string | undefined;
@@ -273,6 +280,8 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 			}
 		}
 	}
+	const pingTimeout = flags.pingTimeout ?? DEFAULT_TIMEOUTS.pongTimeoutMs / 1000;
+	if (!Number.isInteger(pingTimeout) || pingTimeout < 1 || pingTimeout > 86_400) fail('bad-ping-timeout', '--ping-timeout must be a whole number of seconds from 1 to 86400');
 	if (flags.datadir !== undefined && flags.datadir.trim() === '') fail('bad-datadir', '--datadir needs a directory');
 	const datadir = flags.datadir ?? defaultDatadir(network.name, port, home);
 	if (flags.wallet !== undefined && flags.wallet.trim() === '') fail('bad-wallet', '--wallet needs a file name');
@@ -336,6 +345,7 @@ function build(flags: Flags, input: readonly string[], home: string | undefined)
 		port,
 		peers,
 		connect,
+		pingTimeoutMs: pingTimeout * 1000,
 		datadir,
 		reindex: flags.reindex,
 		walletPath: flags.wallet,

@@ -103,6 +103,7 @@ export async function runNode(config: NodeConfig, streams: Streams, version: str
 			port: config.port,
 			peers: config.peers,
 			connect: config.connect,
+			pingTimeoutMs: config.pingTimeoutMs,
 			maxMempool: config.maxMempool,
 			reindex: config.reindex,
 			stake: config.stake,

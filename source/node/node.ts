@@ -11,6 +11,7 @@ import type {NetworkParams} from './consensus/networks.js';
 import {decodeAddress} from './crypto/address.js';
 import {Mempool} from './mempool/mempool.js';
 import {Pool} from './net/pool.js';
+import {pingTimeouts} from './net/peer.js';
 import {Miner} from './mining/miner.js';
 import {Staker} from './staking/staker.js';
 import type {KernelChoice} from './mining/kernels.js';
@@ -66,6 +67,8 @@ export interface NodeOptions {
 	readonly peers?: readonly string[];
 	/** --connect: only these peers (and --peer's) are dialled, never gossiped addresses. */
 	readonly connect?: readonly string[];
+	/** --ping-timeout: a peer whose ping goes unanswered this long is dropped; pings go every quarter of it (default 2 min). */
+	readonly pingTimeoutMs?: number;
 	/**
 	 * The JSON-RPC server; none without. It starts once the datadir is locked, before the (possibly
 	 * long) load, answering -28 (warming up) until the node is open.
@@ -141,7 +144,7 @@ export class FullNode extends EventEmitter<{log: [line: string]; stop: []}> {
 			const pool =
 				options.port === undefined
 					? null
-					: new Pool({chain, mempool, port: options.port, ...(options.host ? {host: options.host} : {}), peers: options.peers ?? [], ...(options.connect?.length ? {connect: options.connect} : {}), addrPath: join(datadir, 'peers.json'), ...(options.now ? {now: options.now} : {})});
+					: new Pool({chain, mempool, port: options.port, ...(options.host ? {host: options.host} : {}), peers: options.peers ?? [], ...(options.connect?.length ? {connect: options.connect} : {}), ...(options.pingTimeoutMs ? {timeouts: pingTimeouts(options.pingTimeoutMs)} : {}), addrPath: join(datadir, 'peers.json'), ...(options.now ? {now: options.now} : {})});
 			const opened = chain;
 			const staker = network.stake ? new Staker({chain, mempool, wallet, ...(options.now ? {now: options.now} : {}), syncing: () => (pool ? stakerShouldWait(pool, opened) : false), ...(options.stakeTickMs ? {tickMs: options.stakeTickMs} : {})}) : null;
 			const node = new FullNode(options, chain, verifier, mempool, wallet, miner, pool, rpc, staker);

@@ -8,7 +8,7 @@ import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {AddrMan, BUCKET_SIZE, NEW_BUCKET_COUNT, NEW_BUCKETS_PER_SOURCE_GROUP, TRIED_BUCKET_COUNT} from '../../source/node/net/addrman.js';
+import {AddrMan, backoff, BUCKET_SIZE, NEW_BUCKET_COUNT, NEW_BUCKETS_PER_SOURCE_GROUP, TRIED_BUCKET_COUNT} from '../../source/node/net/addrman.js';
 import {floodAddresses, seededRandom} from '../helpers/seeded.js';
 
 const dirs: string[] = [];
@@ -157,6 +157,27 @@ describe('addrman: sampling and selection', () => {
 		for (let round = 0; round < 12; round++) for (const a of floodAddresses(1000, round)) s.man.add(a.host, a.port, {source: '127.0.0.1'});
 		expect(s.man.get('127.0.0.1', 20999)).toMatchObject({manual: true});
 	});
+
+	it('a failing address waits out its backoff (5 s, doubling); a manual one at most a minute, a gossiped one up to 10', async () => {
+		const s = await setup(7);
+		s.man.add('10.0.0.2', 1111, {manual: true});
+		s.man.add('10.0.0.3', 1111, {source: '10.0.0.2'});
+		const only = (host: string) => (a: {host: string}) => a.host !== host;
+		// Failing across a long cut: twelve attempts each, every one as soon as it was allowed.
+		for (const host of ['10.0.0.2', '10.0.0.3']) {
+			for (let i = 0; i < 12; i++) s.man.attempt(host, 1111);
+		}
+		expect(s.man.select(only('10.0.0.2'))).toBeNull();
+		s.advance(59);
+		expect(s.man.select(only('10.0.0.2'))).toBeNull();
+		s.advance(1);
+		expect(s.man.select(only('10.0.0.2'))).toMatchObject({host: '10.0.0.2', manual: true});
+		expect(s.man.select(only('10.0.0.3'))).toBeNull();
+		s.advance(540);
+		expect(s.man.select(only('10.0.0.3'))).toMatchObject({host: '10.0.0.3', manual: false});
+		expect([0, 1, 2, 3, 4, 5].map(n => backoff(n, false))).toEqual([5, 10, 20, 40, 80, 160]);
+		expect([0, 1, 2, 3, 4, 5].map(n => backoff(n, true))).toEqual([5, 10, 20, 40, 60, 60]);
+	});
 });
 
 describe('addrman: peers.json formats', () => {
@@ -195,9 +216,9 @@ describe('connect-only peers are dialled again without backoff', () => {
 		for (let i = 0; i < 6; i++) man.attempt('127.0.0.1', 30001);
 		advance(1);
 		expect(man.select(() => false, {manualOnly: true})).toMatchObject({host: '127.0.0.1', port: 30001});
-		// Six failures: 5·2^5 = 160 s before a gossiping node tries it first again.
+		// Six failures: a --peer address waits min(5·2^5, 60) = 60 s before a gossiping node tries it again.
 		expect(man.select(() => false)?.port).not.toBe(30001);
-		advance(160);
+		advance(60);
 		expect(man.select(() => false)).toMatchObject({host: '127.0.0.1', port: 30001});
 	});
 });

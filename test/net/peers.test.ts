@@ -67,6 +67,20 @@ describe('peer upkeep', () => {
 		await waitFor(() => b.chain.height === 2, 'b connects once a is up and syncs', 20_000);
 	});
 
+	it('dials its --peer even when that peer dialled it first: the connection it asks for addresses on', async () => {
+		// b starts first and cannot reach a; a comes up given b and dials it. Counting that inbound
+		// connection as one to a, b never made one of its own: no getaddr, nothing learned, nothing told.
+		const port = await freePort();
+		const b = await node({label: 'b', peers: [`127.0.0.1:${port}`]});
+		await waitFor(() => (b.pool.addrman.get('127.0.0.1', port)?.attempts ?? 0) >= 1, 'a first failed attempt');
+		const a = await node({label: 'a', pool: {port}, peers: [b.address]});
+		await waitFor(() => b.pool.peerInfo().some(p => p.direction === 'inbound'), 'a dials b');
+		await waitFor(() => b.pool.peerInfo().some(p => p.direction === 'outbound' && p.address === `127.0.0.1:${port}`), 'b dials a too', 20_000);
+		const out = b.pool.peerInfo().find(p => p.direction === 'outbound')!;
+		expect(out.messagesOut.getaddr).toBe(1);
+		expect(a.pool.peerInfo().filter(p => p.direction === 'inbound')).toHaveLength(1);
+	});
+
 	it('does not download a chain with less work than its own', async () => {
 		const strong = await node({label: 'strong'});
 		await strong.miner.generate(10);

@@ -33,7 +33,7 @@ describe('parseConfig: good command lines', () => {
 		expect(config.datadir).toBe(join(HOME, '.chain-tui', 'main', '1111'));
 		expect(config.rpc).toEqual({port: 2111, host: undefined, credentials: undefined, limits: {}});
 		expect(config.maxMempool).toBe(50_000_000);
-		expect(config).toMatchObject({threads: 1, peers: [], connect: [], reindex: false, mine: false, headless: false, jsonLog: false, mouse: true, walletPath: undefined, miningAddress: undefined});
+		expect(config).toMatchObject({threads: 1, peers: [], connect: [], pingTimeoutMs: 120_000, reindex: false, mine: false, headless: false, jsonLog: false, mouse: true, walletPath: undefined, miningAddress: undefined});
 	});
 
 	it('every flag given a good value', () => {
@@ -41,7 +41,7 @@ describe('parseConfig: good command lines', () => {
 			...['--network', 'regtest', '--port', '2000', '--peer', '127.0.0.1:3000', '--peer', '[::1]:3001', '--datadir', '/d', '--reindex', '--wallet', '/w.json'],
 			...['--threads', '4', '--kernel', 'js', '--maxmempool', '7', '--mine', '--address', 'mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn', '--headless', '--json-log', '--no-mouse'],
 			...['--rpc-port', '4000', '--rpc-bind', '::1', '--rpc-user', 'u', '--rpc-password', 'p:w'],
-			...['--rpc-threads', '4', '--rpc-work-queue', '0', '--rpc-timeout', '5', '--verifier', 'noble'],
+			...['--rpc-threads', '4', '--rpc-work-queue', '0', '--rpc-timeout', '5', '--verifier', 'noble', '--ping-timeout', '3'],
 		]);
 		expect(config).toMatchObject({
 			network: regtest,
@@ -60,6 +60,7 @@ describe('parseConfig: good command lines', () => {
 			mouse: false,
 			rpc: {port: 4000, host: '::1', credentials: {user: 'u', password: 'p:w'}, limits: {threads: 4, workQueue: 0, idleTimeoutMs: 5000}},
 			verifier: 'noble',
+			pingTimeoutMs: 3000,
 		});
 	});
 
@@ -125,6 +126,12 @@ describe('parseConfig: every flag\'s bad values, each a typed error', () => {
 		[['--peer', '::1:80'], 'bad-peer', /--peer must be host:port/],
 		[['--peer', 'a b:80'], 'bad-peer', /--peer must be host:port/],
 		[['--peer', '127.0.0.1:1', '--peer', 'x'], 'bad-peer', /got "x"/],
+		[['--ping-timeout'], 'missing-value', /^--ping-timeout needs a value$/],
+		[['--ping-timeout', '0'], 'bad-ping-timeout', /^--ping-timeout must be a whole number of seconds from 1 to 86400$/],
+		[['--ping-timeout', '-3'], 'bad-ping-timeout', /--ping-timeout must be/],
+		[['--ping-timeout', '2.5'], 'bad-ping-timeout', /--ping-timeout must be/],
+		[['--ping-timeout', '86401'], 'bad-ping-timeout', /--ping-timeout must be/],
+		[['--ping-timeout', 'soon'], 'bad-ping-timeout', /--ping-timeout must be/],
 		[['--datadir', ''], 'bad-datadir', /--datadir needs a directory/],
 		[['--datadir', '  '], 'bad-datadir', /--datadir needs a directory/],
 		[['--wallet', ''], 'bad-wallet', /--wallet needs a file name/],

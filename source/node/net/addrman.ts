@@ -59,10 +59,15 @@ const REPLACEMENT = 4 * 3600;
 /** Penalty on the time of an address heard from another node (Core's 2 h nTimePenalty). */
 const TIME_PENALTY = 2 * 3600;
 const FORMAT_VERSION = 2;
-/** Seconds before retrying an address that failed `attempts` times: 5, 10, 20 … capped at 10 min. */
-function backoff(attempts: number): number {
-	return Math.min(600, 5 * 2 ** Math.min(attempts, 10));
+/**
+ * Seconds before retrying an address that failed `attempts` times: 5, 10, 20 … capped at 10 min;
+ * a manual one (--peer, addnode) at 1 min, as Core retries its added nodes every minute, so the
+ * peers a user named come back within a minute of a network that returns after a long cut.
+ */
+export function backoff(attempts: number, manual: boolean): number {
+	return Math.min(manual ? MANUAL_RETRY : 600, 5 * 2 ** Math.min(attempts, 10));
 }
+const MANUAL_RETRY = 60;
 
 export function addressKey(host: string, port: number): string {
 	return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
@@ -489,7 +494,7 @@ export class AddrMan {
 		// Connect-only (--connect, Core's -connect) dials its peers again on every round, with no
 		// backoff, as Core's ThreadOpenConnections does every 500 ms: they are all it has, and a
 		// link that was down for minutes must not keep it apart for minutes more once it is back.
-		const waited = (a: Entry) => options.manualOnly || !(a.attempts > 0 && now - a.lastTry < backoff(a.attempts - 1));
+		const waited = (a: Entry) => options.manualOnly || !(a.attempts > 0 && now - a.lastTry < backoff(a.attempts - 1, a.manual));
 		const usable = (a: Entry) => !skip(a) && !this.isBanned(a.host, a.port) && waited(a);
 		let best: Entry | null = null;
 		for (const key of this.manualKeys) {

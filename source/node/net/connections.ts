@@ -129,12 +129,21 @@ export class ConnectionManager {
 		return {inbound, outbound};
 	}
 
-	private isConnectedTo(host: string, port: number): boolean {
+	/**
+	 * Whether dialling the address would be pointless: we are dialling it, it is us, or we have a
+	 * connection to it. An inbound peer that listens there counts, except for a manual address
+	 * (--peer, addnode): that one we dial ourselves whoever dialled whom, as Core dials its added
+	 * nodes, since an outbound connection is where a node asks for addresses (getaddr goes to the
+	 * peers we dial only) and tells its own. Without it a node whose --peer came up after it and
+	 * dialled it first never made a connection of its own: on a LAN started all at once it heard of
+	 * nobody else and nobody of it.
+	 */
+	private isConnectedTo(host: string, port: number, manual: boolean): boolean {
 		const key = addressKey(host, port);
 		if (this.dialing.has(key) || this.selfAddresses.has(key)) return true;
 		for (const peer of this.peers.values()) {
 			if (peer.outbound && peer.host === host && peer.port === port) return true;
-			if (!peer.outbound && peer.host === host && peer.listenPort === port) return true;
+			if (!manual && !peer.outbound && peer.host === host && peer.listenPort === port) return true;
 		}
 		return false;
 	}
@@ -166,7 +175,7 @@ export class ConnectionManager {
 		let {outbound} = this.counts();
 		outbound += this.dialing.size;
 		for (let tries = 0; outbound < this.options.maxOutbound && tries < 16; tries++) {
-			const next = this.addrman.select(a => this.isConnectedTo(a.host, a.port), {manualOnly: this.options.manualOnly ?? false});
+			const next = this.addrman.select(a => this.isConnectedTo(a.host, a.port, a.manual), {manualOnly: this.options.manualOnly ?? false});
 			if (!next) break;
 			this.dial(next.host, next.port).catch((error: Error) => this.hooks.log(error.message));
 			outbound++;

@@ -13,8 +13,9 @@ import {Parser, ProtocolError} from './parser.js';
 export interface PeerTimeouts {
 	/** No version and verack within this: disconnect (10 s). */
 	readonly handshakeMs: number;
+	/** A ping every this long once the handshake is done (30 s). */
 	readonly pingIntervalMs: number;
-	/** No matching pong within this: disconnect (2 min). */
+	/** No matching pong within this: disconnect (2 min; --ping-timeout). */
 	readonly pongTimeoutMs: number;
 	/** Congested (over the send limit) and reading nothing for this long: disconnect (2 min). */
 	readonly stuckMs: number;
@@ -22,7 +23,16 @@ export interface PeerTimeouts {
 	readonly sendLimit: number;
 }
 
-export const DEFAULT_TIMEOUTS: PeerTimeouts = {handshakeMs: 10_000, pingIntervalMs: 30_000, pongTimeoutMs: 120_000, stuckMs: 120_000, sendLimit: 10_000_000};
+/**
+ * The ping timeout (--ping-timeout) and the ping interval that goes with it: a ping every quarter
+ * of the timeout, so a peer that goes silent (a cable pulled, packets dropped: no reset ever comes)
+ * is dropped between 1 and 1.25 timeouts after its last pong. The defaults are this of 2 min.
+ */
+export function pingTimeouts(pongTimeoutMs: number): Pick<PeerTimeouts, 'pingIntervalMs' | 'pongTimeoutMs'> {
+	return {pingIntervalMs: pongTimeoutMs / 4, pongTimeoutMs};
+}
+
+export const DEFAULT_TIMEOUTS: PeerTimeouts = {handshakeMs: 10_000, ...pingTimeouts(120_000), stuckMs: 120_000, sendLimit: 10_000_000};
 
 const BAN_SCORE = 100;
 const KNOWN_LIMIT = 50_000;
