@@ -17,6 +17,7 @@ import {laneText, type TreeRow} from './fork-tree.js';
 import type {LabControls, Outcome} from './lab-controls.js';
 import type {LabSnapshot, LabStore} from './lab-store.js';
 import {drawMap, type Segment, type Tone} from './network-map.js';
+import {networkByName} from '../../node/consensus/networks.js';
 import {applyKeys} from '../../ui/components/text-field.js';
 import {clampDetailTop, WireDetail, WireList, wireDetailLines, wireListModel, wireListSpace, wireShown} from '../../ui/panes/wire.js';
 import type {WireRow} from '../../store/wire.js';
@@ -532,7 +533,8 @@ function NodesBody({snapshot, width, rows, sel, list}: BodyProps) {
 	const space = Math.max(1, rows - 1);
 	const top = viewTop(sel, list, space);
 	const at = selectedIndex(sel, list);
-	const head = `${'node'.padEnd(6)}${'state'.padEnd(8)}${'height'.padStart(7)} ${'tip'.padEnd(10)}${'peers'.padStart(5)}${'pool'.padStart(6)}  mining`;
+	const producing = networkByName(snapshot.network).stake ? 'staking' : 'mining';
+	const head = `${'node'.padEnd(6)}${'state'.padEnd(8)}${'height'.padStart(7)} ${'tip'.padEnd(10)}${'peers'.padStart(5)}${'pool'.padStart(6)}  ${producing}`;
 	return (
 		<>
 			<Text dimColor wrap="truncate-end">
