@@ -34,7 +34,7 @@ const running = (pid: number): boolean => {
 
 /** Runs `args` with node; resolves once `ready` is seen on stdout, with the process and its exit. */
 async function startUntil(args: string[], ready: RegExp) {
-	const child = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'pipe']});
+	const child = spawn(process.execPath, args, {stdio: ['pipe', 'pipe', 'pipe']});
 	let out = '';
 	const exited = new Promise<{code: number | null; signal: string | null}>(resolve => child.once('exit', (code, signal) => resolve({code, signal})));
 	await new Promise<void>((resolve, reject) => {
@@ -79,12 +79,14 @@ describe('the lab ends its nodes', () => {
 			`import {Lab} from ${JSON.stringify(labUrl)};
 const lab = await Lab.start({nodes: 2, topology: 'line', network: 'regtest', dir: ${JSON.stringify(join(dir, 'lab'))}});
 console.log('up', lab.nodes.length);
-setTimeout(() => process.exit(3), 10);
+// Exits when told (a line on stdin), once the test has seen its nodes.
+process.stdin.once('data', () => process.exit(3));
 `,
 		);
 		const lab = await startUntil([script], /up 2/);
 		const nodes = childrenOf(lab.child.pid!);
 		expect(nodes).toHaveLength(2);
+		lab.child.stdin!.write('exit\n');
 		expect(await lab.exited).toEqual({code: 3, signal: null});
 		// SIGKILL is sent as the process exits; the kernel reaps them a moment later.
 		const deadline = Date.now() + 10_000;
