@@ -10,14 +10,12 @@ import {Pane, paneContent} from '../../ui/components/pane.js';
 import {Overlay} from '../../ui/components/overlay.js';
 import {Form} from '../../ui/forms/form.js';
 import {useTerminalSize} from '../../ui/hooks/use-terminal-size.js';
-import {arrayList, FOLLOW_NEWEST, moveSelection, selectedIndex, viewTop, type ListModel, type Selection} from '../../ui/lists/selection.js';
+import {arrayList, FOLLOW_NEWEST, moveSelection, selectedIndex, type ListModel, type Selection} from '../../ui/lists/selection.js';
 import {useColor} from '../../ui/theme.js';
 import type {TerminalControl} from '../../app.js';
-import {laneText, type TreeRow} from './fork-tree.js';
 import type {LabControls, Outcome} from './lab-controls.js';
 import type {LabSnapshot, LabStore} from './lab-store.js';
-import {drawMap, type Segment, type Tone} from './network-map.js';
-import {networkByName} from '../../node/consensus/networks.js';
+import {EventsBody, NetworkBody, NodesBody, TreeBody} from './lab-panes.js';
 import {applyKeys} from '../../ui/components/text-field.js';
 import {clampDetailTop, WireDetail, WireList, wireDetailLines, wireListModel, wireListSpace, wireShown} from '../../ui/panes/wire.js';
 import type {WireRow} from '../../store/wire.js';
@@ -29,10 +27,6 @@ const LAB_PANES: readonly {readonly id: LabPane; readonly number: number; readon
 	{id: 'events', number: 3, title: 'Events'},
 	{id: 'tree', number: 4, title: 'Fork tree'},
 ];
-
-/** One colour per tip, the highest first; the letter says it without colour. */
-export const TIP_COLOURS = ['green', 'yellow', 'magenta', 'cyan', 'blue', 'red'] as const;
-export const tipLetter = (colour: number) => String.fromCharCode(65 + (colour % 26));
 
 export interface LabAppProps {
 	readonly store: LabStore;
@@ -414,7 +408,6 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 	);
 }
 
-/** The status bar: what runs and the last outcome first (a narrow terminal cuts the end). */
 /** The `?` overlay: the lab's keys from the table, as many as fit from `offset` (↑/↓ scroll). */
 function LabHelp({columns, rows, offset}: {readonly columns: number; readonly rows: number; readonly offset: number}) {
 	const lines = labBindings().map(b => `${b.label.padEnd(10)} ${b.help}`);
@@ -446,6 +439,7 @@ function wireSourceOf(s: LabSnapshot): string {
 	return `link ${a}–${b}${link.cut ? ' (cut)' : ''}: → from ${a}, ← from ${b}`;
 }
 
+/** The status bar: what runs and the last outcome first (a narrow terminal cuts the end). */
 function statusLine(s: LabSnapshot, selected: number, notice: string | null): string {
 	const up = s.nodes.filter(x => x.answering).length;
 	const converged = s.tipCount <= 1 ? 'one tip' : `${s.tipCount} tips`;
@@ -457,158 +451,4 @@ function statusLine(s: LabSnapshot, selected: number, notice: string | null): st
 function treeNote(s: LabSnapshot): string | undefined {
 	const hidden = s.tree.hiddenBranches;
 	return hidden > 0 ? `${hidden} more branch${hidden === 1 ? '' : 'es'}` : s.reorgs.length > 0 ? `${s.reorgs.length} reorg${s.reorgs.length === 1 ? '' : 's'}` : undefined;
-}
-
-function useTone(): (tone: Tone) => {color?: string; dimColor?: boolean; bold?: boolean} {
-	const color = useColor();
-	return tone => {
-		switch (tone.kind) {
-			case 'plain':
-				return {};
-			case 'dim':
-				return {dimColor: true};
-			case 'cut':
-				return {color: color('red'), bold: true};
-			case 'down':
-				return {color: color('red'), dimColor: true};
-			case 'tip':
-				return {color: color(TIP_COLOURS[tone.colour % TIP_COLOURS.length]!)};
-		}
-	};
-}
-
-function Segments({segments, inverse, width}: {readonly segments: readonly Segment[]; readonly inverse?: boolean; readonly width: number}) {
-	const tone = useTone();
-	return (
-		<Text wrap="truncate-end" inverse={inverse}>
-			{segments.map((s, i) => (
-				<Text key={i} {...tone(s.tone)}>
-					{s.text}
-				</Text>
-			))}
-			{' '.repeat(Math.max(0, width - segments.reduce((n, s) => n + s.text.length, 0)))}
-		</Text>
-	);
-}
-
-interface BodyProps {
-	readonly snapshot: LabSnapshot;
-	readonly width: number;
-	readonly rows: number;
-	readonly sel: Selection;
-	readonly list: ListModel;
-	readonly focused?: boolean;
-}
-
-function NetworkBody({snapshot, width, rows, sel, list, focused}: BodyProps) {
-	const map = drawMap(
-		snapshot.nodes.map(x => ({name: x.name, height: x.height, tipColour: x.tipColour, up: x.answering || x.up})),
-		snapshot.links,
-		width,
-	).map(r => (r.link === null ? r : {...r, segments: withTipLetters(r.segments)}));
-	const nodeRows = map.filter(r => r.link === null).map(r => ({...r, segments: withTipLetters(r.segments)}));
-	const linkRows = map.filter(r => r.link !== null);
-	const space = Math.max(1, rows - nodeRows.length);
-	const top = viewTop(sel, list, space);
-	const at = selectedIndex(sel, list);
-	return (
-		<>
-			{nodeRows.map((r, i) => (
-				<Segments key={`n${i}`} segments={r.segments} width={width} />
-			))}
-			{linkRows.slice(top, top + space).map(r => (
-				<Segments key={`l${r.link}`} segments={r.segments} width={width} inverse={focused && r.link === at} />
-			))}
-		</>
-	);
-}
-
-/** Heights with their tip's letter (`#12 A`), so tips tell apart without colour too. */
-function withTipLetters(segments: readonly Segment[]): Segment[] {
-	return segments.map(s => (s.tone.kind === 'tip' && s.text.startsWith('#') ? {...s, text: `${s.text.trimEnd()} ${tipLetter(s.tone.colour)}`.padEnd(s.text.length)} : s));
-}
-
-function NodesBody({snapshot, width, rows, sel, list}: BodyProps) {
-	const tone = useTone();
-	const space = Math.max(1, rows - 1);
-	const top = viewTop(sel, list, space);
-	const at = selectedIndex(sel, list);
-	const producing = networkByName(snapshot.network).stake ? 'staking' : 'mining';
-	const head = `${'node'.padEnd(6)}${'state'.padEnd(8)}${'height'.padStart(7)} ${'tip'.padEnd(10)}${'peers'.padStart(5)}${'pool'.padStart(6)}  ${producing}`;
-	return (
-		<>
-			<Text dimColor wrap="truncate-end">
-				{head}
-			</Text>
-			{snapshot.nodes.slice(top, top + space).map((x, i) => {
-				const state = x.answering ? 'up' : x.up ? 'starting' : 'down';
-				const tipTone: Tone = x.tipColour === null ? {kind: 'dim'} : {kind: 'tip', colour: x.tipColour};
-				const tip = x.tip ? `${tipLetter(x.tipColour ?? 0)} …${x.tip.slice(-6)}` : '—';
-				const selected = top + i === at;
-				return (
-					<Text key={x.name} wrap="truncate-end" inverse={selected}>
-						{x.name.padEnd(6)}
-						<Text {...(state === 'up' ? {} : tone({kind: 'down'}))}>{state.padEnd(8)}</Text>
-						{(x.height === null ? '—' : String(x.height)).padStart(7)} <Text {...tone(tipTone)}>{tip.padEnd(10)}</Text>
-						{String(x.peers).padStart(5)}
-						{String(x.mempool).padStart(6)}
-						{'  '}
-						{x.producing ? 'on' : 'off'}
-						{' '.repeat(Math.max(0, width - 50))}
-					</Text>
-				);
-			})}
-		</>
-	);
-}
-
-function TreeBody({snapshot, width, rows, sel, list, focused}: BodyProps) {
-	const tone = useTone();
-	const tree = snapshot.tree;
-	if (tree.rows.length === 0) return <Text dimColor>{snapshot.nodes.some(n => n.answering) ? 'reading headers…' : 'waiting for the nodes…'}</Text>;
-	const top = viewTop(sel, list, rows);
-	const at = selectedIndex(sel, list);
-	const colourOf = (node: number) => snapshot.nodes[node]?.tipColour ?? null;
-	return (
-		<>
-			{tree.rows.slice(top, top + rows).map((r, i) => (
-				<Text key={`${r.kind}-${r.hash}-${top + i}`} wrap="truncate-end" inverse={focused && top + i === at}>
-					<Text dimColor={r.kind !== 'block'}>{r.lanes.map(laneText).join('')}</Text>
-					{rowText(r)}
-					{r.nodes.map(x => {
-						const c = colourOf(x);
-						return (
-							<Text key={x} {...tone(c === null ? {kind: 'dim'} : {kind: 'tip', colour: c})} bold>
-								{` ${snapshot.nodes[x]?.name ?? `n${x}`}`}
-							</Text>
-						);
-					})}
-				</Text>
-			))}
-		</>
-	);
-}
-
-function rowText(r: TreeRow): string {
-	const blocks = (n: number) => `${n} block${n === 1 ? '' : 's'}`;
-	if (r.kind === 'run') return `${blocks(r.folded)}`;
-	if (r.kind === 'base') return `⋯ ${blocks(r.folded)} down to genesis`;
-	return `#${r.height} …${r.hash.slice(-8)}${r.fork ? ' fork' : ''}${r.height === 0 ? ' genesis' : ''}`;
-}
-
-function EventsBody({snapshot, rows, sel, list, focused}: BodyProps) {
-	const color = useColor();
-	const events = [...snapshot.events].reverse();
-	if (events.length === 0) return <Text dimColor>nothing yet: cut a link (c), split (p), mine (g)…</Text>;
-	const top = viewTop(sel, list, rows);
-	const at = selectedIndex(sel, list);
-	return (
-		<>
-			{events.slice(top, top + rows).map((e, i) => (
-				<Text key={e.seq} wrap="truncate-end" inverse={focused && top + i === at} color={e.kind === 'error' ? color('red') : e.kind === 'reorg' ? color('yellow') : undefined}>
-					{new Date(e.time).toISOString().slice(11, 19)} {e.text}
-				</Text>
-			))}
-		</>
-	);
 }

@@ -5,6 +5,7 @@
  * into a shared cache), and an event log with every reorganisation a node went through.
  * subscribe/getSnapshot as React's useSyncExternalStore expects; no React here.
  */
+import {networkByName} from '../../node/consensus/networks.js';
 import type {Lab} from '../lab.js';
 import {rpcBatch, rpcCall} from '../rpc-client.js';
 import {linkWireInput, WireRing, type WireRow} from '../../store/wire.js';
@@ -104,6 +105,8 @@ export class LabStore {
 	private readonly staleWindow: number;
 	private readonly fetchBudget: number;
 	private readonly now: () => number;
+	/** A proof-of-stake network: staking counts as producing blocks. */
+	private readonly stake: boolean;
 	private polling: Promise<void> | null = null;
 	private wireTap: {readonly key: string; readonly ring: WireRing; readonly untap: () => void} | null = null;
 	private wireTimer: NodeJS.Timeout | undefined;
@@ -117,6 +120,7 @@ export class LabStore {
 		this.staleWindow = options.staleWindow ?? 50;
 		this.fetchBudget = options.fetchBudget ?? 500;
 		this.now = options.now ?? (() => Date.now());
+		this.stake = networkByName(lab.options.network).stake !== undefined;
 		this.snapshot = {
 			network: lab.options.network,
 			topology: lab.options.topology,
@@ -229,7 +233,7 @@ export class LabStore {
 			lab.nodes.map(async node => {
 				if (!node.running) return null;
 				try {
-					return await rpcBatch(node.spec.rpcPort, [['getblockchaininfo'], ['getconnectioncount'], ['getmempoolinfo'], ['getmininginfo'], ['getchaintips'], ['getstakinginfo']], 5_000);
+					return await rpcBatch(node.spec.rpcPort, [['getblockchaininfo'], ['getconnectioncount'], ['getmempoolinfo'], ['getmininginfo'], ['getchaintips'], ...(this.stake ? [['getstakinginfo'] as const] : [])], 5_000);
 				} catch {
 					return null;
 				}
@@ -237,7 +241,7 @@ export class LabStore {
 		);
 		const raw = lab.nodes.map((node, i) => {
 			const a = answers[i];
-			const ok = <T>(j: number): T | null => (a && a[j]!.ok ? (a[j] as {result: T}).result : null);
+			const ok = <T>(j: number): T | null => (a?.[j]?.ok ? (a[j] as {result: T}).result : null);
 			const info = ok<{blocks: number; headers: number; bestblockhash: string}>(0);
 			const staking = ok<{staking?: boolean}>(5);
 			return {
