@@ -11,6 +11,8 @@ import {PARAM_NAMES, rpcMethods} from '../../source/node/rpc/methods.js';
 import {decodeAddress} from '../../source/node/crypto/address.js';
 import {hashToHex, toHex} from '../../source/node/encoding/hex.js';
 import {networkHashesPerSecond} from '../../source/node/mining/rate.js';
+import {MuHash3072} from '../../source/node/crypto/muhash.js';
+import {Writer} from '../../source/node/encoding/writer.js';
 import {TxOut} from '../../source/node/primitives/tx.js';
 import {bpmScript, p2pkhScript} from '../../source/node/primitives/script.js';
 import {coinbaseOf, key, nextBlock, spend} from '../helpers/builder.js';
@@ -472,14 +474,25 @@ const rows: Row[] = [
 		expect(immature.some(u => u.confirmations < quickNet.coinbaseMaturity)).toBe(true);
 		expect(await code(a.call('listunspent', [1, 9_999_999, [s.main], true, {minimumamount: 1}]))).toBe(-3);
 	}},
-	{method: 'gettxoutsetinfo', param: 'hash_type', effect: '"hash_serialized_3" (default) the set\'s hash, "none" no hash; muhash and others -8 with Core\'s words', check: async () => {
+	{method: 'gettxoutsetinfo', param: 'hash_type', effect: '"hash_serialized_3" (default) the set\'s hash, "muhash" Core\'s MuHash3072 of it, "none" no hash; another -8 with Core\'s words', check: async () => {
 		const full = await ok(a.call('gettxoutsetinfo'));
 		expect(full.hash_serialized_3).toMatch(/^[0-9a-f]{64}$/);
 		expect(await ok(a.call('gettxoutsetinfo', ['hash_serialized_3']))).toEqual(full);
 		const none = await ok(a.call('gettxoutsetinfo', {hash_type: 'none'}));
 		expect(none.hash_serialized_3).toBeUndefined();
 		expect(none.txouts).toBe(full.txouts);
-		expect((await a.call('gettxoutsetinfo', ['muhash'])).error).toEqual({code: -8, message: "'muhash' is not a valid hash_type"});
+		// Core's MuHash3072 (its vector is in test/unit/crypto.test.ts), over Core's TxOutSer of each coin.
+		const mu = await ok(a.call('gettxoutsetinfo', ['muhash']));
+		expect(mu.muhash).toMatch(/^[0-9a-f]{64}$/);
+		expect(mu.hash_serialized_3).toBeUndefined();
+		expect(mu.txouts).toBe(full.txouts);
+		const set = new MuHash3072();
+		const coins: Uint8Array[] = [];
+		for await (const {prevout, coin} of a.node.chain.coins()) {
+			coins.push(new Writer(64).bytes(prevout.txid).u32(prevout.index).u32(coin.height * 2 + (coin.coinbase ? 1 : 0)).i64(coin.value).varBytes(coin.script).finish());
+		}
+		for (const c of coins.reverse()) set.insert(c); // any order: a multiset hash
+		expect(mu.muhash).toBe(hashToHex(set.finalize()));
 		expect((await a.call('gettxoutsetinfo', ['foo hash'])).error).toEqual({code: -8, message: "'foo hash' is not a valid hash_type"});
 	}},
 	{method: 'gettxoutsetinfo', param: 'hash_or_height', effect: '-8 as Core without coinstatsindex (there is none)', check: async () => {

@@ -310,16 +310,17 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			return {bestblock: chain.tip.hashHex, confirmations: inPool ? 0 : chain.height - coin.height + 1, value: new Amount(coin.value), scriptPubKey: scriptJson(coin.script), coinbase: coin.coinbase};
 		},
 		gettxoutsetinfo: async params => {
-			// Core's ParseHashType; muhash is refused with Core's words for a type it cannot compute
-			// (no MuHash3072 here).
+			// Core's ParseHashType: hash_serialized_3 (the default), muhash (Core's MuHash3072 over
+			// its TxOutSer of each coin) or none.
 			const hashType = str(params, 0, 'hash_type', 'hash_serialized_3');
-			if (hashType !== 'hash_serialized_3' && hashType !== 'none') throw bad(`'${hashType}' is not a valid hash_type`);
+			if (hashType !== 'hash_serialized_3' && hashType !== 'muhash' && hashType !== 'none') throw bad(`'${hashType}' is not a valid hash_type`);
 			// Core without -coinstatsindex: a past block cannot be asked for, and use_index falls back
 			// to reading the set (there is no coinstatsindex here).
 			if (arg(params, 1) !== undefined) throw bad('Querying specific block heights requires coinstatsindex');
 			bool(params, 2, true);
-			const info = await utxoSetInfo(chain);
-			return {height: info.height, bestblock: info.bestblock, txouts: info.txouts, total_amount: new Amount(info.totalUnits), ...(hashType === 'none' ? {} : {hash_serialized_3: info.hash})};
+			const info = await utxoSetInfo(chain, {muhash: hashType === 'muhash'});
+			const hashed = hashType === 'hash_serialized_3' ? {hash_serialized_3: info.hash} : hashType === 'muhash' ? {muhash: info.muhash} : {};
+			return {height: info.height, bestblock: info.bestblock, txouts: info.txouts, total_amount: new Amount(info.totalUnits), ...hashed};
 		},
 		getrawtransaction: async params => {
 			const txid = hash(params, 0, 'txid');
