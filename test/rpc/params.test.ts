@@ -353,17 +353,26 @@ const rows: Row[] = [
 		expect(refused).toMatchObject({code: -4, message: 'wallet does not have the "avoid reuse" feature enabled'});
 	}},
 	// ---- sendtoaddress beyond address and amount
-	{method: 'sendtoaddress', param: 'comment', effect: 'empty accepted; a comment is refused -8 (the wallet keeps no notes), nothing sent', check: async () => {
-		const pool = a.node.mempool.size;
-		expect(await code(a.call('sendtoaddress', [s.other, 0.1, 'for the rent']))).toBe(-8);
-		expect(a.node.mempool.size).toBe(pool);
-		expect(await ok(a.call('sendtoaddress', [s.other, 0.1, '']))).toMatch(/^[0-9a-f]{64}$/);
+	{method: 'sendtoaddress', param: 'comment', effect: 'kept in the wallet file (not the transaction): listtransactions shows it as comment on the payment\'s entries; empty = none', check: async () => {
+		const txid = await ok(a.call('sendtoaddress', [s.other, 0.1, 'for the rent']));
+		const entries = () => ok(a.call('listtransactions', ['*', 1000])) as Promise<{txid: string; comment?: string; to?: string}[]>;
+		const mine = (await entries()).filter(t => t.txid === txid);
+		expect(mine.length).toBeGreaterThan(0);
+		expect(mine.every(t => t.comment === 'for the rent' && t.to === undefined)).toBe(true);
+		expect(a.node.wallet.keystore.note(txid)).toEqual({comment: 'for the rent'});
+		const plain = await ok(a.call('sendtoaddress', [s.other, 0.1, '']));
+		expect((await entries()).filter(t => t.txid === plain).every(t => t.comment === undefined)).toBe(true);
+		// The payment's script carries no trace of it.
+		expect(Buffer.from(a.node.mempool.get(txid)!.tx.toRaw()).includes(Buffer.from('for the rent'))).toBe(false);
 	}},
-	{method: 'sendtoaddress', param: 'comment_to', effect: 'empty accepted; a name is refused -8, nothing sent', check: async () => {
-		const pool = a.node.mempool.size;
-		expect(await code(a.call('sendtoaddress', {address: s.other, amount: 0.1, comment_to: 'Bob'}))).toBe(-8);
-		expect(a.node.mempool.size).toBe(pool);
-		expect(await ok(a.call('sendtoaddress', [s.other, 0.1, '', '']))).toMatch(/^[0-9a-f]{64}$/);
+	{method: 'sendtoaddress', param: 'comment_to', effect: 'kept in the wallet file: listtransactions shows it as to; empty = none', check: async () => {
+		const txid = await ok(a.call('sendtoaddress', {address: s.other, amount: 0.1, comment_to: 'Bob'}));
+		const mine = ((await ok(a.call('listtransactions', ['*', 1000]))) as {txid: string; comment?: string; to?: string}[]).filter(t => t.txid === txid);
+		expect(mine.length).toBeGreaterThan(0);
+		expect(mine.every(t => t.to === 'Bob' && t.comment === undefined)).toBe(true);
+		const both = await ok(a.call('sendtoaddress', [s.other, 0.1, 'lunch', 'Carol']));
+		expect(a.node.wallet.keystore.note(both)).toEqual({comment: 'lunch', to: 'Carol'});
+		expect(a.node.wallet.keystore.note(await ok(a.call('sendtoaddress', [s.other, 0.1, '', ''])))).toBeUndefined();
 	}},
 	{method: 'sendtoaddress', param: 'subtractfeefromamount', effect: 'true: the recipient gets the amount less the fee; false: the amount, the fee on top', check: async () => {
 		const to = await ok(a.call('getnewaddress', ['subtract']));

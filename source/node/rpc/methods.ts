@@ -698,7 +698,9 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			for (const a of await wallet.addresses()) {
 				if (label !== '*' && a.label !== label) continue;
 				for (const h of await wallet.history(a.address)) {
-					items.push({address: a.address, category: h.kind === 'received' ? 'receive' : 'send', amount: new Amount(h.kind === 'received' ? h.value : -h.value), label: a.label, txid: h.txid, confirmations: h.height === null ? 0 : chain.height - h.height + 1, blockheight: h.height ?? undefined});
+					// Core's WalletTxToJSON: a payment's comment and comment_to on each of its entries.
+					const note = wallet.keystore.note(h.txid);
+					items.push({address: a.address, category: h.kind === 'received' ? 'receive' : 'send', amount: new Amount(h.kind === 'received' ? h.value : -h.value), label: a.label, txid: h.txid, confirmations: h.height === null ? 0 : chain.height - h.height + 1, blockheight: h.height ?? undefined, comment: note?.comment, to: note?.to});
 				}
 			}
 			// Oldest first: by height, unconfirmed last (a stable sort keeps each block's order).
@@ -714,11 +716,11 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 					throw new RpcError(E.INVALID_ADDRESS_OR_KEY, `Invalid address: ${(error as Error).message}`);
 				}
 				const value = amount(params, 1, net.maxMoney);
-				// Core keeps comment and comment_to in the wallet, not the transaction; this wallet
-				// file keeps no notes, so a non-empty one is refused rather than dropped.
-				for (const [i, name] of [[2, 'comment'], [3, 'comment_to']] as const) {
-					if (str(params, i, name, '') !== '') throw bad(`${name} is not supported: this wallet keeps no notes on its transactions`);
-				}
+				// Core keeps comment and comment_to in the wallet, not the transaction (empty = none);
+				// listtransactions shows them as comment and to.
+				const comment = str(params, 2, 'comment', '');
+				const commentTo = str(params, 3, 'comment_to', '');
+				const note = {...(comment === '' ? {} : {comment}), ...(commentTo === '' ? {} : {to: commentTo})};
 				const subtractFee = bool(params, 4, false);
 				const replaceable = arg(params, 5) === undefined ? undefined : bool(params, 5, false);
 				// Core's SetFeeEstimateMode, in its order.
@@ -741,6 +743,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 					feeRate: 1n,
 					...(rate === undefined ? {} : {feeRateMilli: rate}),
 					subtractFee,
+					...(Object.keys(note).length > 0 ? {note} : {}),
 					// Core: unset, an explicit fee_rate signals; otherwise the wallet's default (no signal:
 					// this mempool replaces nothing).
 					replaceable: replaceable ?? rate !== undefined,

@@ -15,7 +15,7 @@ import {bpmScript, p2pkhHash, p2pkhScript} from '../primitives/script.js';
 import {signTransaction} from '../primitives/sign.js';
 import {DUST_THRESHOLD} from '../mempool/mempool.js';
 import {formatAmount} from './amount.js';
-import {Keystore, WalletError, type PendingLedger} from './keystore.js';
+import {Keystore, WalletError, type PendingLedger, type TxNote} from './keystore.js';
 
 /** Serialised size of a P2PKH input with a (worst-case 72-byte) DER signature and compressed key. */
 const INPUT_SIZE = 149;
@@ -63,6 +63,8 @@ export interface SendOptions {
 	readonly subtractFee?: boolean;
 	/** Core's replaceable: every input signals BIP125 (sequence 0xfffffffd). */
 	readonly replaceable?: boolean;
+	/** Core's comment and comment_to: kept in the wallet file with the payment, not in it. */
+	readonly note?: TxNote;
 }
 
 /** How a payment is built beyond its outputs. */
@@ -208,7 +210,7 @@ export class Wallet {
 	 */
 	async send(options: SendOptions): Promise<Transaction> {
 		const outputs = this.paymentOutputs(options);
-		return this.keystore.withPending(async ledger => this.submit(await this.build(outputs, sendBuild(options), options.from, options.changeTo, ledger.pending), ledger));
+		return this.keystore.withPending(async ledger => this.submit(await this.build(outputs, sendBuild(options), options.from, options.changeTo, ledger.pending), ledger, options.note));
 	}
 
 	/**
@@ -267,14 +269,15 @@ export class Wallet {
 	 * Inside the file lock: records the transaction in the file first (so another node sees its
 	 * coins as spent even if this process dies next), then submits it; a refusal unrecords it.
 	 */
-	private async submit(prepared: PreparedTx, ledger: PendingLedger): Promise<Transaction> {
+	private async submit(prepared: PreparedTx, ledger: PendingLedger, note?: TxNote): Promise<Transaction> {
 		const {tx} = prepared;
 		const hex = toHex(tx.toRaw());
-		await ledger.record(hex);
+		const txid = tx.txid();
+		await ledger.record(hex, note ? {txid, note} : undefined);
 		try {
 			await this.mempool.add(tx);
 		} catch (error) {
-			await ledger.forget(hex).catch(() => undefined); // left behind, resubmit drops it as hopeless
+			await ledger.forget(hex, note ? txid : undefined).catch(() => undefined); // left behind, resubmit drops it as hopeless
 			if (error instanceof VerifyError) throw new WalletError('refused', `the node refused the transaction: ${error.message}`);
 			throw error;
 		}
