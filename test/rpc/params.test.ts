@@ -477,6 +477,7 @@ const rows: Row[] = [
 		expect(high.length).toBe(amounts.filter(x => x >= mid).length);
 		expect((await list({maximumAmount: mid.toFixed(8)})).length).toBe(amounts.filter(x => x <= mid).length);
 		expect(await list({maximumCount: 2})).toHaveLength(2);
+		expect(await list({maximumCount: 0})).toHaveLength(all.length); // Core: 0 is no limit
 		expect(await list({minimumSumAmount: '0.00000001'})).toHaveLength(1);
 		const immature = await list({include_immature_coinbase: true});
 		expect(immature.length).toBeGreaterThan(all.length);

@@ -465,7 +465,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 				let seconds = bantime || 86_400;
 				if (bool(params, 3, false)) {
 					const now = pool.addrman.clock();
-					if (bantime <= now) throw bad('Error: Absolute timestamp is in the past');
+					if (bantime < now) throw bad('Error: Absolute timestamp is in the past');
 					seconds = bantime - now;
 				}
 				pool.addrman.ban(host, port, seconds);
@@ -858,8 +858,9 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 		const min = amountOf('minimumAmount') ?? 0n;
 		const max = amountOf('maximumAmount');
 		const sumAt = amountOf('minimumSumAmount');
-		const count = o.maximumCount === undefined || o.maximumCount === null ? undefined : int([o.maximumCount], 0, 'maximumCount');
-		if (count !== undefined && count < 0) throw bad('Invalid parameter, maximumCount must be non-negative');
+		// Core: 0 (and, read as unsigned, any negative count) is no limit.
+		const given = o.maximumCount === undefined || o.maximumCount === null ? 0 : int([o.maximumCount], 0, 'maximumCount');
+		const count = given > 0 ? given : undefined;
 		let taken = 0;
 		let sum = 0n;
 		return {
