@@ -13,6 +13,7 @@ import type {Block} from '../../source/node/primitives/block.js';
 import {OutPoint, TxOut} from '../../source/node/primitives/tx.js';
 import type {StatfsResult} from '../../source/node/util/disk-space.js';
 import {coinbaseOf, extend, key, nextBlock, spend} from '../helpers/builder.js';
+import {bpmScript} from '../../source/node/primitives/script.js';
 import {freshChains, quickNet, snapshot, type TempChain} from '../helpers/chain-env.js';
 import {checkDatadir} from '../helpers/datadir-check.js';
 import {startNode, waitFor} from '../helpers/net-env.js';
@@ -30,6 +31,27 @@ async function payingChain(env: TempChain): Promise<Block[]> {
 	blocks.push(...(await extend(env.chain, 1, {txs: [pay], fees: 100_000_000n})));
 	blocks.push(...(await extend(env.chain, 4)));
 	return blocks;
+}
+
+/** payingChain, then a BPM reading (70) from the miner's key in block 11. */
+async function readingChain(env: TempChain): Promise<Block[]> {
+	const blocks = await payingChain(env);
+	const reading = spend([coinbaseOf(blocks[1]!)], [new TxOut(0n, bpmScript(70)), new TxOut(49n * 100_000_000n, key('miner').script)]);
+	blocks.push(...(await extend(env.chain, 1, {txs: [reading], fees: 100_000_000n})));
+	return blocks;
+}
+
+/** Everything the address and BPM indexes answer, to compare before and after. */
+async function indexView(chain: Chain) {
+	const alice = key('alice').hash;
+	const miner = key('miner').hash;
+	const show = (x: unknown) => JSON.stringify(x, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+	return show({
+		alice: await chain.getAddressHistory(alice),
+		miner: await chain.getAddressHistory(miner),
+		aliceCoins: (await chain.getAddressCoins(alice)).map(c => c.prevout.key()),
+		bpm: await chain.getBpmRecords(),
+	});
 }
 
 /** Rewrites raw values in a closed datadir. */
@@ -119,6 +141,50 @@ describe('records with checksums', () => {
 		expect((await chain.getCoin(alice))?.value).toBe(20n * 100_000_000n);
 	});
 
+	it('a flipped bit in an address-history, address-coin or BPM record is found and reported plainly (schema 3)', async () => {
+		const env = await fresh();
+		const blocks = await readingChain(env);
+		const paid = blocks[5]!.txs[1]!;
+		const reading = blocks[10]!.txs[1]!;
+		const alice = key('alice').hash;
+		const miner = key('miner').hash;
+		expect((await env.chain.getBpmRecords()).map(r => r.bpm)).toEqual([70]);
+		const before = await indexView(env.chain);
+		await env.chain.close();
+		const damagedRe = (what: string) => new RegExp(`^${what} in the database is damaged: run with --reindex, or delete ${env.path} and resync$`);
+		const hex = (h: Uint8Array) => Buffer.from(h).toString('hex');
+
+		// An amount alice received (block 6, output 0): her history refuses, never a wrong amount.
+		const historyKey = layout.A(alice, 6, paid.hash(), 0, 0);
+		let saved = await flip(env.path, historyKey);
+		let chain = await Chain.open(env.options);
+		await expect(chain.getAddressHistory(alice)).rejects.toThrow(damagedRe(`a history record of address ${hex(alice)}`));
+		await chain.close();
+		await restore(env.path, historyKey, saved);
+
+		// Alice's coin membership (the value is only the key's checksum): a changed byte refuses.
+		const memberKey = layout.U(alice, paid.hash(), 0);
+		saved = await flip(env.path, memberKey);
+		chain = await Chain.open(env.options);
+		await expect(chain.getAddressCoins(alice)).rejects.toThrow(damagedRe(`an unspent-coin record of address ${hex(alice)}`));
+		await chain.close();
+		await restore(env.path, memberKey, saved);
+
+		// The reading (block 11): a flipped bpm or owner byte refuses.
+		const bpmKey = layout.P(11, reading.hash());
+		saved = await flip(env.path, bpmKey);
+		chain = await Chain.open(env.options);
+		await expect(chain.getBpmRecords()).rejects.toThrow(damagedRe('the BPM record of block 11'));
+		await expect(chain.getBpmRecords(miner)).rejects.toThrow(StorageError);
+		await chain.close();
+		await restore(env.path, bpmKey, saved);
+
+		// Whole again: the same answers.
+		chain = await Chain.open(env.options);
+		env.chain = chain;
+		expect(await indexView(chain)).toBe(before);
+	});
+
 	it('the start check reads the last 6 blocks: a damaged block deeper down is found only when read', async () => {
 		const env = await fresh();
 		const blocks = await payingChain(env);
@@ -159,7 +225,7 @@ describe('records with checksums', () => {
 		await env.chain.close();
 		// What version 1 wrote: the same records without their last 4 bytes.
 		await edit(env.path, async db => {
-			for (const letter of ['e', 'u', 'c', 't']) {
+			for (const letter of ['e', 'u', 'c', 't', 'A', 'U', 'P']) {
 				for await (const [k, v] of db.iterator(layout.range(letter))) await db.put(k, v.subarray(0, v.length - 4));
 			}
 			await db.put(layout.V, new Writer(4).u32(1).finish());
@@ -173,6 +239,35 @@ describe('records with checksums', () => {
 		expect(await snapshot(env.chain)).toEqual(before);
 		const chain = await env.reopen();
 		expect(await snapshot(chain)).toEqual(before);
+		await chain.close();
+		await checkDatadir(env.path);
+	});
+});
+
+describe('schema version 2 (address and BPM index records without checksums)', () => {
+	it('gets the plain message; --reindex rebuilds them sealed, with the same answers', async () => {
+		const env = await fresh();
+		await readingChain(env);
+		const before = await snapshot(env.chain);
+		const indexes = await indexView(env.chain);
+		await env.chain.close();
+		// What version 2 wrote: A, U and P records without their last 4 bytes.
+		await edit(env.path, async db => {
+			for (const letter of ['A', 'U', 'P']) {
+				for await (const [k, v] of db.iterator(layout.range(letter))) await db.put(k, v.subarray(0, v.length - 4));
+			}
+			await db.put(layout.V, new Writer(4).u32(2).finish());
+		});
+		const error = await Chain.open(env.options).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(DatadirError);
+		expect(String((error as Error).message)).toBe(
+			`the chain database at ${env.path} has schema version 2; this chain-tui reads version ${SCHEMA_VERSION}: run once with --reindex to rebuild it, or delete ${env.path} and resync`,
+		);
+		env.chain = await Chain.open({...env.options, reindex: true});
+		expect(await snapshot(env.chain)).toEqual(before);
+		expect(await indexView(env.chain)).toBe(indexes);
+		const chain = await env.reopen();
+		expect(await indexView(chain)).toBe(indexes);
 		await chain.close();
 		await checkDatadir(env.path);
 	});

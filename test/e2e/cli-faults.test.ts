@@ -93,6 +93,42 @@ describe('standard streams', () => {
 		expect(stderr).toBe('');
 		expect(await readLog(datadir)).toMatch(/SIGTERM: shutting down\n.*stopped cleanly\n$/);
 	});
+
+	it('headless with its stderr reader gone: the node keeps running, logging to debug.log, and answers RPC', async () => {
+		const datadir = join(home, 'epipe-stderr');
+		const args = await nodeArgs(datadir);
+		const rpcPort = Number(args[args.indexOf('--rpc-port') + 1]);
+		// Headless, the node itself writes nothing to stderr; Node's own debug log does: NODE_DEBUG=http
+		// writes lines to process.stderr for every RPC request, so each call below writes there.
+		const child = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NODE_DEBUG: 'http'}});
+		child.stdout.resume();
+		let exitCode: number | null | undefined;
+		const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve((exitCode = code))));
+		const rpc = (method: string, ...params: string[]) => callRpc({port: rpcPort, datadir, method, args: params});
+		try {
+			const firstLine = new Promise(resolve => child.stderr.once('data', resolve));
+			await until('RPC to answer', () => rpc('getblockcount').then(out => out.trim() === '0', () => false));
+			await firstLine;
+			child.stderr.destroy();
+			// The next request's debug lines meet EPIPE on stderr; the node notes it and goes on.
+			await until('the EPIPE note in debug.log', async () => {
+				if (exitCode !== undefined) throw new Error(`the node exited (code ${exitCode}) when its stderr went away`);
+				await rpc('getblockcount').catch(() => undefined);
+				return /stderr closed \(EPIPE\)/.test(await readLog(datadir));
+			});
+			const address = (await rpc('getnewaddress')).trim();
+			await rpc('generatetoaddress', '2', address);
+			await until('block 2 in debug.log', async () => /block 2 [0-9a-f]{16}… .*mined here/.test(await readLog(datadir)));
+			expect(exitCode).toBeUndefined();
+			expect((await rpc('getblockcount')).trim()).toBe('2');
+		} finally {
+			child.kill('SIGTERM');
+			expect(await exited).toBe(0);
+		}
+		const log = await readLog(datadir);
+		expect(log).not.toMatch(/crash:/);
+		expect(log).toMatch(/SIGTERM: shutting down\n.*stopped cleanly\n$/);
+	});
 });
 
 describe('datadirs of the wrong shape: one line and exit 2', () => {

@@ -1,4 +1,4 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {Miner, type MinerStatus} from '../../source/node/mining/miner.js';
 import {createTemplate, selectTransactions} from '../../source/node/mining/template.js';
 import {Mempool} from '../../source/node/mempool/mempool.js';
@@ -177,6 +177,39 @@ describe('mining in worker threads', () => {
 	});
 });
 
+
+describe('a failure with no caller to take it', () => {
+	it('building the template after a found block throws: reported as an error, never an unhandled rejection; the miner tries again and mines on', async () => {
+		const {chain, mempool} = await setup();
+		const miner = new Miner({chain, mempool, payout: payout.script, pace: false, refreshMs: 50});
+		miners.push(miner);
+		const escaped: unknown[] = [];
+		const onEscape = (error: unknown) => escaped.push(error);
+		process.on('unhandledRejection', onEscape);
+		process.on('uncaughtException', onEscape);
+		try {
+			const errors: Error[] = [];
+			miner.on('error', error => errors.push(error));
+			const all = vi.spyOn(mempool, 'all');
+			// After the first block, the template of the next fails (once): submit's own newJob or the tip's.
+			miner.once('block', () => all.mockImplementationOnce(() => {
+				throw new Error('the mempool store is unreadable');
+			}));
+			const found = collect<Block>(fn => miner.on('block', fn), 3);
+			miner.start();
+			const blocks = await found;
+			miner.stop();
+			await new Promise(resolve => setTimeout(resolve, 50)); // an escaped rejection is reported a tick later
+			expect(escaped).toEqual([]);
+			expect(errors.map(e => e.message)).toEqual(['building the next block to mine failed: the mempool store is unreadable; trying again in 50 ms']);
+			expect(blocks).toHaveLength(3);
+			expect(chain.height).toBe(3);
+		} finally {
+			process.off('unhandledRejection', onEscape);
+			process.off('uncaughtException', onEscape);
+		}
+	});
+});
 
 describe('rolling', () => {
 	it('rolls the extra nonce when a job has used its nonces, staying on the same tip (main network difficulty)', async () => {

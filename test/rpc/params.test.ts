@@ -7,12 +7,14 @@ import {access} from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {FullNode} from '../../source/node/node.js';
-import {PARAM_NAMES} from '../../source/node/rpc/methods.js';
+import {PARAM_NAMES, rpcMethods} from '../../source/node/rpc/methods.js';
 import {decodeAddress} from '../../source/node/crypto/address.js';
 import {hashToHex, toHex} from '../../source/node/encoding/hex.js';
 import {networkHashesPerSecond} from '../../source/node/mining/rate.js';
+import {MuHash3072} from '../../source/node/crypto/muhash.js';
+import {Writer} from '../../source/node/encoding/writer.js';
 import {TxOut} from '../../source/node/primitives/tx.js';
-import {p2pkhScript} from '../../source/node/primitives/script.js';
+import {bpmScript, p2pkhScript} from '../../source/node/primitives/script.js';
 import {coinbaseOf, key, nextBlock, spend} from '../helpers/builder.js';
 import {quickNet} from '../helpers/chain-env.js';
 import {posregtest} from '../../source/node/consensus/networks.js';
@@ -62,6 +64,9 @@ interface Row {
 	readonly effect: string;
 	readonly check: () => Promise<void>;
 }
+
+/** An RPC amount (8 decimals) in units. */
+const units = (value: number) => BigInt(Math.round(value * 1e8));
 
 const confirmationsOf = (list: {confirmations: number}[]) => list.map(u => u.confirmations).sort((x, y) => x - y);
 
@@ -316,6 +321,212 @@ const rows: Row[] = [
 		await ok(a.call('backupwallet', [to]));
 		await expect(access(to)).resolves.toBeUndefined();
 	}},
+	// ---- getbalance (Core: dummy, minconf, include_watchonly, avoid_reuse)
+	{method: 'getbalance', param: 'dummy', effect: 'left out or "*"; anything else -32 (Core)', check: async () => {
+		const all = await ok(a.call('getbalance'));
+		expect(await ok(a.call('getbalance', ['*']))).toBe(all);
+		expect(await ok(a.call('getbalance', {dummy: '*'}))).toBe(all);
+		expect(await code(a.call('getbalance', ['x']))).toBe(-32);
+	}},
+	{method: 'getbalance', param: 'minconf', effect: 'only outputs with that many confirmations; 0 (default) takes in unconfirmed ones whose inputs are all ours', check: async () => {
+		const sum = (list: {amount: number}[]) => list.reduce((t, u) => t + units(u.amount), 0n);
+		for (const minconf of [1, 3]) expect(units(await ok(a.call('getbalance', ['*', minconf])))).toBe(sum(await ok(a.call('listunspent', [minconf]))));
+		expect(units(await ok(a.call('getbalance', {minconf: 3})))).toBe(sum(await ok(a.call('listunspent', [3]))));
+		expect(await ok(a.call('getbalance', ['*', a.node.chain.height + 1]))).toBe(0);
+		// A pending payment to ourselves: the default counts its (trusted) outputs, minconf 1 does not.
+		await ok(a.call('generatetoaddress', [1, s.main])); // nothing pending
+		const before = units(await ok(a.call('getbalance')));
+		expect(units(await ok(a.call('getbalance', ['*', 1])))).toBe(before);
+		const txid = await ok(a.call('sendtoaddress', [s.other, 1]));
+		const fee = a.node.mempool.get(txid)!.fee;
+		expect(units(await ok(a.call('getbalance')))).toBe(before - fee);
+		expect(units(await ok(a.call('getbalance', ['*', 1])))).toBeLessThan(before - fee);
+		expect(units(await ok(a.call('getbalance', ['*', 0])))).toBe(sum(await ok(a.call('listunspent', [0, 9_999_999, null, false]))));
+	}},
+	{method: 'getbalance', param: 'include_watchonly', effect: 'no watch-only keys here: true adds nothing; not a boolean -3', check: async () => {
+		expect(await ok(a.call('getbalance', ['*', 0, true]))).toBe(await ok(a.call('getbalance', ['*', 0, false])));
+		expect(await code(a.call('getbalance', ['*', 0, 'yes']))).toBe(-3);
+	}},
+	{method: 'getbalance', param: 'avoid_reuse', effect: 'false is the wallet\'s way; true -4 (Core: the wallet lacks the avoid_reuse flag)', check: async () => {
+		expect(await ok(a.call('getbalance', ['*', 0, false, false]))).toBe(await ok(a.call('getbalance')));
+		const refused = (await a.call('getbalance', {avoid_reuse: true})).error;
+		expect(refused).toMatchObject({code: -4, message: 'wallet does not have the "avoid reuse" feature enabled'});
+	}},
+	// ---- sendtoaddress beyond address and amount
+	{method: 'sendtoaddress', param: 'comment', effect: 'kept in the wallet file (not the transaction): listtransactions shows it as comment on the payment\'s entries; empty = none', check: async () => {
+		const txid = await ok(a.call('sendtoaddress', [s.other, 0.1, 'for the rent']));
+		const entries = () => ok(a.call('listtransactions', ['*', 1000])) as Promise<{txid: string; comment?: string; to?: string}[]>;
+		const mine = (await entries()).filter(t => t.txid === txid);
+		expect(mine.length).toBeGreaterThan(0);
+		expect(mine.every(t => t.comment === 'for the rent' && t.to === undefined)).toBe(true);
+		expect(a.node.wallet.keystore.note(txid)).toEqual({comment: 'for the rent'});
+		const plain = await ok(a.call('sendtoaddress', [s.other, 0.1, '']));
+		expect((await entries()).filter(t => t.txid === plain).every(t => t.comment === undefined)).toBe(true);
+		// The payment's script carries no trace of it.
+		expect(Buffer.from(a.node.mempool.get(txid)!.tx.toRaw()).includes(Buffer.from('for the rent'))).toBe(false);
+	}},
+	{method: 'sendtoaddress', param: 'comment_to', effect: 'kept in the wallet file: listtransactions shows it as to; empty = none', check: async () => {
+		const txid = await ok(a.call('sendtoaddress', {address: s.other, amount: 0.1, comment_to: 'Bob'}));
+		const mine = ((await ok(a.call('listtransactions', ['*', 1000]))) as {txid: string; comment?: string; to?: string}[]).filter(t => t.txid === txid);
+		expect(mine.length).toBeGreaterThan(0);
+		expect(mine.every(t => t.to === 'Bob' && t.comment === undefined)).toBe(true);
+		const both = await ok(a.call('sendtoaddress', [s.other, 0.1, 'lunch', 'Carol']));
+		expect(a.node.wallet.keystore.note(both)).toEqual({comment: 'lunch', to: 'Carol'});
+		expect(a.node.wallet.keystore.note(await ok(a.call('sendtoaddress', [s.other, 0.1, '', ''])))).toBeUndefined();
+	}},
+	{method: 'sendtoaddress', param: 'subtractfeefromamount', effect: 'true: the recipient gets the amount less the fee; false: the amount, the fee on top', check: async () => {
+		const to = await ok(a.call('getnewaddress', ['subtract']));
+		const script = toHex(p2pkhScript(decodeAddress(to, quickNet.addressVersion)));
+		const paid = (txid: string) => a.node.mempool.get(txid)!.tx.outputs.find(o => toHex(o.script) === script)!.value;
+		const less = await ok(a.call('sendtoaddress', [to, 1, '', '', true]));
+		expect(paid(less) + a.node.mempool.get(less)!.fee).toBe(100_000_000n);
+		expect(paid(await ok(a.call('sendtoaddress', {address: to, amount: 1, subtractfeefromamount: false})))).toBe(100_000_000n);
+		expect(paid(await ok(a.call('sendtoaddress', [to, 1])))).toBe(100_000_000n);
+	}},
+	{method: 'sendtoaddress', param: 'replaceable', effect: 'true: every input signals BIP125 (sequence 0xfffffffd); false and the default: final sequences', check: async () => {
+		const sequences = (txid: string) => [...new Set(a.node.mempool.get(txid)!.tx.inputs.map(i => i.sequence))];
+		expect(sequences(await ok(a.call('sendtoaddress', [s.other, 0.1, '', '', false, true])))).toEqual([0xfffffffd]);
+		expect(sequences(await ok(a.call('sendtoaddress', {address: s.other, amount: 0.1, replaceable: false})))).toEqual([0xffffffff]);
+		expect(sequences(await ok(a.call('sendtoaddress', [s.other, 0.1])))).toEqual([0xffffffff]);
+	}},
+	{method: 'sendtoaddress', param: 'conf_target', effect: 'refused -8: there is no fee estimator (with fee_rate, Core\'s own -8)', check: async () => {
+		const pool = a.node.mempool.size;
+		expect(await code(a.call('sendtoaddress', [s.other, 0.1, '', '', false, false, 6]))).toBe(-8);
+		expect((await a.call('sendtoaddress', {address: s.other, amount: 0.1, conf_target: 6, fee_rate: 2})).error?.message).toMatch(/^Cannot specify both conf_target and fee_rate/);
+		expect(a.node.mempool.size).toBe(pool);
+	}},
+	{method: 'sendtoaddress', param: 'estimate_mode', effect: '"unset" accepted; economical/conservative -8 (no estimator); another -8 with Core\'s words', check: async () => {
+		expect(await ok(a.call('sendtoaddress', {address: s.other, amount: 0.1, estimate_mode: 'unset'}))).toMatch(/^[0-9a-f]{64}$/);
+		expect(await code(a.call('sendtoaddress', {address: s.other, amount: 0.1, estimate_mode: 'economical'}))).toBe(-8);
+		expect((await a.call('sendtoaddress', {address: s.other, amount: 0.1, estimate_mode: 'soon'})).error).toMatchObject({code: -8, message: 'Invalid estimate_mode parameter, must be one of: "unset", "economical", "conservative"'});
+		expect((await a.call('sendtoaddress', {address: s.other, amount: 0.1, estimate_mode: 'economical', fee_rate: 2})).error?.message).toBe('Cannot specify both estimate_mode and fee_rate');
+	}},
+	{method: 'sendtoaddress', param: 'avoid_reuse', effect: 'false accepted; true -4 (Core: the wallet lacks the avoid_reuse flag)', check: async () => {
+		expect(await ok(a.call('sendtoaddress', {address: s.other, amount: 0.1, avoid_reuse: false}))).toMatch(/^[0-9a-f]{64}$/);
+		expect(await code(a.call('sendtoaddress', {address: s.other, amount: 0.1, avoid_reuse: true}))).toBe(-4);
+	}},
+	{method: 'sendtoaddress', param: 'fee_rate', effect: 'units (sat) per byte, 3 decimals: the fee follows it; under the relay minimum -4; more decimals -3', check: async () => {
+		const rate = (txid: string) => Number(a.node.mempool.get(txid)!.fee) / a.node.mempool.get(txid)!.size;
+		const ten = await ok(a.call('sendtoaddress', {address: s.other, amount: 0.1, fee_rate: 10}));
+		expect(rate(ten)).toBeGreaterThanOrEqual(10);
+		expect(rate(ten)).toBeLessThan(10.5);
+		const half = await ok(a.call('sendtoaddress', [s.other, 0.1, '', '', false, false, null, 'unset', false, 2.5]));
+		expect(rate(half)).toBeGreaterThanOrEqual(2.5);
+		expect(rate(half)).toBeLessThan(2.7);
+		expect(rate(await ok(a.call('sendtoaddress', [s.other, 0.1])))).toBeLessThan(1.1);
+		expect(await code(a.call('sendtoaddress', {address: s.other, amount: 0.1, fee_rate: 0.5}))).toBe(-4);
+		expect(await code(a.call('sendtoaddress', {address: s.other, amount: 0.1, fee_rate: 1.2345}))).toBe(-3);
+	}},
+	{method: 'sendtoaddress', param: 'verbose', effect: 'true: {txid, fee_reason} (Core\'s reasons: "Fallback fee", "PayTxFee set")', check: async () => {
+		const plain = await ok(a.call('sendtoaddress', {address: s.other, amount: 0.1, verbose: true}));
+		expect(plain).toEqual({txid: expect.stringMatching(/^[0-9a-f]{64}$/), fee_reason: 'Fallback fee'});
+		expect(a.node.mempool.get(plain.txid)).toBeDefined();
+		expect((await ok(a.call('sendtoaddress', {address: s.other, amount: 0.1, fee_rate: 3, verbose: true}))).fee_reason).toBe('PayTxFee set');
+		expect(await ok(a.call('sendtoaddress', {address: s.other, amount: 0.1, verbose: false}))).toMatch(/^[0-9a-f]{64}$/);
+	}},
+	{method: 'getnewaddress', param: 'address_type', effect: '"legacy" (P2PKH) made; Core\'s other types -8 (no segwit here); unknown -5', check: async () => {
+		const legacy = await ok(a.call('getnewaddress', {label: 'typed', address_type: 'legacy'}));
+		expect((await ok(a.call('validateaddress', [legacy]))).isvalid).toBe(true);
+		expect(await code(a.call('getnewaddress', ['typed', 'bech32']))).toBe(-8);
+		expect((await a.call('getnewaddress', ['typed', 'p2wpkh'])).error).toMatchObject({code: -5, message: "Unknown address type 'p2wpkh'"});
+	}},
+	{method: 'listtransactions', param: 'include_watchonly', effect: 'no watch-only keys here: true lists the same; not a boolean -3', check: async () => {
+		expect(await ok(a.call('listtransactions', ['*', 1000, 0, true]))).toEqual(await ok(a.call('listtransactions', ['*', 1000, 0, false])));
+		expect(await code(a.call('listtransactions', ['*', 10, 0, 'yes']))).toBe(-3);
+	}},
+	{method: 'getrawmempool', param: 'mempool_sequence', effect: 'true: {txids, mempool_sequence}, one more per entry in or out; with verbose -8', check: async () => {
+		const before = await ok(a.call('getrawmempool', [false, true]));
+		expect(before.txids).toEqual(await ok(a.call('getrawmempool')));
+		await ok(a.call('sendtoaddress', [s.other, 0.1]));
+		expect((await ok(a.call('getrawmempool', {mempool_sequence: true}))).mempool_sequence).toBe(before.mempool_sequence + 1);
+		expect(await code(a.call('getrawmempool', [true, true]))).toBe(-8);
+	}},
+	{method: 'decoderawtransaction', param: 'iswitness', effect: 'true and false decode the same (no witness serialisation here, and Core\'s two readings agree on it); not a boolean -3', check: async () => {
+		const hex = await ok(a.call('getrawtransaction', [s.txInBlock2]));
+		const plain = await ok(a.call('decoderawtransaction', [hex]));
+		expect(await ok(a.call('decoderawtransaction', [hex, true]))).toEqual(plain);
+		expect(await ok(a.call('decoderawtransaction', {hexstring: hex, iswitness: false}))).toEqual(plain);
+		expect(await code(a.call('decoderawtransaction', [hex, 'x']))).toBe(-3);
+	}},
+	{method: 'sendrawtransaction', param: 'maxburnamount', effect: 'an unspendable (OP_RETURN) output worth more is refused -25, before any other check; default 0', check: async () => {
+		const burner = key('burner');
+		const chain = a.node.chain;
+		const block = nextBlock(chain, chain.tip, {payTo: burner.script});
+		await chain.add(block);
+		await ok(a.call('generatetoaddress', [quickNet.coinbaseMaturity, s.main]));
+		const coin = coinbaseOf(block, burner);
+		const tx = spend([coin], [new TxOut(1000n, bpmScript(70)), new TxOut(coin.value - 1000n - 10_000n, burner.script)]);
+		const hex = toHex(tx.toRaw());
+		expect((await a.call('sendrawtransaction', [hex])).error).toMatchObject({code: -25, message: 'Unspendable output exceeds maximum configured by user (maxburnamount)'});
+		expect(await code(a.call('sendrawtransaction', [hex, 0, 0.00000999]))).toBe(-25);
+		expect(a.node.mempool.get(tx.txid())).toBeUndefined();
+		// Allowed to burn it, it meets this chain's own rule: a data output carries no value (-26).
+		expect((await a.call('sendrawtransaction', {hexstring: hex, maxburnamount: 0.00001})).error).toMatchObject({code: -26, message: expect.stringMatching(/^bad-txns-nulldata-value/)});
+		// A reading worth nothing burns nothing: the default lets it through.
+		const reading = spend([{...coin}], [new TxOut(0n, bpmScript(71)), new TxOut(coin.value - 10_000n, burner.script)]);
+		expect(await ok(a.call('sendrawtransaction', [toHex(reading.toRaw())]))).toBe(reading.txid());
+	}},
+	{method: 'listunspent', param: 'query_options', effect: 'minimumAmount, maximumAmount, maximumCount, minimumSumAmount, include_immature_coinbase as Core; another key -3', check: async () => {
+		const list = async (q: Record<string, unknown>) => (await ok(a.call('listunspent', [1, 9_999_999, [s.main], true, q]))) as {amount: number; confirmations: number}[];
+		const all = await list({});
+		expect(all.length).toBeGreaterThan(3);
+		const amounts = all.map(u => u.amount);
+		const mid = [...amounts].sort((x, y) => x - y)[Math.floor(amounts.length / 2)]!;
+		const high = await list({minimumAmount: mid.toFixed(8)});
+		expect(high.every(u => u.amount >= mid)).toBe(true);
+		expect(high.length).toBe(amounts.filter(x => x >= mid).length);
+		expect((await list({maximumAmount: mid.toFixed(8)})).length).toBe(amounts.filter(x => x <= mid).length);
+		expect(await list({maximumCount: 2})).toHaveLength(2);
+		expect(await list({maximumCount: 0})).toHaveLength(all.length); // Core: 0 is no limit
+		expect(await list({minimumSumAmount: '0.00000001'})).toHaveLength(1);
+		const immature = await list({include_immature_coinbase: true});
+		expect(immature.length).toBeGreaterThan(all.length);
+		expect(immature.some(u => u.confirmations < quickNet.coinbaseMaturity)).toBe(true);
+		expect(await code(a.call('listunspent', [1, 9_999_999, [s.main], true, {minimumamount: 1}]))).toBe(-3);
+	}},
+	{method: 'gettxoutsetinfo', param: 'hash_type', effect: '"hash_serialized_3" (default) the set\'s hash, "muhash" Core\'s MuHash3072 of it, "none" no hash; another -8 with Core\'s words', check: async () => {
+		const full = await ok(a.call('gettxoutsetinfo'));
+		expect(full.hash_serialized_3).toMatch(/^[0-9a-f]{64}$/);
+		expect(await ok(a.call('gettxoutsetinfo', ['hash_serialized_3']))).toEqual(full);
+		const none = await ok(a.call('gettxoutsetinfo', {hash_type: 'none'}));
+		expect(none.hash_serialized_3).toBeUndefined();
+		expect(none.txouts).toBe(full.txouts);
+		// Core's MuHash3072 (its vector is in test/unit/crypto.test.ts), over Core's TxOutSer of each coin.
+		const mu = await ok(a.call('gettxoutsetinfo', ['muhash']));
+		expect(mu.muhash).toMatch(/^[0-9a-f]{64}$/);
+		expect(mu.hash_serialized_3).toBeUndefined();
+		expect(mu.txouts).toBe(full.txouts);
+		const set = new MuHash3072();
+		const coins: Uint8Array[] = [];
+		for await (const {prevout, coin} of a.node.chain.coins()) {
+			coins.push(new Writer(64).bytes(prevout.txid).u32(prevout.index).u32(coin.height * 2 + (coin.coinbase ? 1 : 0)).i64(coin.value).varBytes(coin.script).finish());
+		}
+		for (const c of coins.reverse()) set.insert(c); // any order: a multiset hash
+		expect(mu.muhash).toBe(hashToHex(set.finalize()));
+		expect((await a.call('gettxoutsetinfo', ['foo hash'])).error).toEqual({code: -8, message: "'foo hash' is not a valid hash_type"});
+	}},
+	{method: 'gettxoutsetinfo', param: 'hash_or_height', effect: '-8 as Core without coinstatsindex (there is none)', check: async () => {
+		expect((await a.call('gettxoutsetinfo', ['none', 1])).error).toEqual({code: -8, message: 'Querying specific block heights requires coinstatsindex'});
+	}},
+	{method: 'gettxoutsetinfo', param: 'use_index', effect: 'no coinstatsindex: true or false reads the set, as Core with none; not a boolean -3', check: async () => {
+		const full = await ok(a.call('gettxoutsetinfo'));
+		expect(await ok(a.call('gettxoutsetinfo', {use_index: false}))).toEqual(full);
+		expect(await ok(a.call('gettxoutsetinfo', ['hash_serialized_3', null, true]))).toEqual(full);
+		expect(await code(a.call('gettxoutsetinfo', ['none', null, 'x']))).toBe(-3);
+	}},
+	{method: 'help', param: 'command', effect: 'that command\'s usage; an unknown one answered "help: unknown command" (Core)', check: async () => {
+		expect(await ok(a.call('help', ['getblock']))).toMatch(/^getblock blockhash verbosity\n/);
+		expect(await ok(a.call('help', {command: 'getblockcount'}))).toMatch(/^getblockcount\n/);
+		expect(await ok(a.call('help', ['nope']))).toBe('help: unknown command: nope\n');
+		expect(await ok(a.call('help'))).toContain('getblockcount');
+	}},
+	{method: 'stop', param: 'wait', effect: 'the reply comes that many ms later (Core\'s hidden wait); not a number -3', check: async () => {
+		// The helper's stop does nothing, so `a` keeps running.
+		const start = Date.now();
+		expect(await ok(a.call('stop', [300]))).toBe('chain-tui stopping');
+		expect(Date.now() - start).toBeGreaterThanOrEqual(290);
+		expect(await code(a.call('stop', {wait: 'soon'}))).toBe(-3);
+	}},
 	// Encryption last: the wallet stays encrypted.
 	{method: 'encryptwallet', param: 'passphrase', effect: 'encrypts with it; empty -8', check: async () => {
 		expect(await code(a.call('encryptwallet', ['']))).toBe(-8);
@@ -367,6 +578,15 @@ const rows: Row[] = [
 	{method: 'setban', param: 'subnet', effect: 'that address is banned / unbanned', check: async () => {
 		await ok(a.call('setban', ['10.9.8.7', 'add']));
 		expect(((await ok(a.call('listbanned'))) as {address: string}[]).some(x => x.address.includes('10.9.8.7'))).toBe(true);
+		// Through the one host:port parser: a bare IPv6 address whole, bracketed with a port, no names.
+		await ok(a.call('setban', ['2001:db8::77', 'add']));
+		expect(a.node.pool!.addrman.isBanned('2001:db8::77', 8333)).toBe(true);
+		await ok(a.call('setban', ['2001:db8::77', 'remove']));
+		await ok(a.call('setban', ['[::1]:9', 'add']));
+		expect(a.node.pool!.addrman.isBanned('::1', 9)).toBe(true);
+		await ok(a.call('setban', ['[::1]:9', 'remove']));
+		expect(await code(a.call('setban', ['dead.beef', 'add']))).toBe(-8);
+		expect(await code(a.call('setban', ['10.9.8.6:99999', 'add']))).toBe(-8);
 	}},
 	{method: 'setban', param: 'command', effect: 'add bans (twice -23), remove lifts (unknown -30), another -8', check: async () => {
 		expect(await code(a.call('setban', ['10.9.8.7', 'add']))).toBe(-23);
@@ -376,12 +596,44 @@ const rows: Row[] = [
 		expect(await code(a.call('setban', ['10.9.8.7', 'maybe']))).toBe(-8);
 	}},
 	{method: 'setban', param: 'bantime', effect: 'banned for that many seconds', check: async () => {
-		await ok(a.call('setban', ['10.1.1.1', 'add', 1000]));
-		await ok(a.call('setban', {subnet: '10.2.2.2', command: 'add', bantime: 5000}));
+		// Against the node's own ban clock, read on either side of each call: no wall-clock slack.
+		const clock = () => a.node.pool!.addrman.clock();
+		const banFor = async (ip: string, params: unknown[] | Record<string, unknown>, seconds: number) => {
+			const before = clock();
+			await ok(a.call('setban', params));
+			const after = clock();
+			const banned = (await ok(a.call('listbanned'))) as {address: string; banned_until: number}[];
+			const until = banned.find(x => x.address.includes(ip))!.banned_until;
+			expect(until - seconds).toBeGreaterThanOrEqual(before);
+			expect(until - seconds).toBeLessThanOrEqual(after);
+		};
+		await banFor('10.1.1.1', ['10.1.1.1', 'add', 1000], 1000);
+		await banFor('10.2.2.2', {subnet: '10.2.2.2', command: 'add', bantime: 5000}, 5000);
+		await banFor('10.5.5.5', ['10.5.5.5', 'add', 0], 86_400); // 0: Core's default 24 h
+	}},
+	{method: 'setban', param: 'absolute', effect: 'true: bantime is the unix time the ban ends; in the past -8', check: async () => {
+		const now = a.node.pool!.addrman.clock();
+		await ok(a.call('setban', ['10.3.3.3', 'add', now + 5000, true]));
 		const banned = (await ok(a.call('listbanned'))) as {address: string; banned_until: number}[];
-		const until = (ip: string) => banned.find(x => x.address.includes(ip))!.banned_until;
-		expect(until('10.2.2.2') - until('10.1.1.1')).toBeGreaterThanOrEqual(3990);
-		expect(until('10.2.2.2') - until('10.1.1.1')).toBeLessThanOrEqual(4010);
+		expect(banned.find(x => x.address.includes('10.3.3.3'))!.banned_until).toBe(now + 5000);
+		expect((await a.call('setban', {subnet: '10.4.4.4', command: 'add', bantime: now - 1, absolute: true})).error).toEqual({code: -8, message: 'Error: Absolute timestamp is in the past'});
+	}},
+	{method: 'addnode', param: 'v2transport', effect: 'true -8 as Core with -v2transport off (no BIP324 here), ignored on remove; false accepted', check: async () => {
+		expect((await a.call('addnode', ['127.0.0.1:5', 'onetry', true])).error).toEqual({code: -8, message: 'Error: v2transport requested but not enabled (see -v2transport)'});
+		expect(await ok(a.call('addnode', {node: '127.0.0.1:5', command: 'onetry', v2transport: false}))).toBeNull();
+		expect(await code(a.call('addnode', ['127.0.0.1:5', 'remove', true]))).toBe(-24);
+	}},
+	{method: 'getnodeaddresses', param: 'network', effect: 'that network only (Core\'s names); an unknown one -8', check: async () => {
+		for (let i = 1; i <= 3; i++) a.node.pool!.addrman.add(`2001:db8::${i}`, 8333);
+		const v6 = (await ok(a.call('getnodeaddresses', [0, 'ipv6']))) as {network: string; address: string}[];
+		expect(v6.length).toBeGreaterThanOrEqual(3);
+		expect(v6.every(x => x.network === 'ipv6')).toBe(true);
+		const v4 = (await ok(a.call('getnodeaddresses', {count: 0, network: 'ipv4'}))) as {network: string}[];
+		expect(v4.length).toBeGreaterThanOrEqual(5);
+		expect(v4.every(x => x.network === 'ipv4')).toBe(true);
+		expect(await ok(a.call('getnodeaddresses', [2, 'ipv6']))).toHaveLength(2);
+		expect(await ok(a.call('getnodeaddresses', [0, 'onion']))).toEqual([]);
+		expect((await a.call('getnodeaddresses', [0, 'carrier-pigeon'])).error).toEqual({code: -8, message: 'Network not recognized: carrier-pigeon'});
 	}},
 	{method: 'clonechain', param: 'node', effect: 'clones from that node', check: async () => {
 		// b has the same chain as a, or less: nothing to adopt, but it is b that was asked.
@@ -423,6 +675,31 @@ describe('every declared RPC parameter does what Core\'s does', () => {
 	for (const row of rows) {
 		it(`${row.method} ${row.param}: ${row.effect}`, row.check, 60_000);
 	}
+});
+
+describe('parameter counts and names, as Core\'s RPCHelpMan', () => {
+	const methods = () => Object.keys(rpcMethods({node: a.node, startedAt: 0, stop: () => undefined}));
+
+	it('every method refuses one positional parameter more than it declares: -1 with its usage; the audit\'s getblockcount 1 2 3 among them', async () => {
+		const r = await a.call('getblockcount', [1, 2, 3]);
+		expect(r.error).toEqual({code: -1, message: 'getblockcount\n\ngetblockcount takes no parameters; 3 given'});
+		for (const method of methods()) {
+			const names = PARAM_NAMES[method] ?? [];
+			const reply = await a.call(method, Array.from({length: names.length + 1}, () => null));
+			expect(reply.error, method).toEqual({code: -1, message: `${[method, ...names].join(' ')}\n\n${method} takes ${names.length === 0 ? 'no parameters' : `at most ${names.length} parameter${names.length === 1 ? '' : 's'}`}; ${names.length + 1} given`});
+		}
+	});
+
+	it('every declared parameter is taken by name; another name is -8', async () => {
+		for (const [method, names] of Object.entries(PARAM_NAMES)) {
+			if (method === 'stop' || method === 'setgenerate') continue; // they act with no parameters: their rows cover them
+			for (const name of names) {
+				const reply = await a.call(method, {[name]: null});
+				expect(reply.error?.message ?? '', `${method}.${name}`).not.toMatch(/Unknown named parameter/);
+			}
+			expect((await a.call(method, {nonsense: 1})).error, method).toEqual({code: -8, message: 'Unknown named parameter nonsense'});
+		}
+	});
 });
 
 describe('getpeerinfo', () => {

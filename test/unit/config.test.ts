@@ -4,6 +4,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {ConfigError, FLAGS, HELP, parseConfig, type ConfigErrorCode, type NodeConfig, type RpcCallConfig} from '../../source/config.js';
 import {main, regtest} from '../../source/node/consensus/networks.js';
+import {parseHostPort} from '../../source/node/net/connections.js';
 
 const HOME = '/home/tester';
 
@@ -196,5 +197,20 @@ describe('parseConfig: every flag\'s bad values, each a typed error', () => {
 	it('the first bad flag is the one reported, in the order of the usage text', () => {
 		const result = parse(['--port', '0', '--threads', '0']);
 		expect(result.ok || result.error.code).toBe('bad-port');
+	});
+});
+
+describe('parseHostPort: the one host:port parser', () => {
+	it('needs a port unless given a default; then a bare IPv6 address is read whole', () => {
+		expect(parseHostPort('127.0.0.1:8333')).toEqual({host: '127.0.0.1', port: 8333});
+		expect(parseHostPort('[::1]:9')).toEqual({host: '::1', port: 9});
+		expect(parseHostPort('seed.example:18444')).toEqual({host: 'seed.example', port: 18444});
+		for (const bad of ['127.0.0.1', '::1', '[::1]', 'host:0', 'host:65536', 'a b:1']) expect(() => parseHostPort(bad), bad).toThrow(/is not host:port/);
+		expect(parseHostPort('10.0.0.1', {defaultPort: 0})).toEqual({host: '10.0.0.1', port: 0});
+		expect(parseHostPort('10.0.0.1:8', {defaultPort: 0})).toEqual({host: '10.0.0.1', port: 8});
+		expect(parseHostPort('2001:db8::7', {defaultPort: 0})).toEqual({host: '2001:db8::7', port: 0});
+		expect(parseHostPort('::1', {defaultPort: 0})).toEqual({host: '::1', port: 0});
+		expect(parseHostPort('[::1]', {defaultPort: 0})).toEqual({host: '::1', port: 0});
+		expect(() => parseHostPort('10.0.0.1:99999', {defaultPort: 0})).toThrow(/is not host:port/);
 	});
 });

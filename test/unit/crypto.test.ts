@@ -5,7 +5,8 @@ import {compactToDer, derToCompact, isLowS, isValidSignatureEncoding} from '../.
 import {toHighS} from '../helpers/signatures.js';
 import {generatePrivateKey, isValidPublicKey, publicKeyOf, signDigest, verifyDigest} from '../../source/node/crypto/keys.js';
 import {AddressError, decodeAddress, encodeAddress} from '../../source/node/crypto/address.js';
-import {fromHex, toHex} from '../../source/node/encoding/hex.js';
+import {fromHex, hashToHex, toHex} from '../../source/node/encoding/hex.js';
+import {MuHash3072} from '../../source/node/crypto/muhash.js';
 import {main, regtest} from '../../source/node/consensus/networks.js';
 
 describe('hashes', () => {
@@ -114,5 +115,25 @@ describe('addresses', () => {
 		expect(() => decodeAddress('', main.addressVersion)).toThrow(/empty/);
 		expect(() => decodeAddress('0OIl', main.addressVersion)).toThrow(AddressError);
 		expect(() => decodeAddress('1'.repeat(100), main.addressVersion)).toThrow(/too long/);
+	});
+});
+
+describe('MuHash3072 (Core\'s crypto/muhash.cpp)', () => {
+	// Core's FromInt(i): the 32 bytes i, 0, 0, … as one element.
+	const element = (i: number) => Uint8Array.from({length: 32}, (_, k) => (k === 0 ? i : 0));
+
+	it('matches Core\'s crypto_tests vector: {0} * {1} / {2}', () => {
+		const acc = new MuHash3072().insert(element(0)).insert(element(1)).remove(element(2));
+		expect(hashToHex(acc.finalize())).toBe('10d312b100cbd32ada024a6646e40d3482fcff103668d2625f10002a607d5863');
+	});
+
+	it('is a multiset hash: any order gives one digest, and a removal undoes an insert', () => {
+		const forward = new MuHash3072();
+		const backward = new MuHash3072();
+		for (let i = 0; i < 5; i++) forward.insert(element(i));
+		for (let i = 4; i >= 0; i--) backward.insert(element(i));
+		expect(toHex(forward.finalize())).toBe(toHex(backward.finalize()));
+		const undone = new MuHash3072().insert(element(0)).insert(element(9)).remove(element(9));
+		expect(toHex(undone.finalize())).toBe(toHex(new MuHash3072().insert(element(0)).finalize()));
 	});
 });

@@ -94,6 +94,20 @@ describe('keystore file', () => {
 		await expect(store.encrypt('')).rejects.toThrow(/empty/);
 	});
 
+	it('keeps a payment\'s note (sendtoaddress\'s comment and comment_to) across reopening, forgets it with the payment, and refuses a damaged one', async () => {
+		const path = join(dir, 'notes.json');
+		const store = await Keystore.open(path, 'test');
+		const txid = 'ab'.repeat(32);
+		await store.withPending(ledger => ledger.record('00', {txid, note: {comment: 'rent', to: 'Bob'}}));
+		expect((await Keystore.open(path, 'test')).note(txid)).toEqual({comment: 'rent', to: 'Bob'});
+		await store.withPending(ledger => ledger.forget('00', txid));
+		expect((await Keystore.open(path, 'test')).note(txid)).toBeUndefined();
+		expect(JSON.parse(await readFile(path, 'utf8')).notes).toBeUndefined();
+		const file = JSON.parse(await readFile(path, 'utf8'));
+		await writeFile(path, JSON.stringify({...file, notes: {[txid]: {comment: 7}}}));
+		await expect(Keystore.open(path, 'test')).rejects.toThrow(/damaged: transaction notes/);
+	});
+
 	it('a backup is a copy, 0600', async () => {
 		const store = await Keystore.open(join(dir, 'w.json'), 'test');
 		await store.createKey('a');

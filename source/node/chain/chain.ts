@@ -274,7 +274,10 @@ export class Chain extends EventEmitter<ChainEvents> {
 			]);
 		} else {
 			const stored = u32le(version, 0);
+			// Version 1: index entries without checksums. Version 2: sealed entries, but the address
+			// and BPM index records unsealed; they are chain state, which the rebuild writes anew.
 			if (stored === 1 && reindexing) legacy = true;
+			else if (stored === 2 && reindexing) legacy = false;
 			else if (stored < SCHEMA_VERSION) {
 				throw new DatadirError(
 					`the chain database at ${path} has schema version ${stored}; this chain-tui reads version ${SCHEMA_VERSION}: run once with --reindex to rebuild it, or delete ${path} and resync`,

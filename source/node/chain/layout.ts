@@ -16,8 +16,9 @@
  *   P[height BE][txid]                 -> BPM record: hash160 of input 0's address(20) bpm(u16)
  *   m[hash]                            -> stake modifier after the block (proof-of-stake networks)
  *
- * The values of e, u, c, t and m end in 4 more bytes: the CRC-32 of key and value (checksum.ts),
- * checked on every read (since version 2). Blocks (b) are checked against their key's hash and
+ * The values of e, u, c, t, m, A, U and P end in 4 more bytes: the CRC-32 of key and value
+ * (checksum.ts), checked on every read (e, u, c, t and m since version 2; A, U and P since 3; a
+ * U value is only that checksum, of its key). Blocks (b) are checked against their key's hash and
  * their merkle root instead.
  *
  * `hash` and `txid` are in internal byte order. Heights are big-endian so keys sort by height.
@@ -25,8 +26,11 @@
  */
 import {concatBytes} from '../encoding/hex.js';
 
-/** 2: e, u, c and t records carry a checksum. A version-1 datadir is rebuilt by --reindex. */
-export const SCHEMA_VERSION = 2;
+/**
+ * 2: e, u, c, t and m records carry a checksum. 3: the address (A, U) and BPM (P) index records
+ * too. An older datadir is rebuilt by --reindex.
+ */
+export const SCHEMA_VERSION = 3;
 
 const tag = (c: string) => Uint8Array.of(c.charCodeAt(0));
 

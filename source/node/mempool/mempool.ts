@@ -128,6 +128,11 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 	/** Outpoint key -> the pool entry spending it. */
 	private readonly spent = new Map<string, MempoolEntry>();
 	private bytes = 0;
+	/**
+	 * Core's mempool sequence (getrawmempool's mempool_sequence): one more for every transaction
+	 * that enters or leaves the pool, starting at 1.
+	 */
+	sequence = 1;
 	/** Fee rate of the last package evicted for space; newcomers must beat it while the pool is full. */
 	private floor = 0;
 	/** The clock reading of the last expiry pass. */
@@ -356,6 +361,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 
 	private insert(entry: MempoolEntry, parents: Set<MempoolEntry>): void {
 		this.entries.set(entry.txid, entry);
+		this.sequence++;
 		this.bytes += entry.size;
 		for (const input of entry.tx.inputs) this.spent.set(input.prevout.key(), entry);
 		for (const parent of parents) {
@@ -367,6 +373,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 	/** Takes one entry out (its children stay, now parentless in the pool). */
 	private removeEntry(entry: MempoolEntry, reason: RemoveReason): void {
 		if (!this.entries.delete(entry.txid)) return;
+		this.sequence++;
 		this.bytes -= entry.size;
 		for (const input of entry.tx.inputs) {
 			if (this.spent.get(input.prevout.key()) === entry) this.spent.delete(input.prevout.key());

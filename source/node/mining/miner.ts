@@ -208,16 +208,18 @@ export class Miner extends EventEmitter<MinerEvents> {
 	setThreads(n: number): void {
 		this.threadCount = Miner.checkThreads(n);
 		if (!this.running) {
-			void this.terminate();
+			this.terminate().catch((error: unknown) => this.emit('error', error as Error));
 			return;
 		}
 		Atomics.store(this.control, 0, ++this.jobId);
-		void this.terminate().then(() => {
-			if (!this.running) return;
-			this.spawn();
-			for (const worker of this.workers) worker.ref();
-			this.newJob();
-		});
+		this.terminate()
+			.then(() => {
+				if (!this.running) return;
+				this.spawn();
+				for (const worker of this.workers) worker.ref();
+				this.newJob();
+			})
+			.catch((error: unknown) => this.emit('error', error as Error));
 	}
 
 	async close(): Promise<void> {
@@ -283,7 +285,27 @@ export class Miner extends EventEmitter<MinerEvents> {
 		}
 	}
 
+	/**
+	 * Starts work on a new template. Called from timers, worker messages and a submit that nobody
+	 * awaits, so nothing may escape it: a failure (building the template) is reported as 'error',
+	 * and the miner tries again after refreshMs, unless a new tip comes first.
+	 */
 	private newJob(): void {
+		try {
+			this.buildJob();
+		} catch (error) {
+			this.job = null;
+			this.emit('error', new Error(`building the next block to mine failed: ${(error as Error).message}; trying again in ${this.refreshMs} ms`, {cause: error}));
+			if (!this.running || this.refreshTimer) return;
+			this.refreshTimer = setTimeout(() => {
+				this.refreshTimer = undefined;
+				this.newJob();
+			}, this.refreshMs);
+			this.refreshTimer.unref();
+		}
+	}
+
+	private buildJob(): void {
 		if (!this.running || this.workers.length === 0 || this.submitting) return;
 		if (this.chain.engine.kindAt(this.chain.height + 1) === 'stake') {
 			this.stop();
@@ -343,7 +365,8 @@ export class Miner extends EventEmitter<MinerEvents> {
 			this.newJob();
 			return;
 		}
-		void this.submit(candidate);
+		// Nothing awaits the submit: whatever it throws is reported, never an unhandled rejection.
+		this.submit(candidate).catch((error: unknown) => this.emit('error', error as Error));
 	}
 
 	/**
@@ -374,8 +397,8 @@ export class Miner extends EventEmitter<MinerEvents> {
 			if (!(error instanceof VerifyError)) this.emit('error', error as Error);
 		} finally {
 			this.submitting = false;
+			this.newJob();
 		}
-		this.newJob();
 	}
 
 	/**

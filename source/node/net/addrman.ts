@@ -541,6 +541,11 @@ export class AddrMan {
 	 * one it claimed to listen on, which it could choose to name an honest node: such a ban stops
 	 * inbound peers claiming that port, never our dialling of it.
 	 */
+	/** The clock bans are kept by (unix seconds): setban's absolute times are read against it. */
+	clock(): number {
+		return this.now();
+	}
+
 	ban(host: string, port: number, seconds: number, options: {claimedPort?: boolean} = {}): void {
 		const key = banKey(host, port);
 		this.bans.set(options.claimedPort && key !== host ? `in:${key}` : key, this.now() + seconds);

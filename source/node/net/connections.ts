@@ -39,11 +39,20 @@ export interface ConnectionHooks {
 	listening(port: number): void;
 }
 
-export function parseHostPort(text: string): {host: string; port: number} {
-	const m = /^\[([0-9a-fA-F:.]+)\]:(\d{1,5})$|^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(text.trim());
-	const port = Number(m?.[2] ?? m?.[4]);
-	if (!m || !(port >= 1 && port <= 65535)) throw new Error(`"${text}" is not host:port`);
-	return {host: (m[1] ?? m[3])!, port};
+/**
+ * The one host:port parser (--peer, --connect, clone, config, the screen's form, setban). With
+ * `defaultPort` the port may be left out (setban's "host" or "[v6]"), and then a bare IPv6 address
+ * ("::1", which can carry no port) is read whole; without it a port is required.
+ */
+export function parseHostPort(text: string, options: {readonly defaultPort?: number} = {}): {host: string; port: number} {
+	const t = text.trim();
+	const optional = options.defaultPort !== undefined;
+	const m = /^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$|^([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(t);
+	const bareV6 = optional && !m && /^[0-9a-fA-F.]*:[0-9a-fA-F.]*:[0-9a-fA-F:.]*$/.test(t) ? t : null;
+	const given = m?.[2] ?? m?.[4];
+	const port = given === undefined ? options.defaultPort : Number(given);
+	if ((!m && !bareV6) || port === undefined || (given !== undefined && !(port >= 1 && port <= 65535))) throw new Error(`"${text}" is not host:port`);
+	return {host: bareV6 ?? (m![1] ?? m![3])!, port};
 }
 
 /** Why the P2P listener could not start; the CLI decides by `code`, never by the message. */

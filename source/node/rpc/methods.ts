@@ -4,6 +4,7 @@
  */
 import {VerifyError} from '../errors.js';
 import {banKey} from '../net/addrman.js';
+import {parseHostPort} from '../net/connections.js';
 import type {FullNode} from '../node.js';
 import {AddressError, decodeAddress, encodeAddress} from '../crypto/address.js';
 import {equalBytes, fromHex, hashToHex, hexToHash, toHex} from '../encoding/hex.js';
@@ -11,6 +12,7 @@ import {OutPoint, Transaction} from '../primitives/tx.js';
 import type {Block} from '../primitives/block.js';
 import type {ChainEntry} from '../chain/entry.js';
 import {availableParallelism} from 'node:os';
+import {isIP} from 'node:net';
 import {classifyOutput, p2pkhHash, p2pkhScript} from '../primitives/script.js';
 import {difficulty as difficultyOf} from '../consensus/pow.js';
 import {minesOnDemand} from '../consensus/networks.js';
@@ -79,6 +81,26 @@ function hash(params: readonly JsonValue[], i: number, name: string): string {
 	return v.toLowerCase();
 }
 
+/**
+ * Core's GetAvoidReuseFlag: true needs a wallet with the avoid_reuse flag, which this wallet never
+ * has, so true is refused with Core's own error (-4) and false is what the wallet does anyway.
+ */
+function avoidReuse(params: readonly JsonValue[], i: number): void {
+	if (bool(params, i, false)) throw new RpcError(E.WALLET_ERROR, 'wallet does not have the "avoid reuse" feature enabled');
+}
+
+/** A fee rate in units (satoshis) per byte with Core's 3 decimals, as thousandths of a unit. */
+function feeRateMilli(params: readonly JsonValue[], i: number): bigint {
+	const v = arg(params, i);
+	const text = v instanceof JsonNumber ? v.text : typeof v === 'string' ? v : null;
+	if (text === null) throw new RpcError(E.TYPE_ERROR, 'Amount is not a number or string');
+	const m = /^(\d+)(?:\.(\d{1,3}))?$/.exec(text);
+	if (!m) throw new RpcError(E.TYPE_ERROR, text.startsWith('-') ? 'Amount out of range' : 'Invalid amount');
+	return BigInt(m[1]!) * 1000n + BigInt((m[2] ?? '').padEnd(3, '0'));
+}
+
+const formatMilli = (milli: bigint) => `${milli / 1000n}.${(milli % 1000n).toString().padStart(3, '0')}`;
+
 function walletCall<T>(run: () => Promise<T>): Promise<T> {
 	return run().catch(error => {
 		if (error instanceof WalletLockedError) throw new RpcError(E.WALLET_UNLOCK_NEEDED, 'Error: Please enter the wallet passphrase with walletpassphrase first.');
@@ -103,35 +125,44 @@ const NOT_STAKING: Record<NotStakingReason, string> = {
 };
 
 
+/**
+ * Every method's parameters, in Core's order and with Core's names (a method not here takes none):
+ * the server refuses more positional ones than these (-1 with the usage, as Core's RPCHelpMan) and
+ * any other name (-8). Each one is honoured, or a value we cannot honour is refused by name.
+ */
 export const PARAM_NAMES: Record<string, readonly string[]> = {
+	help: ['command'],
+	stop: ['wait'],
 	getblockhash: ['height'],
 	getblockheader: ['blockhash', 'verbose'],
 	getblock: ['blockhash', 'verbosity'],
 	getrawtransaction: ['txid', 'verbose', 'blockhash'],
-	decoderawtransaction: ['hexstring'],
-	sendrawtransaction: ['hexstring', 'maxfeerate'],
+	decoderawtransaction: ['hexstring', 'iswitness'],
+	sendrawtransaction: ['hexstring', 'maxfeerate', 'maxburnamount'],
+	gettxoutsetinfo: ['hash_type', 'hash_or_height', 'use_index'],
 	gettxout: ['txid', 'n', 'include_mempool'],
-	getrawmempool: ['verbose'],
+	getrawmempool: ['verbose', 'mempool_sequence'],
 	getmempoolentry: ['txid'],
 	generatetoaddress: ['nblocks', 'address', 'maxtries'],
 	setgenerate: ['generate', 'genproclimit'],
 	setstaking: ['staking'],
-	getnewaddress: ['label'],
-	sendtoaddress: ['address', 'amount'],
+	getnewaddress: ['label', 'address_type'],
+	getbalance: ['dummy', 'minconf', 'include_watchonly', 'avoid_reuse'],
+	sendtoaddress: ['address', 'amount', 'comment', 'comment_to', 'subtractfeefromamount', 'replaceable', 'conf_target', 'estimate_mode', 'avoid_reuse', 'fee_rate', 'verbose'],
 	validateaddress: ['address'],
 	encryptwallet: ['passphrase'],
 	walletpassphrase: ['passphrase', 'timeout'],
 	walletpassphrasechange: ['oldpassphrase', 'newpassphrase'],
 	backupwallet: ['destination'],
-	addnode: ['node', 'command'],
+	addnode: ['node', 'command', 'v2transport'],
 	recordbpm: ['address', 'bpm'],
 	listbpm: ['address'],
 	clonechain: ['node'],
-	listunspent: ['minconf', 'maxconf', 'addresses', 'include_unsafe'],
-	listtransactions: ['label', 'count', 'skip'],
+	listunspent: ['minconf', 'maxconf', 'addresses', 'include_unsafe', 'query_options'],
+	listtransactions: ['label', 'count', 'skip', 'include_watchonly'],
 	getnetworkhashps: ['nblocks', 'height'],
-	getnodeaddresses: ['count'],
-	setban: ['subnet', 'command', 'bantime'],
+	getnodeaddresses: ['count', 'network'],
+	setban: ['subnet', 'command', 'bantime', 'absolute'],
 	disconnectnode: ['address', 'nodeid'],
 	getloopinfo: ['reset'],
 };
@@ -278,9 +309,18 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			const inPool = coin.height > chain.height;
 			return {bestblock: chain.tip.hashHex, confirmations: inPool ? 0 : chain.height - coin.height + 1, value: new Amount(coin.value), scriptPubKey: scriptJson(coin.script), coinbase: coin.coinbase};
 		},
-		gettxoutsetinfo: async () => {
-			const info = await utxoSetInfo(chain);
-			return {height: info.height, bestblock: info.bestblock, txouts: info.txouts, total_amount: new Amount(info.totalUnits), hash_serialized_3: info.hash};
+		gettxoutsetinfo: async params => {
+			// Core's ParseHashType: hash_serialized_3 (the default), muhash (Core's MuHash3072 over
+			// its TxOutSer of each coin) or none.
+			const hashType = str(params, 0, 'hash_type', 'hash_serialized_3');
+			if (hashType !== 'hash_serialized_3' && hashType !== 'muhash' && hashType !== 'none') throw bad(`'${hashType}' is not a valid hash_type`);
+			// Core without -coinstatsindex: a past block cannot be asked for, and use_index falls back
+			// to reading the set (there is no coinstatsindex here).
+			if (arg(params, 1) !== undefined) throw bad('Querying specific block heights requires coinstatsindex');
+			bool(params, 2, true);
+			const info = await utxoSetInfo(chain, {muhash: hashType === 'muhash'});
+			const hashed = hashType === 'hash_serialized_3' ? {hash_serialized_3: info.hash} : hashType === 'muhash' ? {muhash: info.muhash} : {};
+			return {height: info.height, bestblock: info.bestblock, txouts: info.txouts, total_amount: new Amount(info.totalUnits), ...hashed};
 		},
 		getrawtransaction: async params => {
 			const txid = hash(params, 0, 'txid');
@@ -308,7 +348,13 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			if (!verbose) return toHex(tx.toRaw());
 			return decode(tx, {hex: toHex(tx.toRaw()), ...(located ? {blockhash: located.entry.hashHex, confirmations: located.confirmations, time: located.entry.time, blocktime: located.entry.time} : {})});
 		},
-		decoderawtransaction: params => txJson(parseTx(str(params, 0, 'hexstring'))),
+		decoderawtransaction: params => {
+			// Core's iswitness picks which serialisation to try. This chain has one, without witness
+			// data, and every transaction has an input, so Core's two readings agree here: either
+			// value decodes the same, and only its type is checked.
+			bool(params, 1, false);
+			return txJson(parseTx(str(params, 0, 'hexstring')));
+		},
 		sendrawtransaction: async params => {
 			const tx = parseTx(str(params, 0, 'hexstring'));
 			// Core: DEFAULT_MAX_RAW_TX_FEE_RATE 0.10 per kvB; 0 = no limit; 1 or more per kvB refused.
@@ -316,6 +362,10 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			const zero = rateArg instanceof JsonNumber && /^0(\.0*)?$/.test(rateArg.text);
 			const maxRate = rateArg === undefined ? 10_000_000n : zero ? 0n : amount(params, 1, net.maxMoney);
 			if (maxRate >= 100_000_000n) throw bad('Fee rates larger than or equal to 1BTC/kvB are not accepted');
+			// Core: an unspendable output (OP_RETURN, a BPM reading here) may burn at most
+			// maxburnamount (default 0).
+			const maxBurn = arg(params, 2) === undefined ? 0n : amount(params, 2, net.maxMoney);
+			if (tx.outputs.some(o => (o.script[0] === 0x6a || o.script.length > 10_000) && o.value > maxBurn)) throw new RpcError(E.VERIFY_ERROR, 'Unspendable output exceeds maximum configured by user (maxburnamount)');
 			// Core tests acceptance first, then the fee; with no test-accept here, the fee is checked
 			// first when every input is known (an unknown input leaves it to the mempool's answer).
 			if (maxRate > 0n && !mempool.get(tx.txid())) {
@@ -333,6 +383,11 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			return tx.txid();
 		},
 		getrawmempool: params => {
+			const sequence = bool(params, 1, false);
+			if (sequence) {
+				if (bool(params, 0, false)) throw bad('Verbose results cannot contain mempool sequence values.');
+				return {txids: mempool.all().map(e => e.txid), mempool_sequence: mempool.sequence};
+			}
 			if (!bool(params, 0, false)) return mempool.all().map(e => e.txid);
 			return Object.fromEntries(mempool.all().map(e => [e.txid, mempoolEntryJson(e.txid)]));
 		},
@@ -363,13 +418,20 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			// Core: 0 = every known address; below 0 refused.
 			const count = int(params, 0, 'count', 1);
 			if (count < 0) throw bad('Address count out of range');
-			return (pool?.addrman.sample(count === 0 ? Number.MAX_SAFE_INTEGER : count) ?? []).map(a => ({time: a.lastSeen, services: Number(a.services), address: a.host, port: a.port, network: a.host.includes(':') ? 'ipv6' : 'ipv4'}));
+			// Core's network filter: its names; only ipv4 and ipv6 are ever known here.
+			const only = arg(params, 1) === undefined ? null : str(params, 1, 'network').toLowerCase();
+			if (only !== null && !['ipv4', 'ipv6', 'onion', 'i2p', 'cjdns'].includes(only)) throw bad(`Network not recognized: ${str(params, 1, 'network')}`);
+			const networkOf = (host: string) => (isIP(host) === 6 ? 'ipv6' : 'ipv4');
+			const known = (pool?.addrman.sample(Number.MAX_SAFE_INTEGER) ?? []).filter(a => only === null || networkOf(a.host) === only);
+			return known.slice(0, count === 0 ? known.length : count).map(a => ({time: a.lastSeen, services: Number(a.services), address: a.host, port: a.port, network: networkOf(a.host)}));
 		},
 		addnode: async params => {
 			const target = str(params, 0, 'node');
 			const command = str(params, 1, 'command');
 			if (!pool) throw new RpcError(E.CLIENT_NOT_CONNECTED, 'Error: Peer-to-peer functionality missing or disabled');
 			if (command !== 'add' && command !== 'onetry' && command !== 'remove') throw new RpcError(E.MISC_ERROR, "command must be 'add', 'remove' or 'onetry'");
+			// Core with -v2transport off (there is no BIP324 here): true is refused, except on remove.
+			if (command !== 'remove' && bool(params, 2, false)) throw bad('Error: v2transport requested but not enabled (see -v2transport)');
 			// Core keeps a list of added nodes: adding twice or removing one never added is refused.
 			if (command === 'remove') {
 				if (!addedNodes.delete(target)) throw new RpcError(E.CLIENT_NODE_NOT_ADDED, 'Error: Node could not be removed. It has not been added previously.');
@@ -387,13 +449,26 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			if (!pool) throw new RpcError(E.CLIENT_NOT_CONNECTED, 'Error: Peer-to-peer functionality missing or disabled');
 			const target = str(params, 0, 'subnet');
 			const command = str(params, 1, 'command');
-			const m = /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+?)(?::(\d{1,5}))?$/.exec(target);
-			if (!m) throw bad(`Error: Invalid IP/Subnet: ${target}`);
-			const host = m[1]!.replace(/^\[|\]$/g, '');
-			const port = Number(m[2] ?? 0);
+			// The one host:port parser; port 0 (none given) bans every port. Core takes an IP only.
+			let host: string;
+			let port: number;
+			try {
+				({host, port} = parseHostPort(target, {defaultPort: 0}));
+			} catch {
+				throw bad(`Error: Invalid IP/Subnet: ${target}`);
+			}
+			if (isIP(host) === 0) throw bad(`Error: Invalid IP/Subnet: ${target}`);
 			if (command === 'add') {
 				if (pool.addrman.isBanned(host, port)) throw new RpcError(E.CLIENT_NODE_ALREADY_ADDED, 'Error: IP/Subnet already banned');
-				pool.addrman.ban(host, port, int(params, 2, 'bantime', 86_400) || 86_400);
+				// Core: bantime 0 is the default 24 h; with absolute, bantime is the unix time it ends.
+				const bantime = int(params, 2, 'bantime', 0);
+				let seconds = bantime || 86_400;
+				if (bool(params, 3, false)) {
+					const now = pool.addrman.clock();
+					if (bantime < now) throw bad('Error: Absolute timestamp is in the past');
+					seconds = bantime - now;
+				}
+				pool.addrman.ban(host, port, seconds);
 				for (const peer of pool.connectedPeers) if (peer.host === host && (!port || peer.port === port || peer.listenPort === port)) peer.close('banned by RPC');
 				return null;
 			}
@@ -505,11 +580,44 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			// Core's empty label is stored as "rpc".
 			const label = str(params, 0, 'label', '');
 			if (label === '*') throw new RpcError(E.WALLET_INVALID_LABEL_NAME, 'Invalid label name');
+			// Core's output types; this wallet makes legacy (P2PKH) addresses only.
+			const type = str(params, 1, 'address_type', 'legacy');
+			if (!['legacy', 'p2sh-segwit', 'bech32', 'bech32m'].includes(type)) throw new RpcError(E.INVALID_ADDRESS_OR_KEY, `Unknown address type '${type}'`);
+			if (type !== 'legacy') throw bad(`this wallet makes legacy (P2PKH) addresses only: no ${type} (this chain has no segwit)`);
 			return walletCall(() => wallet.createAddress(label === '' ? 'rpc' : label));
 		},
-		getbalance: async () => {
-			const all = await wallet.addresses();
-			return new Amount(all.reduce((sum, a) => sum + a.confirmed, 0n));
+		getbalance: async params => {
+			// Core (wallet/rpc/coins.cpp): dummy must be left out or "*" (-32); the trusted balance of
+			// outputs with at least minconf confirmations (0, the default, takes in unconfirmed ones
+			// whose inputs are all ours); immature coinbase never. There are no watch-only keys, so
+			// include_watchonly adds nothing; avoid_reuse as GetAvoidReuseFlag.
+			const dummy = arg(params, 0);
+			if (dummy !== undefined && dummy !== '*') throw new RpcError(-32, 'dummy first argument must be excluded or set to "*".');
+			const minconf = int(params, 1, 'minconf', 0);
+			bool(params, 2, false);
+			avoidReuse(params, 3);
+			const ours = await wallet.addresses();
+			const isOurs = (script: Uint8Array) => {
+				const h = p2pkhHash(script);
+				return h !== null && ours.some(a => equalBytes(a.hash, h));
+			};
+			let total = 0n;
+			for (const a of ours) {
+				for (const {prevout, coin} of await chain.getAddressCoins(a.hash)) {
+					if (mempool.spender(prevout)) continue;
+					if (coin.coinbase && chain.height + 1 - coin.height < net.coinbaseMaturity) continue;
+					if (chain.height - coin.height + 1 >= minconf) total += coin.value;
+				}
+			}
+			if (minconf <= 0) {
+				for (const entry of mempool.all()) {
+					if (!(await trusted(entry.tx, isOurs, 0))) continue;
+					entry.tx.outputs.forEach((o, index) => {
+						if (isOurs(o.script) && !mempool.spender(new OutPoint(hexToHash(entry.txid), index))) total += o.value;
+					});
+				}
+			}
+			return new Amount(total);
 		},
 		getbalances: async () => {
 			const all = await wallet.addresses();
@@ -524,6 +632,8 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			const maxconf = int(params, 1, 'maxconf', 9_999_999);
 			const filter = arg(params, 2);
 			const includeUnsafe = bool(params, 3, true);
+			// Core's query_options, checked strictly (an unknown key -3).
+			const q = queryOptions(arg(params, 4));
 			let only: Set<string> | null = null;
 			if (filter !== undefined) {
 				if (!Array.isArray(filter)) throw new RpcError(E.TYPE_ERROR, 'Expected type array for addresses');
@@ -553,9 +663,10 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			for (const a of mine) {
 				for (const {prevout, coin} of await chain.getAddressCoins(a.hash)) {
 					if (mempool.spender(prevout)) continue;
-					if (coin.coinbase && chain.height + 1 - coin.height < net.coinbaseMaturity) continue;
+					if (coin.coinbase && chain.height + 1 - coin.height < net.coinbaseMaturity && !q.includeImmature) continue;
 					const confirmations = chain.height - coin.height + 1;
 					if (confirmations < minconf || confirmations > maxconf) continue;
+					if (!q.take(coin.value)) continue;
 					out.push({txid: hashToHex(prevout.txid), vout: prevout.index, address: a.address, label: a.label, scriptPubKey: toHex(coin.script), amount: new Amount(coin.value), confirmations, spendable: true, solvable: true, safe: true});
 				}
 			}
@@ -566,6 +677,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 					entry.tx.outputs.forEach((o, index) => {
 						const a = owner(o.script);
 						if (!a || mempool.spender(new OutPoint(hexToHash(entry.txid), index))) return;
+						if (!q.take(o.value)) return;
 						out.push({txid: entry.txid, vout: index, address: a.address, label: a.label, scriptPubKey: toHex(o.script), amount: new Amount(o.value), confirmations: 0, spendable: true, solvable: true, safe});
 					});
 				}
@@ -578,13 +690,17 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			const label = str(params, 0, 'label', '*');
 			const count = int(params, 1, 'count', 10);
 			const skip = int(params, 2, 'skip', 0);
+			// No watch-only keys here: including them adds nothing (only the type is checked).
+			bool(params, 3, false);
 			if (count < 0) throw bad('Negative count');
 			if (skip < 0) throw bad('Negative from');
 			const items = [];
 			for (const a of await wallet.addresses()) {
 				if (label !== '*' && a.label !== label) continue;
 				for (const h of await wallet.history(a.address)) {
-					items.push({address: a.address, category: h.kind === 'received' ? 'receive' : 'send', amount: new Amount(h.kind === 'received' ? h.value : -h.value), label: a.label, txid: h.txid, confirmations: h.height === null ? 0 : chain.height - h.height + 1, blockheight: h.height ?? undefined});
+					// Core's WalletTxToJSON: a payment's comment and comment_to on each of its entries.
+					const note = wallet.keystore.note(h.txid);
+					items.push({address: a.address, category: h.kind === 'received' ? 'receive' : 'send', amount: new Amount(h.kind === 'received' ? h.value : -h.value), label: a.label, txid: h.txid, confirmations: h.height === null ? 0 : chain.height - h.height + 1, blockheight: h.height ?? undefined, comment: note?.comment, to: note?.to});
 				}
 			}
 			// Oldest first: by height, unconfirmed last (a stable sort keeps each block's order).
@@ -599,8 +715,42 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 				} catch (error) {
 					throw new RpcError(E.INVALID_ADDRESS_OR_KEY, `Invalid address: ${(error as Error).message}`);
 				}
-				const tx = await wallet.send({to, amount: amount(params, 1, net.maxMoney), feeRate: 1n});
-				return tx.txid();
+				const value = amount(params, 1, net.maxMoney);
+				// Core keeps comment and comment_to in the wallet, not the transaction (empty = none);
+				// listtransactions shows them as comment and to.
+				const comment = str(params, 2, 'comment', '');
+				const commentTo = str(params, 3, 'comment_to', '');
+				const note = {...(comment === '' ? {} : {comment}), ...(commentTo === '' ? {} : {to: commentTo})};
+				const subtractFee = bool(params, 4, false);
+				const replaceable = arg(params, 5) === undefined ? undefined : bool(params, 5, false);
+				// Core's SetFeeEstimateMode, in its order.
+				const confTarget = arg(params, 6);
+				const mode = arg(params, 7) === undefined ? undefined : str(params, 7, 'estimate_mode').toLowerCase();
+				const rate = arg(params, 9) === undefined ? undefined : feeRateMilli(params, 9);
+				if (rate !== undefined) {
+					if (confTarget !== undefined) throw bad('Cannot specify both conf_target and fee_rate. Please provide either a confirmation target in blocks for automatic fee estimation, or an explicit fee rate.');
+					if (mode !== undefined && mode !== 'unset') throw bad('Cannot specify both estimate_mode and fee_rate');
+				}
+				if (mode !== undefined && !['unset', 'economical', 'conservative'].includes(mode)) throw bad('Invalid estimate_mode parameter, must be one of: "unset", "economical", "conservative"');
+				// No fee estimator here: the wallet pays 1 unit a byte, or fee_rate.
+				if (confTarget !== undefined) throw bad('conf_target is not supported: this node has no fee estimator (it pays 1 unit a byte; give fee_rate)');
+				if (mode !== undefined && mode !== 'unset') throw bad(`estimate_mode ${mode} is not supported: this node has no fee estimator (it pays 1 unit a byte; give fee_rate)`);
+				avoidReuse(params, 8);
+				const verbose = bool(params, 10, false);
+				const tx = await wallet.send({
+					to,
+					amount: value,
+					feeRate: 1n,
+					...(rate === undefined ? {} : {feeRateMilli: rate}),
+					subtractFee,
+					...(Object.keys(note).length > 0 ? {note} : {}),
+					// Core: unset, an explicit fee_rate signals; otherwise the wallet's default (no signal:
+					// this mempool replaces nothing).
+					replaceable: replaceable ?? rate !== undefined,
+				});
+				if (!verbose) return tx.txid();
+				// Core's fee_reason: the fixed rate stands in for Core's fallback fee.
+				return {txid: tx.txid(), fee_reason: rate === undefined ? 'Fallback fee' : 'PayTxFee set'};
 			}),
 		validateaddress: params => {
 			const a = str(params, 0, 'address');
@@ -679,12 +829,51 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 				heap_used: memory.heapUsed,
 			};
 		},
-		stop: () => {
+		stop: async params => {
+			// Core's hidden wait: the reply comes that many ms later. Core asks for the shutdown first
+			// and its HTTP server lets the reply out; ours closes every socket, so it waits first.
+			const wait = arg(params, 0) === undefined ? 0 : int(params, 0, 'wait');
+			if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
 			setImmediate(stop);
 			return 'chain-tui stopping';
 		},
-		help: () => Object.keys(methods).sort().join('\n'),
+		help: params => {
+			// Core: help <command> gives that command's help; an unknown one is answered, not refused.
+			if (arg(params, 0) === undefined) return Object.keys(methods).sort().join('\n');
+			const command = str(params, 0, 'command');
+			if (!Object.hasOwn(methods, command)) return `help: unknown command: ${command}\n`;
+			return helpText(command);
+		},
 	};
+
+	/** Core's listunspent query_options: amounts bound each output, a count and a sum end the list. */
+	function queryOptions(v: JsonValue | undefined): {includeImmature: boolean; take: (value: bigint) => boolean} {
+		if (v === undefined) return {includeImmature: false, take: () => true};
+		if (typeof v !== 'object' || Array.isArray(v) || v instanceof JsonNumber) throw new RpcError(E.TYPE_ERROR, 'Expected type object for query_options');
+		const o = v as Record<string, JsonValue>;
+		for (const k of Object.keys(o)) {
+			if (!['minimumAmount', 'maximumAmount', 'maximumCount', 'minimumSumAmount', 'include_immature_coinbase'].includes(k)) throw new RpcError(E.TYPE_ERROR, `Unexpected key ${k}`);
+		}
+		const amountOf = (k: string) => (o[k] === undefined || o[k] === null ? undefined : amount([o[k]], 0, net.maxMoney));
+		const min = amountOf('minimumAmount') ?? 0n;
+		const max = amountOf('maximumAmount');
+		const sumAt = amountOf('minimumSumAmount');
+		// Core: 0 (and, read as unsigned, any negative count) is no limit.
+		const given = o.maximumCount === undefined || o.maximumCount === null ? 0 : int([o.maximumCount], 0, 'maximumCount');
+		const count = given > 0 ? given : undefined;
+		let taken = 0;
+		let sum = 0n;
+		return {
+			includeImmature: o.include_immature_coinbase === undefined ? false : bool([o.include_immature_coinbase], 0, false),
+			take: value => {
+				if (value < min || (max !== undefined && value > max)) return false;
+				if ((count !== undefined && taken >= count) || (sumAt !== undefined && sum >= sumAt)) return false;
+				taken++;
+				sum += value;
+				return true;
+			},
+		};
+	}
 
 	/** Core's CachedTxIsTrusted for an unconfirmed transaction: every input ours, parents trusted. */
 	async function trusted(tx: Transaction, isOurs: (script: Uint8Array) => boolean, depth: number): Promise<boolean> {
@@ -730,4 +919,10 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 	}
 
 	return methods;
+}
+
+/** `help <command>`: its usage, the parameters in order (Core's help begins with the same line). */
+export function helpText(command: string): string {
+	const names = PARAM_NAMES[command] ?? [];
+	return `${[command, ...names].join(' ')}\n\n${names.length === 0 ? 'Takes no parameters.' : `Parameters, in order (or by name): ${names.join(', ')}.`}\n`;
 }

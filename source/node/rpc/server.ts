@@ -380,9 +380,14 @@ export class RpcServer {
 		if (!handler) return wrap(null, {code: RPC_ERRORS.METHOD_NOT_FOUND, message: 'Method not found'}, 404);
 		let params: readonly JsonValue[] = [];
 		const raw = request.params;
-		if (Array.isArray(raw)) params = raw;
-		else if (raw && typeof raw === 'object' && !(raw instanceof JsonNumber)) {
-			const names = this.options.paramNames?.[method] ?? [];
+		// A method with no entry declares no parameters.
+		const names = this.options.paramNames?.[method] ?? [];
+		if (Array.isArray(raw)) {
+			// Core's RPCHelpMan (rpc/util.cpp): more parameters than the method declares is refused
+			// before the method runs, with RPC_MISC_ERROR (-1) and the method's usage.
+			if (raw.length > names.length) return wrap(null, {code: RPC_ERRORS.MISC_ERROR, message: usage(method, names, raw.length)}, 500);
+			params = raw;
+		} else if (raw && typeof raw === 'object' && !(raw instanceof JsonNumber)) {
 			const unknown = Object.keys(raw).filter(k => !names.includes(k));
 			if (unknown.length > 0) return wrap(null, {code: RPC_ERRORS.INVALID_PARAMETER, message: `Unknown named parameter ${unknown[0]}`}, 500);
 			params = names.map(n => (raw as Record<string, JsonValue>)[n] ?? null);
@@ -395,4 +400,10 @@ export class RpcServer {
 			return wrap(null, {code: RPC_ERRORS.MISC_ERROR, message: (error as Error).message}, 500);
 		}
 	}
+}
+
+/** The usage line Core's help starts with, and why the call was refused. */
+export function usage(method: string, names: readonly string[], given: number): string {
+	const line = [method, ...names].join(' ');
+	return `${line}\n\n${method} takes ${names.length === 0 ? 'no parameters' : `at most ${names.length} parameter${names.length === 1 ? '' : 's'}`}; ${given} given`;
 }

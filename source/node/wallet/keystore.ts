@@ -86,14 +86,24 @@ interface KeystoreFile {
 	keys: KeyRecord[];
 	/** The wallet's own unconfirmed transactions (raw hex), announced again after a restart. */
 	pending: string[];
+	/** Notes on the wallet's transactions by txid (Core's comment and comment_to); absent when none. */
+	notes?: Record<string, TxNote>;
+}
+
+/** What sendtoaddress's comment and comment_to said about a payment (Core keeps them in the wallet, not the transaction). */
+export interface TxNote {
+	readonly comment?: string;
+	readonly to?: string;
 }
 
 /** The pending transactions in the file while a withPending job holds the lock. */
 export interface PendingLedger {
 	/** Raw hex of every pending transaction in the file (every node's that shares it). */
 	readonly pending: readonly string[];
-	record(hex: string): Promise<void>;
-	forget(hex: string): Promise<void>;
+	/** Records a pending transaction, with its note (keyed by `txid`) in the same write. */
+	record(hex: string, note?: {readonly txid: string; readonly note: TxNote}): Promise<void>;
+	/** Forgets a pending transaction (and the note of `txid`, if given). */
+	forget(hex: string, txid?: string): Promise<void>;
 }
 
 export interface KeyInfo {
@@ -148,6 +158,10 @@ function validate(raw: unknown, path: string): KeystoreFile {
 		if (f.encryption ? !isSealed(k.privateKey) : !isHex(k.privateKey, 32)) throw bad(`the private key of "${k.label}"`);
 	}
 	if (!Array.isArray(f.pending) || !f.pending.every(t => isHex(t))) throw bad('pending transactions');
+	if (f.notes !== undefined) {
+		const ok = (n: TxNote) => typeof n === 'object' && n !== null && (n.comment === undefined || typeof n.comment === 'string') && (n.to === undefined || typeof n.to === 'string');
+		if (typeof f.notes !== 'object' || f.notes === null || !Object.entries(f.notes).every(([txid, n]) => isHex(txid, 32) && ok(n))) throw bad('transaction notes');
+	}
 	return f;
 }
 
@@ -217,21 +231,34 @@ export class Keystore {
 		return this.exclusive(() =>
 			job({
 				pending: [...this.file.pending],
-				record: hex => this.writePending([...this.file.pending.filter(h => h !== hex), hex]),
-				forget: hex => this.writePending(this.file.pending.filter(h => h !== hex)),
+				record: (hex, note) => this.writePending([...this.file.pending.filter(h => h !== hex), hex], note ? {...this.file.notes, [note.txid]: note.note} : this.file.notes),
+				forget: (hex, txid) => {
+					const notes = {...this.file.notes};
+					if (txid !== undefined) delete notes[txid];
+					return this.writePending(this.file.pending.filter(h => h !== hex), Object.keys(notes).length > 0 ? notes : undefined);
+				},
 			}),
 		);
 	}
 
-	private async writePending(pending: string[]): Promise<void> {
-		const previous = this.file.pending;
+	private async writePending(pending: string[], notes: Record<string, TxNote> | undefined): Promise<void> {
+		const previous = {pending: this.file.pending, notes: this.file.notes};
 		this.file.pending = pending;
+		if (notes === undefined) delete this.file.notes;
+		else this.file.notes = notes;
 		try {
 			await this.write();
 		} catch (error) {
-			this.file.pending = previous;
+			this.file.pending = previous.pending;
+			if (previous.notes === undefined) delete this.file.notes;
+			else this.file.notes = previous.notes;
 			throw error;
 		}
+	}
+
+	/** The note kept on a transaction of this wallet (sendtoaddress's comment and comment_to). */
+	note(txid: string): TxNote | undefined {
+		return this.file.notes?.[txid];
 	}
 
 	/** Re-reads the file, for keys another node sharing it has added. */

@@ -15,7 +15,7 @@ import {bpmScript, p2pkhHash, p2pkhScript} from '../primitives/script.js';
 import {signTransaction} from '../primitives/sign.js';
 import {DUST_THRESHOLD} from '../mempool/mempool.js';
 import {formatAmount} from './amount.js';
-import {Keystore, WalletError, type PendingLedger} from './keystore.js';
+import {Keystore, WalletError, type PendingLedger, type TxNote} from './keystore.js';
 
 /** Serialised size of a P2PKH input with a (worst-case 72-byte) DER signature and compressed key. */
 const INPUT_SIZE = 149;
@@ -54,10 +54,29 @@ export interface BpmReading {
 export interface SendOptions {
 	readonly to: string;
 	readonly amount: bigint;
+	/** Units per byte; `feeRateMilli` (thousandths of a unit per byte, Core's 3-decimal sat/vB) wins when given. */
 	readonly feeRate: bigint;
+	readonly feeRateMilli?: bigint;
 	readonly from?: readonly string[];
 	readonly changeTo?: string;
+	/** Core's subtractfeefromamount: the recipient pays the fee, getting `amount` less it. */
+	readonly subtractFee?: boolean;
+	/** Core's replaceable: every input signals BIP125 (sequence 0xfffffffd). */
+	readonly replaceable?: boolean;
+	/** Core's comment and comment_to: kept in the wallet file with the payment, not in it. */
+	readonly note?: TxNote;
 }
+
+/** How a payment is built beyond its outputs. */
+interface BuildOptions {
+	readonly feeRateMilli: bigint;
+	readonly subtractFee?: boolean;
+	readonly replaceable?: boolean;
+}
+
+const sendBuild = (o: SendOptions): BuildOptions => ({feeRateMilli: o.feeRateMilli ?? o.feeRate * 1000n, ...(o.subtractFee ? {subtractFee: true} : {}), ...(o.replaceable ? {replaceable: true} : {})});
+/** BIP125's highest sequence that signals replaceability. */
+const RBF_SEQUENCE = 0xfffffffd;
 
 /** A signed transaction not yet sent, with what it pays. */
 export interface PreparedTx {
@@ -191,7 +210,7 @@ export class Wallet {
 	 */
 	async send(options: SendOptions): Promise<Transaction> {
 		const outputs = this.paymentOutputs(options);
-		return this.keystore.withPending(async ledger => this.submit(await this.build(outputs, options.feeRate, options.from, options.changeTo, ledger.pending), ledger));
+		return this.keystore.withPending(async ledger => this.submit(await this.build(outputs, sendBuild(options), options.from, options.changeTo, ledger.pending), ledger, options.note));
 	}
 
 	/**
@@ -201,7 +220,7 @@ export class Wallet {
 	async prepareSend(options: SendOptions): Promise<PreparedTx> {
 		const outputs = this.paymentOutputs(options);
 		await this.keystore.refresh(); // the pending transactions other nodes sharing the file have recorded
-		return this.build(outputs, options.feeRate, options.from, options.changeTo, this.keystore.pending);
+		return this.build(outputs, sendBuild(options), options.from, options.changeTo, this.keystore.pending);
 	}
 
 	private paymentOutputs(options: SendOptions): TxOut[] {
@@ -213,13 +232,13 @@ export class Wallet {
 	/** Records a heart-rate reading on chain from `address` (input 0 is that address's coin); coins as send's. */
 	async recordBpm(options: {address: string; bpm: number; feeRate: bigint}): Promise<Transaction> {
 		const outputs = this.bpmOutputs(options);
-		return this.keystore.withPending(async ledger => this.submit(await this.build(outputs, options.feeRate, [options.address], options.address, ledger.pending), ledger));
+		return this.keystore.withPending(async ledger => this.submit(await this.build(outputs, {feeRateMilli: options.feeRate * 1000n}, [options.address], options.address, ledger.pending), ledger));
 	}
 
 	async prepareBpm(options: {address: string; bpm: number; feeRate: bigint}): Promise<PreparedTx> {
 		const outputs = this.bpmOutputs(options);
 		await this.keystore.refresh();
-		return this.build(outputs, options.feeRate, [options.address], options.address, this.keystore.pending);
+		return this.build(outputs, {feeRateMilli: options.feeRate * 1000n}, [options.address], options.address, this.keystore.pending);
 	}
 
 	private bpmOutputs(options: {address: string; bpm: number}): TxOut[] {
@@ -250,14 +269,15 @@ export class Wallet {
 	 * Inside the file lock: records the transaction in the file first (so another node sees its
 	 * coins as spent even if this process dies next), then submits it; a refusal unrecords it.
 	 */
-	private async submit(prepared: PreparedTx, ledger: PendingLedger): Promise<Transaction> {
+	private async submit(prepared: PreparedTx, ledger: PendingLedger, note?: TxNote): Promise<Transaction> {
 		const {tx} = prepared;
 		const hex = toHex(tx.toRaw());
-		await ledger.record(hex);
+		const txid = tx.txid();
+		await ledger.record(hex, note ? {txid, note} : undefined);
 		try {
 			await this.mempool.add(tx);
 		} catch (error) {
-			await ledger.forget(hex).catch(() => undefined); // left behind, resubmit drops it as hopeless
+			await ledger.forget(hex, note ? txid : undefined).catch(() => undefined); // left behind, resubmit drops it as hopeless
 			if (error instanceof VerifyError) throw new WalletError('refused', `the node refused the transaction: ${error.message}`);
 			throw error;
 		}
@@ -268,8 +288,11 @@ export class Wallet {
 	 * `pending`: the raw pending transactions in the wallet file; coins they spend are left out
 	 * (some may be other nodes', not in this node's mempool).
 	 */
-	private async build(outputs: TxOut[], feeRate: bigint, from: readonly string[] | undefined, changeTo: string | undefined, pending: readonly string[]): Promise<PreparedTx> {
-		if (feeRate < this.mempool.minRelayFeeRate) throw new WalletError('bad-fee-rate', `fee rate must be at least ${this.mempool.minRelayFeeRate} units per byte`);
+	private async build(outputs: TxOut[], how: BuildOptions, from: readonly string[] | undefined, changeTo: string | undefined, pending: readonly string[]): Promise<PreparedTx> {
+		const milli = how.feeRateMilli;
+		if (milli < this.mempool.minRelayFeeRate * 1000n) throw new WalletError('bad-fee-rate', `fee rate must be at least ${this.mempool.minRelayFeeRate} units per byte`);
+		// Thousandths of a unit per byte, rounded up to whole units.
+		const feeFor = (bytes: number) => (BigInt(bytes) * milli + 999n) / 1000n;
 		const keys = this.keystore.keys().map(k => k.publicKey);
 		let sources = keys;
 		if (from && from.length > 0) {
@@ -296,28 +319,36 @@ export class Wallet {
 		for (const s of spendable) {
 			chosen.push(s);
 			have += s.coin.value;
-			fee = BigInt(TX_OVERHEAD + INPUT_SIZE * chosen.length + OUTPUT_SIZE * (outputs.length + 1)) * feeRate;
-			if (have >= want + fee) break;
+			fee = feeFor(TX_OVERHEAD + INPUT_SIZE * chosen.length + OUTPUT_SIZE * (outputs.length + 1));
+			if (have >= want + (how.subtractFee ? 0n : fee)) break;
 		}
-		if (chosen.length === 0 || have < want + fee) {
+		if (chosen.length === 0 || have < want + (how.subtractFee ? 0n : fee)) {
 			const total = spendable.reduce((sum, s) => sum + s.coin.value, 0n);
-			const needFee = BigInt(TX_OVERHEAD + INPUT_SIZE * Math.max(1, spendable.length) + OUTPUT_SIZE * (outputs.length + 1)) * feeRate;
+			const needFee = how.subtractFee ? 0n : feeFor(TX_OVERHEAD + INPUT_SIZE * Math.max(1, spendable.length) + OUTPUT_SIZE * (outputs.length + 1));
 			let message = `insufficient funds: need ${formatAmount(want + needFee)} (${formatAmount(want)} plus fee ${formatAmount(needFee)}), spendable ${formatAmount(total)}`;
 			if (immature > 0n) message += `; ${formatAmount(immature)} more is immature mining reward (spendable after ${this.chain.network.coinbaseMaturity} confirmations)`;
 			if (held > 0n) message += `; ${formatAmount(held)} more is spent by pending transactions another node sharing the wallet file sent`;
 			throw new WalletError('insufficient-funds', message);
 		}
 
-		const change = have - want - fee;
+		const change = have - want - (how.subtractFee ? 0n : fee);
 		const changeHash = changeTo ? decodeAddress(changeTo, this.version) : hash160(chosen[0]!.publicKey);
 		const txOutputs = [...outputs];
+		if (how.subtractFee) {
+			// Core: the fee comes out of the (first) payment; too little left is refused.
+			const paidTo = txOutputs[0]!;
+			if (paidTo.value - fee < DUST_THRESHOLD) throw new WalletError('bad-amount', 'The transaction amount is too small to pay the fee');
+			txOutputs[0] = new TxOut(paidTo.value - fee, paidTo.script);
+		}
 		// Change too small to be worth an output goes to the fee instead.
 		if (change >= DUST_THRESHOLD) txOutputs.push(new TxOut(change, p2pkhScript(changeHash)));
-		const unsigned = new Transaction(1, chosen.map(s => new TxIn(s.prevout, new Uint8Array(0))), txOutputs, 0);
+		const sequence = how.replaceable ? RBF_SEQUENCE : 0xffffffff;
+		const unsigned = new Transaction(1, chosen.map(s => new TxIn(s.prevout, new Uint8Array(0), sequence)), txOutputs, 0);
 		const privs = chosen.map(s => this.keystore.privateKey(s.publicKey));
 		const tx = signTransaction(unsigned, chosen.map(s => s.coin.script), privs);
 		const paid = change >= DUST_THRESHOLD ? change : 0n;
-		return {tx, amount: want, fee: have - want - paid, change: paid, inputs: chosen.length};
+		const sent = txOutputs.slice(0, outputs.length).reduce((sum, o) => sum + o.value, 0n);
+		return {tx, amount: sent, fee: have - sent - paid, change: paid, inputs: chosen.length};
 	}
 
 	/**

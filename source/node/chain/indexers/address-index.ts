@@ -2,12 +2,14 @@
  * The address index, for P2PKH addresses: every coin an address received and spent (history)
  * and the ones it holds now (unspent), as the wallet pane and the explorer show them.
  */
-import {hashToHex} from '../../encoding/hex.js';
+import {hashToHex, toHex} from '../../encoding/hex.js';
 import {Reader} from '../../encoding/reader.js';
 import {Writer} from '../../encoding/writer.js';
 import {p2pkhHash} from '../../primitives/script.js';
 import {OutPoint} from '../../primitives/tx.js';
-import type {BatchOp, ChainDB} from '../chain-db.js';
+import {StorageError} from '../../errors.js';
+import {damaged, type BatchOp, type ChainDB} from '../chain-db.js';
+import {seal, unseal} from '../checksum.js';
 import {layout} from '../layout.js';
 import type {IndexedBlock, Indexer} from './indexer.js';
 
@@ -23,6 +25,10 @@ export interface AddressEvent {
 const RECEIVED = 0;
 const SPENT = 1;
 
+/** A put whose value ends in the CRC-32 of key and value (schema version 3). */
+const sealed = (key: Uint8Array, value: Uint8Array): BatchOp => ({type: 'put', key, value: seal(key, value)});
+const EMPTY = new Uint8Array(0);
+
 export class AddressIndex implements Indexer {
 	constructor(private readonly db: ChainDB) {}
 
@@ -36,7 +42,7 @@ export class AddressIndex implements Indexer {
 				if (!owner) return;
 				const prevout = tx.inputs[i]!.prevout;
 				ops.push(
-					{type: 'put', key: layout.A(owner, b.height, txid, i, SPENT), value: new Writer(8).i64(coin.value).finish()},
+					sealed(layout.A(owner, b.height, txid, i, SPENT), new Writer(8).i64(coin.value).finish()),
 					{type: 'del', key: layout.U(owner, prevout.txid, prevout.index)},
 				);
 			});
@@ -44,8 +50,8 @@ export class AddressIndex implements Indexer {
 				const owner = p2pkhHash(output.script);
 				if (!owner) return;
 				ops.push(
-					{type: 'put', key: layout.A(owner, b.height, txid, n, RECEIVED), value: new Writer(8).i64(output.value).finish()},
-					{type: 'put', key: layout.U(owner, txid, n), value: new Uint8Array(0)},
+					sealed(layout.A(owner, b.height, txid, n, RECEIVED), new Writer(8).i64(output.value).finish()),
+					sealed(layout.U(owner, txid, n), EMPTY),
 				);
 			});
 		});
@@ -66,7 +72,7 @@ export class AddressIndex implements Indexer {
 				const owner = p2pkhHash(spent[i]!.script);
 				if (!owner) continue;
 				const prevout = tx.inputs[i]!.prevout;
-				ops.push({type: 'del', key: layout.A(owner, b.height, txid, i, SPENT)}, {type: 'put', key: layout.U(owner, prevout.txid, prevout.index), value: new Uint8Array(0)});
+				ops.push({type: 'del', key: layout.A(owner, b.height, txid, i, SPENT)}, sealed(layout.U(owner, prevout.txid, prevout.index), EMPTY));
 			}
 		}
 	}
@@ -74,7 +80,9 @@ export class AddressIndex implements Indexer {
 	/** The outpoints an address holds now (their coins are the chain's to read). */
 	async unspent(hash: Uint8Array): Promise<OutPoint[]> {
 		const out: OutPoint[] = [];
-		for await (const key of this.db.keys(layout.range('U', hash))) {
+		for await (const [key, value] of this.db.entries(layout.range('U', hash))) {
+			// The value is only the checksum: it covers the key, which is the record here.
+			if (key.length !== 57 || unseal(key, value)?.length !== 0) throw new StorageError('corrupt', damaged(this.db.path, `an unspent-coin record of address ${toHex(hash)}`));
 			out.push(new OutPoint(key.slice(21, 53), new DataView(key.buffer, key.byteOffset).getUint32(53, false)));
 		}
 		return out;
@@ -84,13 +92,15 @@ export class AddressIndex implements Indexer {
 	async history(hash: Uint8Array): Promise<AddressEvent[]> {
 		const out: AddressEvent[] = [];
 		for await (const [key, value] of this.db.entries(layout.range('A', hash))) {
+			const raw = key.length === 62 ? unseal(key, value) : null;
+			if (raw?.length !== 8) throw new StorageError('corrupt', damaged(this.db.path, `a history record of address ${toHex(hash)}`));
 			const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
 			out.push({
 				height: view.getUint32(21, false),
 				txid: hashToHex(key.subarray(25, 57)),
 				n: view.getUint32(57, false),
 				kind: key[61] === RECEIVED ? 'received' : 'spent',
-				value: new Reader(value).i64(),
+				value: new Reader(raw).i64(),
 			});
 		}
 		return out;

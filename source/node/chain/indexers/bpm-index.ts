@@ -5,7 +5,9 @@
 import {equalBytes, hashToHex} from '../../encoding/hex.js';
 import {Writer} from '../../encoding/writer.js';
 import {p2pkhHash, parseBpm} from '../../primitives/script.js';
-import type {BatchOp, ChainDB} from '../chain-db.js';
+import {StorageError} from '../../errors.js';
+import {damaged, type BatchOp, type ChainDB} from '../chain-db.js';
+import {seal, unseal} from '../checksum.js';
 import {layout} from '../layout.js';
 import type {IndexedBlock, Indexer} from './indexer.js';
 
@@ -25,7 +27,9 @@ export class BpmIndex implements Indexer {
 			if (!first) return; // the coinbase records nothing
 			const bpm = tx.outputs.map(o => parseBpm(o.script)).find(v => v !== null);
 			const owner = p2pkhHash(first.script);
-			if (bpm !== undefined && bpm !== null && owner) ops.push({type: 'put', key: layout.P(b.height, tx.hash()), value: new Writer(22).bytes(owner).u16(bpm).finish()});
+			if (bpm === undefined || bpm === null || !owner) return;
+			const key = layout.P(b.height, tx.hash());
+			ops.push({type: 'put', key, value: seal(key, new Writer(22).bytes(owner).u16(bpm).finish())});
 		});
 	}
 
@@ -36,7 +40,9 @@ export class BpmIndex implements Indexer {
 	/** Readings oldest first; only one address's if given. */
 	async records(address?: Uint8Array): Promise<BpmRecord[]> {
 		const out: BpmRecord[] = [];
-		for await (const [key, value] of this.db.entries(layout.range('P'))) {
+		for await (const [key, sealed] of this.db.entries(layout.range('P'))) {
+			const value = key.length === 37 ? unseal(key, sealed) : null;
+			if (value?.length !== 22) throw new StorageError('corrupt', damaged(this.db.path, `the BPM record of block ${key.length >= 5 ? new DataView(key.buffer, key.byteOffset).getUint32(1, false) : '?'}`));
 			const owner = value.slice(0, 20);
 			if (address && !equalBytes(owner, address)) continue;
 			out.push({
