@@ -1,4 +1,8 @@
-/** Cancelling a clone: at once, before or during the download, adopting nothing half-way. */
+/**
+ * Cloning a chain from host:port (net/clone.ts, through the Pool as the screen and clonechain use
+ * it): what each outcome says and keeps, and cancelling at once, before or during the download,
+ * adopting nothing half-way.
+ */
 import {createServer, type Server, type Socket} from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {Block} from '../../source/node/primitives/block.js';
@@ -165,3 +169,42 @@ describe('cancelling a clone', () => {
 		expect(tips).toEqual([12]); // never part of the way
 	});
 });
+
+describe('what a clone says', () => {
+	it('a host with our chain: already-have; a host with less: less-work, nothing replaced', async () => {
+		const a = await f.node({label: 'a'});
+		await a.miner.generate(5);
+		const same = await f.node({label: 'same', peers: [a.address]});
+		await waitFor(() => same.chain.height === 5, 'same synced');
+		expect(await a.pool.clone(same.address)).toMatchObject({outcome: 'already-have', height: 5});
+		const short = await f.node({label: 'short'});
+		await short.miner.generate(2);
+		const tip = a.chain.tip.hashHex;
+		const result = await a.pool.clone(short.address);
+		expect(result.outcome).toBe('less-work');
+		expect(result.message).toMatch(/less work than ours: nothing replaced|has no blocks we lack/);
+		expect(a.chain.tip.hashHex).toBe(tip);
+	});
+
+	it('nobody listening: unreachable, at once', async () => {
+		const a = await f.node({label: 'a'});
+		const port = await listen(socket => socket.destroy());
+		await new Promise<void>(resolve => servers.pop()!.close(() => resolve()));
+		expect(await a.pool.clone(`127.0.0.1:${port}`)).toMatchObject({outcome: 'unreachable'});
+	});
+
+	it('a host that serves three of its six blocks and then nothing: stalled after the timeout, the three kept (they extend our chain), the rest not', async () => {
+		const a = await f.node({label: 'a'});
+		const donor = await f.node({label: 'donor'});
+		const blocks = await donor.miner.generate(6);
+		const host = await partialHost(blocks, height => height <= 3);
+		const result = await a.pool.clone(`127.0.0.1:${host.port}`, {timeoutMs: 1500});
+		expect(result.outcome).toBe('stalled');
+		expect(result.message).toMatch(/stopped sending; kept everything validated so far/);
+		// The first three were served and validated; they extend our chain, so they are our chain now.
+		expect(a.chain.getEntry(blocks[3]!.hashHex())?.hasData).toBe(false);
+		expect(a.chain.height).toBe(3);
+		expect(a.chain.tip.hashHex).toBe(blocks[2]!.hashHex());
+	});
+});
+
