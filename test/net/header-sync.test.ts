@@ -5,6 +5,7 @@
  */
 import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {HeaderTable} from '../../source/node/chain/header-table.js';
 import type {ChainEntry} from '../../source/node/chain/entry.js';
 import {blockWork} from '../../source/node/consensus/pow.js';
 import {hashToHex} from '../../source/node/encoding/hex.js';
@@ -15,6 +16,8 @@ import {quickNet, tempChain, type TempChain} from '../helpers/chain-env.js';
 import {FakePeer, testContext, type TestContext} from '../helpers/pool-parts.js';
 
 const HEIGHT = 150;
+/** One-header forks of one parent in the linear-cost test (a multiple of MAX_FORKS_PER_PEER). */
+const ONE_PARENT_FORKS = Number(process.env.HOSTILE_ONE_PARENT_FORKS ?? 50_000);
 let env: TempChain;
 let ctx: TestContext;
 let sync: HeaderSync;
@@ -159,6 +162,55 @@ describe('HeaderSync', () => {
 		expect(env.chain.getEntry(other[0]!.hash())).toBeDefined();
 		expect(ctx.state(q.asPeer)!.forks).toBe(1);
 	});
+
+	it(`${ONE_PARENT_FORKS} one-header forks of one parent from ${ONE_PARENT_FORKS / MAX_FORKS_PER_PEER} peers: every one stored, no sibling list ever built (the cost is linear)`, async () => {
+		// The fork count once asked `parent.children.length`, building an array of every sibling
+		// for each new header: 100k forks of one parent cost 217 s in that alone. The time is
+		// reported per 10k, not asserted; what is asserted is that no sibling list is built.
+		const young = await tempChain(quickNet);
+		try {
+			await extend(young.chain, 1); // genesis has a child: every header below starts a branch
+			const yctx = testContext({chain: young.chain});
+			const ysync = new HeaderSync(yctx, {stored: () => undefined});
+			const genesis = young.chain.getEntryByHeight(0)!;
+			const peers = Array.from({length: ONE_PARENT_FORKS / MAX_FORKS_PER_PEER}, (_, i) => new FakePeer(`203.0.113.${i + 1}`));
+			for (const p of peers) yctx.add(p);
+			const before = young.chain.headerCount;
+			// Counted by hand: a vi.spyOn would keep every array returned.
+			const original = HeaderTable.prototype.children;
+			let siblingLists = 0;
+			HeaderTable.prototype.children = function (this: HeaderTable, id: number) {
+				siblingLists++;
+				return original.call(this, id);
+			};
+			const laps: number[] = [];
+			let lap = performance.now();
+			try {
+				for (let i = 0; i < ONE_PARENT_FORKS; i++) {
+					const root = new Uint8Array(32);
+					new DataView(root.buffer).setUint32(0, i + 1, true);
+					const header = solve(new Header(1, genesis.hash, root, genesis.time + 1 + (i % 600), quickNet.genesis.header.bits, 0), quickNet);
+					await ysync.enqueue(peers[i % peers.length]!.asPeer, [header]);
+					if ((i + 1) % 10_000 === 0) {
+						laps.push(Math.round(performance.now() - lap));
+						lap = performance.now();
+					}
+				}
+			} finally {
+				HeaderTable.prototype.children = original;
+			}
+			console.log(`one parent, ${ONE_PARENT_FORKS} one-header forks: ms per 10k in turn ${laps.join(', ')}`);
+			expect(siblingLists).toBe(0);
+			expect(young.chain.headerCount).toBe(before + ONE_PARENT_FORKS);
+			expect(genesis.children).toHaveLength(ONE_PARENT_FORKS + 1);
+			for (const p of peers) {
+				expect(p.isClosed).toBe(false);
+				expect(yctx.state(p.asPeer)!.forks).toBe(MAX_FORKS_PER_PEER);
+			}
+		} finally {
+			await young.cleanup();
+		}
+	}, 600_000);
 
 	it('takes a peer\'s headers messages one after the other: a continuation sent at once still connects', async () => {
 		const p = peer();

@@ -244,7 +244,7 @@ export class HeaderSync {
 			}
 			if (!known) {
 				const parent = chain.getEntry(header.prevHash);
-				if (parent && parent.children.length > 0 && ++st.forks > MAX_FORKS_PER_PEER) {
+				if (parent?.hasChildren && ++st.forks > MAX_FORKS_PER_PEER) {
 					this.ctx.log(`peer ${peer.address} started more than ${MAX_FORKS_PER_PEER} branches`);
 					peer.close(`more than ${MAX_FORKS_PER_PEER} branches`);
 					complete = false;
