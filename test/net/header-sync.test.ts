@@ -12,7 +12,7 @@ import {hashToHex} from '../../source/node/encoding/hex.js';
 import {ANTI_DOS_BLOCKS, HeaderSync, MAX_FORKS_PER_PEER, MAX_UNCONNECTING} from '../../source/node/net/header-sync.js';
 import {Header} from '../../source/node/primitives/header.js';
 import {extend, nextBlock, solve} from '../helpers/builder.js';
-import {quickNet, tempChain, type TempChain} from '../helpers/chain-env.js';
+import {quickNet, tempChain, testNetwork, type TempChain} from '../helpers/chain-env.js';
 import {FakePeer, testContext, type TestContext} from '../helpers/pool-parts.js';
 
 const HEIGHT = 150;
@@ -71,6 +71,42 @@ describe('HeaderSync', () => {
 		try {
 			await extend(young.chain, 3);
 			expect(new HeaderSync(testContext({chain: young.chain}), {stored: () => undefined}).threshold()).toBe(0n);
+		} finally {
+			await young.cleanup();
+		}
+	});
+
+	it('the threshold is at least the network\'s minimum chain work: a young node stores no chain below it', async () => {
+		// Regtest bits: 2 units of work a block, so genesis + 20 blocks make 42.
+		const net = testNetwork({name: 'minwork', coinbaseMaturity: 3, minimumChainWork: 42n});
+		const young = await tempChain(net);
+		try {
+			await extend(young.chain, 3);
+			const yctx = testContext({chain: young.chain});
+			const ysync = new HeaderSync(yctx, {stored: () => undefined});
+			expect(ysync.threshold()).toBe(42n); // the tip less 144 blocks would be 0
+			const p = new FakePeer();
+			yctx.add(p);
+			const count = young.chain.headerCount;
+			const headersFrom = (n: number) => {
+				const out: Header[] = [];
+				let prev = {hash: young.chain.tip.hash, time: young.chain.tip.time};
+				for (let i = 0; i < n; i++) {
+					const h = solve(new Header(1, prev.hash, new Uint8Array(randomBytes(32)), prev.time + net.targetSpacing, net.genesis.header.bits, 0), net);
+					out.push(h);
+					prev = {hash: h.hash(), time: h.time};
+				}
+				return out;
+			};
+			// Tip (height 3) + 16 headers: height 19, work 40, under 42: not one stored, no blame.
+			await ysync.enqueue(p.asPeer, headersFrom(16));
+			expect(young.chain.headerCount).toBe(count);
+			expect(p.misbehaviour).toEqual([]);
+			// + 17: height 20, work 42: stored.
+			const enough = headersFrom(17);
+			await ysync.enqueue(p.asPeer, enough);
+			expect(young.chain.headerCount).toBe(count + 17);
+			expect(young.chain.bestHeader.hashHex).toBe(enough.at(-1)!.hashHex());
 		} finally {
 			await young.cleanup();
 		}

@@ -55,13 +55,14 @@ export class HeaderSync {
 
 	/**
 	 * Core's GetAntiDoSWorkThreshold: the work a chain must show before its headers are stored,
-	 * the tip's less 144 blocks of the tip's difficulty (a fresh node takes anything: it has no
-	 * minimum chain work to go by).
+	 * the larger of the network's minimum chain work and the tip's less 144 blocks of the tip's
+	 * difficulty.
 	 */
 	threshold(): bigint {
 		const tip = this.ctx.chain.tip;
 		const near = tip.chainwork - ANTI_DOS_BLOCKS * blockWork(tip.header.bits);
-		return near > 0n ? near : 0n;
+		const minimum = this.ctx.network.minimumChainWork;
+		return near > minimum ? near : minimum;
 	}
 
 	/**

@@ -271,7 +271,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 		return this.taps.add(peer, listener);
 	}
 
-	/** Core's IsInitialBlockDownload: the tip's age alone, latched once false. */
+	/** Core's IsInitialBlockDownload: the tip's work and age, latched once false. */
 	get initialDownload(): boolean {
 		return this.relay.initialDownload();
 	}
