@@ -9,7 +9,8 @@ import {HeaderTable} from '../../source/node/chain/header-table.js';
 import type {ChainEntry} from '../../source/node/chain/entry.js';
 import {blockWork} from '../../source/node/consensus/pow.js';
 import {hashToHex} from '../../source/node/encoding/hex.js';
-import {ANTI_DOS_BLOCKS, HeaderSync, MAX_FORKS_PER_PEER, MAX_UNCONNECTING} from '../../source/node/net/header-sync.js';
+import {ANTI_DOS_BLOCKS, HeaderSync, MAX_FORKS_PER_PEER, MAX_UNCONNECTING, UNCONNECTING_BAN_RUN} from '../../source/node/net/header-sync.js';
+import {HOST_HALF_LIFE_S} from '../../source/node/net/host-memory.js';
 import {Header} from '../../source/node/primitives/header.js';
 import {extend, nextBlock, solve} from '../helpers/builder.js';
 import {quickNet, tempChain, testNetwork, type TempChain} from '../helpers/chain-env.js';
@@ -247,6 +248,77 @@ describe('HeaderSync', () => {
 			await young.cleanup();
 		}
 	}, 600_000);
+
+	it('a peer that reconnects (same IP, new port) does not start its branch count again; half is forgiven every 10 minutes', async () => {
+		const parent = env.chain.getEntryByHeight(HEIGHT - 2)!; // has a child already
+		const host = '192.0.2.44';
+		const connect = (port: number) => {
+			const p = new FakePeer(host, port);
+			ctx.add(p);
+			return p;
+		};
+		const forks = (n: number) => Array.from({length: n}, () => branch(parent, 1));
+		const first = connect(50_001);
+		for (const h of forks(600)) await sync.enqueue(first.asPeer, h);
+		expect(first.isClosed).toBe(false);
+		ctx.remove(first);
+		// Reconnected: 400 more are within the cap of 1,000 for the IP...
+		const second = connect(50_002);
+		for (const h of forks(400)) await sync.enqueue(second.asPeer, h);
+		expect(second.isClosed).toBe(false);
+		expect(ctx.state(second.asPeer)!.forks).toBe(400);
+		expect(ctx.hosts.forks(host)).toBe(MAX_FORKS_PER_PEER);
+		ctx.remove(second);
+		// ...and the next connection's first branch is one too many: closed, not stored.
+		const third = connect(50_003);
+		const [over] = forks(1);
+		await sync.enqueue(third.asPeer, over!);
+		expect(third.isClosed).toBe(true);
+		expect(third.closeReason).toMatch(/branches/);
+		expect(env.chain.getEntry(over![0]!.hash())).toBeUndefined();
+		expect(ctx.logs.at(-1)).toMatch(/IP/);
+		// Another IP is not held to it.
+		const elsewhere = new FakePeer('192.0.2.45', 50_001);
+		ctx.add(elsewhere);
+		await sync.enqueue(elsewhere.asPeer, forks(1)[0]!);
+		expect(elsewhere.isClosed).toBe(false);
+		// Ten minutes on, half is forgiven (1,001 with the refused one: 500 left), so 500 more; the
+		// 501st closes.
+		ctx.clock += HOST_HALF_LIFE_S;
+		expect(ctx.hosts.forks(host)).toBe(500);
+		const fourth = connect(50_004);
+		const later = forks(501);
+		for (const h of later) await sync.enqueue(fourth.asPeer, h);
+		expect(fourth.isClosed).toBe(true);
+		expect(env.chain.getEntry(later[499]![0]!.hash())).toBeDefined();
+		expect(env.chain.getEntry(later[500]![0]!.hash())).toBeUndefined();
+	}, 60_000);
+
+	it('the run of unconnecting headers carries over a reconnection: the tenth in a row costs 20 whatever connection it comes on, the fiftieth bans', async () => {
+		const host = '192.0.2.60';
+		let port = 40_000;
+		const connect = () => {
+			const p = new FakePeer(host, port++);
+			ctx.add(p);
+			return p;
+		};
+		// Nine per connection, reconnecting each time: before, never a point.
+		const scores: number[] = [];
+		let sent = 0;
+		while (sent < UNCONNECTING_BAN_RUN) {
+			const p = connect();
+			for (let i = 0; i < MAX_UNCONNECTING - 1 && sent < UNCONNECTING_BAN_RUN; i++, sent++) await sync.enqueue(p.asPeer, [unconnecting()]);
+			scores.push(...p.misbehaviour.map(m => m.score));
+			ctx.remove(p);
+		}
+		expect(scores).toEqual([20, 20, 20, 20, 100]);
+		// A message that connects ends the run, for the IP's next connection too.
+		const p = connect();
+		expect(ctx.state(p.asPeer)!.unconnecting).toBe(UNCONNECTING_BAN_RUN);
+		await sync.enqueue(p.asPeer, [env.chain.tip.header]);
+		expect(ctx.state(p.asPeer)!.unconnecting).toBe(0);
+		expect(ctx.state(connect().asPeer)!.unconnecting).toBe(0);
+	});
 
 	it('takes a peer\'s headers messages one after the other: a continuation sent at once still connects', async () => {
 		const p = peer();

@@ -51,11 +51,12 @@ export class BlockDownloader {
 		if (st) st.stalls = Math.max(0, st.stalls - 1); // delivering earns back a stall
 	}
 
-	/** The peer said it does not have these: never asked of it again. */
+	/** The peer said it does not have these: never asked of it again (nor, for a while, of its IP's next connections). */
 	notFound(peer: Peer, hex: string): void {
 		if (this.inflight.get(hex)?.peer !== peer) return;
 		this.cancel(hex);
 		this.ctx.state(peer)?.refused.add(hex);
+		this.ctx.hosts.refuse(peer.host, hex); // nor of its next connection
 	}
 
 	peerClosed(peer: Peer, inflight: Iterable<string>): void {
@@ -198,6 +199,7 @@ export class BlockDownloader {
 			if (flight.arrived || now - flight.since < this.stallMs) continue;
 			this.cancel(hex);
 			this.ctx.state(flight.peer)?.refused.add(hex); // someone else gets it
+			this.ctx.hosts.refuse(flight.peer.host, hex);
 			stalled.set(flight.peer, (stalled.get(flight.peer) ?? 0) + 1);
 		}
 		// One stall per peer per pass, however many of its blocks were late together.

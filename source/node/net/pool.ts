@@ -27,6 +27,7 @@ import {ConnectionManager, parseHostPort} from './connections.js';
 /** `--connect 0`: connect-only, to nobody (Core's -connect=0). */
 export const CONNECT_NONE = '0';
 import {HeaderSync} from './header-sync.js';
+import {HostMemory} from './host-memory.js';
 import {InvType, type InvItem, type Message} from './messages.js';
 import type {Peer, PeerTimeouts} from './peer.js';
 import {newPeerState, notePeerBlock, type PeerState} from './peer-state.js';
@@ -154,6 +155,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 			random: options.random ?? Math.random,
 			peers: () => this.conn.peers.values(),
 			state: peer => this.state.get(peer),
+			hosts: new HostMemory(now),
 			notePeer: (peer, entry, viaHeaders) => this.notePeer(peer, entry, viaHeaders),
 			log: line => this.emit('log', line),
 			get stopped() {
@@ -175,7 +177,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 				height: () => this.chain.height,
 			},
 			{
-				attached: peer => this.state.set(peer, newPeerState(now())),
+				attached: peer => this.state.set(peer, this.ctx.hosts.seed(newPeerState(now()), peer.host)),
 				ready: peer => this.onReady(peer),
 				message: (peer, msg) => this.onMessage(peer, msg),
 				drain: peer => void this.relay.serveBacklog(peer).catch(error => this.emit('log', `serving ${peer.address}: ${(error as Error).message}`)),

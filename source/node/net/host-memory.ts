@@ -1,0 +1,118 @@
+/**
+ * What the pool remembers of each peer IP across its connections, fading with time: the branches
+ * it made us store, its headers messages in a row that connected to nothing, the blocks it refused
+ * (notfound or a stall). A peer's own record (peer-state.ts) lasts one connection, so a peer that
+ * reconnected started again at zero: 1,000 more branches each time, and asked again for a branch it
+ * had refused. Keyed by IP alone, as addrman's sources: an inbound peer's port is new on every
+ * connection, and on loopback several honest nodes share the IP (they make few branches, and a
+ * refusal by one never stops the others already connected: see seed).
+ */
+import type {PeerState} from './peer-state.js';
+
+/** The counts halve every 10 minutes (in whole steps, so a burst is counted whole). */
+export const HOST_HALF_LIFE_S = 600;
+/** A refused block is not asked again of a new connection from that IP for 30 minutes. */
+export const HOST_REFUSED_S = 1800;
+/** IPs remembered; past it the one least recently heard from is forgotten. */
+export const MAX_HOSTS = 1024;
+/**
+ * Refused blocks remembered per IP; when full, later ones are not: a branch is set aside by its
+ * first blocks (the next one to download), which are refused first.
+ */
+export const MAX_REFUSED_PER_HOST = 256;
+
+interface HostRecord {
+	/** Branches it made us store (decayed). */
+	forks: number;
+	/** Its latest run of headers messages in a row that did not connect (decayed). */
+	unconnecting: number;
+	/** When the counts were last halved (seconds). */
+	at: number;
+	/** Block hash -> when refused (seconds), oldest first. */
+	readonly refused: Map<string, number>;
+}
+
+export class HostMemory {
+	/** By IP, least recently used first. */
+	private readonly hosts = new Map<string, HostRecord>();
+
+	/** `now`: seconds since the epoch (the pool's clock). */
+	constructor(private readonly now: () => number) {}
+
+	get size(): number {
+		return this.hosts.size;
+	}
+
+	/** Branches `host` made us store, as remembered now. */
+	forks(host: string): number {
+		return this.hosts.has(host) ? this.record(host).forks : 0;
+	}
+
+	/** Counts one more branch from `host`; returns the count. */
+	addFork(host: string): number {
+		return ++this.record(host).forks;
+	}
+
+	/** The run of unconnecting headers messages from `host` a new connection of its starts from. */
+	unconnecting(host: string): number {
+		return this.hosts.has(host) ? this.record(host).unconnecting : 0;
+	}
+
+	/** A connection from `host` is at `inRow` unconnecting headers messages in a row (0: its run broke). */
+	setUnconnecting(host: string, inRow: number): void {
+		if (inRow === 0 && !this.hosts.has(host)) return;
+		this.record(host).unconnecting = inRow;
+	}
+
+	/** `host` refused the block `hex` (notfound, or a stall). */
+	refuse(host: string, hex: string): void {
+		const known = this.refused(host); // drops the expired first
+		const {refused} = this.record(host);
+		if (refused.delete(hex)) refused.set(hex, this.now()); // refused again: newest now
+		else if (known.length < MAX_REFUSED_PER_HOST) refused.set(hex, this.now());
+	}
+
+	/** The blocks `host` refused in the last HOST_REFUSED_S. */
+	refused(host: string): string[] {
+		if (!this.hosts.has(host)) return [];
+		const {refused} = this.record(host);
+		const since = this.now() - HOST_REFUSED_S;
+		for (const [hex, at] of refused) {
+			if (at >= since) break; // oldest first: the rest are newer
+			refused.delete(hex);
+		}
+		return [...refused.keys()];
+	}
+
+	/**
+	 * A new connection from `peer.host` starts where that IP left off: its run of unconnecting
+	 * headers, and the blocks it refused (never asked of this connection). Connections already open
+	 * keep their own refusals, so on a shared IP one node's refusal never stops another's downloads.
+	 */
+	seed(st: PeerState, host: string): PeerState {
+		st.unconnecting = this.unconnecting(host);
+		for (const hex of this.refused(host)) st.refused.add(hex);
+		return st;
+	}
+
+	/** The record of `host`, its counts halved for each half-life gone by, made if new. */
+	private record(host: string): HostRecord {
+		const now = this.now();
+		let rec = this.hosts.get(host);
+		if (rec) {
+			this.hosts.delete(host); // re-inserted below: most recently used last
+			const steps = Math.floor((now - rec.at) / HOST_HALF_LIFE_S);
+			if (steps > 0) {
+				const factor = 2 ** Math.min(steps, 64);
+				rec.forks = Math.floor(rec.forks / factor);
+				rec.unconnecting = Math.floor(rec.unconnecting / factor);
+				rec.at += steps * HOST_HALF_LIFE_S;
+			}
+		} else {
+			rec = {forks: 0, unconnecting: 0, at: now, refused: new Map()};
+			if (this.hosts.size >= MAX_HOSTS) this.hosts.delete(this.hosts.keys().next().value!);
+		}
+		this.hosts.set(host, rec);
+		return rec;
+	}
+}
