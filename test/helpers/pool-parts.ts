@@ -38,6 +38,7 @@ export class FakePeer {
 	syncedHeaders = -1;
 	syncedBlocks = -1;
 	theySeeUs: string | null = null;
+	listenPort = 0;
 
 	constructor(host = `198.51.100.${nextFakeId % 250}`, port = 19111) {
 		this.host = host;
@@ -117,7 +118,7 @@ export function testContext(options: {chain: Chain; mempool?: Mempool; clock?: n
 		stopped: false,
 		add(peer) {
 			const p = asPeer(peer);
-			const st = ctx.hosts.seed(newPeerState(ctx.clock), p.host);
+			const st = ctx.hosts.seed(newPeerState(ctx.clock), p);
 			peers.add(p);
 			states.set(p, st);
 			return st;

@@ -3,7 +3,7 @@
  * refusals forgotten after 30, both bounded, and a new connection seeded from its IP.
  */
 import {describe, expect, it} from 'vitest';
-import {HOST_HALF_LIFE_S, HOST_REFUSED_S, HostMemory, MAX_HOSTS, MAX_REFUSED_PER_HOST} from '../../source/node/net/host-memory.js';
+import {HOST_HALF_LIFE_S, HOST_REFUSED_S, HostMemory, MAX_HOSTS, MAX_REFUSED_PER_HOST, refusalKey} from '../../source/node/net/host-memory.js';
 import {newPeerState} from '../../source/node/net/peer-state.js';
 
 function memory(start = 1_000_000) {
@@ -75,14 +75,29 @@ describe('HostMemory', () => {
 		expect(hosts.forks('192.0.2.1')).toBe(1);
 	});
 
-	it('seeds a new connection\'s record: the run it left off at and the blocks its IP refused', () => {
+	it('refusals are kept by IP, but on loopback/private addresses by IP and listening port, as bans', () => {
+		const peer = (host: string, port: number, outbound: boolean, listenPort = 0) => ({host, port, outbound, listenPort});
+		expect(refusalKey(peer('203.0.113.5', 50_123, false, 1111))).toBe('203.0.113.5');
+		expect(refusalKey(peer('203.0.113.5', 1111, true))).toBe('203.0.113.5');
+		// On one machine: an inbound node by the port it listens on (its source port changes), an outbound one by the port dialled.
+		expect(refusalKey(peer('127.0.0.1', 50_123, false, 19111))).toBe('127.0.0.1:19111');
+		expect(refusalKey(peer('127.0.0.1', 50_999, false, 19111))).toBe('127.0.0.1:19111');
+		expect(refusalKey(peer('127.0.0.1', 19112, true))).toBe('127.0.0.1:19112');
+	});
+
+	it('seeds a new connection\'s record: the run its IP left off at and the blocks it refused', () => {
 		const {clock, hosts} = memory();
+		const peer = (host: string, listenPort: number) => ({host, port: 40_000 + listenPort, outbound: false, listenPort});
 		hosts.setUnconnecting('127.0.0.1', 7);
-		hosts.refuse('127.0.0.1', 'cc');
-		const st = hosts.seed(newPeerState(clock.now), '127.0.0.1');
+		hosts.refuse(refusalKey(peer('127.0.0.1', 0)), 'cc');
+		const st = hosts.seed(newPeerState(clock.now), peer('127.0.0.1', 0));
 		expect(st.unconnecting).toBe(7);
 		expect([...st.refused]).toEqual(['cc']);
-		const other = hosts.seed(newPeerState(clock.now), '127.0.0.2');
+		// Another node on the same machine (another listening port): the run is the IP's, the refusals are not.
+		const neighbour = hosts.seed(newPeerState(clock.now), peer('127.0.0.1', 19111));
+		expect(neighbour.unconnecting).toBe(7);
+		expect(neighbour.refused.size).toBe(0);
+		const other = hosts.seed(newPeerState(clock.now), peer('127.0.0.2', 0));
 		expect(other.unconnecting).toBe(0);
 		expect(other.refused.size).toBe(0);
 	});

@@ -5,6 +5,7 @@
 import {performance} from 'node:perf_hooks';
 import type {ChainEntry} from '../chain/entry.js';
 import {InvType, type InvItem} from './messages.js';
+import {refusalKey} from './host-memory.js';
 import type {Peer} from './peer.js';
 import type {PoolContext} from './pool-context.js';
 
@@ -56,7 +57,7 @@ export class BlockDownloader {
 		if (this.inflight.get(hex)?.peer !== peer) return;
 		this.cancel(hex);
 		this.ctx.state(peer)?.refused.add(hex);
-		this.ctx.hosts.refuse(peer.host, hex); // nor of its next connection
+		this.ctx.hosts.refuse(refusalKey(peer), hex); // nor of its next connection
 	}
 
 	peerClosed(peer: Peer, inflight: Iterable<string>): void {
@@ -199,7 +200,7 @@ export class BlockDownloader {
 			if (flight.arrived || now - flight.since < this.stallMs) continue;
 			this.cancel(hex);
 			this.ctx.state(flight.peer)?.refused.add(hex); // someone else gets it
-			this.ctx.hosts.refuse(flight.peer.host, hex);
+			this.ctx.hosts.refuse(refusalKey(flight.peer), hex);
 			stalled.set(flight.peer, (stalled.get(flight.peer) ?? 0) + 1);
 		}
 		// One stall per peer per pass, however many of its blocks were late together.

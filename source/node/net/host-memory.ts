@@ -3,11 +3,28 @@
  * it made us store, its headers messages in a row that connected to nothing, the blocks it refused
  * (notfound or a stall). A peer's own record (peer-state.ts) lasts one connection, so a peer that
  * reconnected started again at zero: 1,000 more branches each time, and asked again for a branch it
- * had refused. Keyed by IP alone, as addrman's sources: an inbound peer's port is new on every
- * connection, and on loopback several honest nodes share the IP (they make few branches, and a
- * refusal by one never stops the others already connected: see seed).
+ * had refused. Counts are kept by IP alone, as addrman's sources: an inbound peer's port is new on
+ * every connection (on loopback several honest nodes share the IP, and they make few branches).
+ * Refusals are kept by what a ban names (banKey): the IP, but on loopback and private addresses the
+ * IP and the port the peer listens on, so that one node's refusal on a machine running several
+ * never stops the download from another.
  */
+import {banKey} from './addrman.js';
 import type {PeerState} from './peer-state.js';
+
+/** What the memory needs to know of a peer. */
+export interface HostPeer {
+	readonly host: string;
+	readonly port: number;
+	readonly outbound: boolean;
+	/** The port its version says it listens on (inbound peers). */
+	readonly listenPort: number;
+}
+
+/** The key a peer's refusals are kept under: its IP, or on loopback/private ip:listening port. */
+export function refusalKey(peer: HostPeer): string {
+	return banKey(peer.host, peer.outbound ? peer.port : peer.listenPort);
+}
 
 /** The counts halve every 10 minutes (in whole steps, so a burst is counted whole). */
 export const HOST_HALF_LIFE_S = 600;
@@ -33,7 +50,10 @@ interface HostRecord {
 }
 
 export class HostMemory {
-	/** By IP, least recently used first. */
+	/**
+	 * By IP (and, for refusals on loopback/private addresses, by ip:port: see refusalKey), least
+	 * recently used first.
+	 */
 	private readonly hosts = new Map<string, HostRecord>();
 
 	/** `now`: seconds since the epoch (the pool's clock). */
@@ -64,18 +84,18 @@ export class HostMemory {
 		this.record(host).unconnecting = inRow;
 	}
 
-	/** `host` refused the block `hex` (notfound, or a stall). */
-	refuse(host: string, hex: string): void {
-		const known = this.refused(host); // drops the expired first
-		const {refused} = this.record(host);
+	/** The peer under `key` (refusalKey) refused the block `hex` (notfound, or a stall). */
+	refuse(key: string, hex: string): void {
+		const known = this.refused(key); // drops the expired first
+		const {refused} = this.record(key);
 		if (refused.delete(hex)) refused.set(hex, this.now()); // refused again: newest now
 		else if (known.length < MAX_REFUSED_PER_HOST) refused.set(hex, this.now());
 	}
 
-	/** The blocks `host` refused in the last HOST_REFUSED_S. */
-	refused(host: string): string[] {
-		if (!this.hosts.has(host)) return [];
-		const {refused} = this.record(host);
+	/** The blocks the peer under `key` (refusalKey) refused in the last HOST_REFUSED_S. */
+	refused(key: string): string[] {
+		if (!this.hosts.has(key)) return [];
+		const {refused} = this.record(key);
 		const since = this.now() - HOST_REFUSED_S;
 		for (const [hex, at] of refused) {
 			if (at >= since) break; // oldest first: the rest are newer
@@ -85,22 +105,21 @@ export class HostMemory {
 	}
 
 	/**
-	 * A new connection from `peer.host` starts where that IP left off: its run of unconnecting
-	 * headers, and the blocks it refused (never asked of this connection). Connections already open
-	 * keep their own refusals, so on a shared IP one node's refusal never stops another's downloads.
+	 * A new connection, once its version is in, starts where its IP left off: its run of
+	 * unconnecting headers, and the blocks it refused (under refusalKey), never asked of it.
 	 */
-	seed(st: PeerState, host: string): PeerState {
-		st.unconnecting = this.unconnecting(host);
-		for (const hex of this.refused(host)) st.refused.add(hex);
+	seed(st: PeerState, peer: HostPeer): PeerState {
+		st.unconnecting = Math.max(st.unconnecting, this.unconnecting(peer.host));
+		for (const hex of this.refused(refusalKey(peer))) st.refused.add(hex);
 		return st;
 	}
 
-	/** The record of `host`, its counts halved for each half-life gone by, made if new. */
-	private record(host: string): HostRecord {
+	/** The record under `key`, its counts halved for each half-life gone by, made if new. */
+	private record(key: string): HostRecord {
 		const now = this.now();
-		let rec = this.hosts.get(host);
+		let rec = this.hosts.get(key);
 		if (rec) {
-			this.hosts.delete(host); // re-inserted below: most recently used last
+			this.hosts.delete(key); // re-inserted below: most recently used last
 			const steps = Math.floor((now - rec.at) / HOST_HALF_LIFE_S);
 			if (steps > 0) {
 				const factor = 2 ** Math.min(steps, 64);
@@ -112,7 +131,7 @@ export class HostMemory {
 			rec = {forks: 0, unconnecting: 0, at: now, refused: new Map()};
 			if (this.hosts.size >= MAX_HOSTS) this.hosts.delete(this.hosts.keys().next().value!);
 		}
-		this.hosts.set(host, rec);
+		this.hosts.set(key, rec);
 		return rec;
 	}
 }

@@ -177,7 +177,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 				height: () => this.chain.height,
 			},
 			{
-				attached: peer => this.state.set(peer, this.ctx.hosts.seed(newPeerState(now()), peer.host)),
+				attached: peer => this.state.set(peer, newPeerState(now())),
 				ready: peer => this.onReady(peer),
 				message: (peer, msg) => this.onMessage(peer, msg),
 				drain: peer => void this.relay.serveBacklog(peer).catch(error => this.emit('log', `serving ${peer.address}: ${(error as Error).message}`)),
@@ -297,6 +297,9 @@ export class Pool extends EventEmitter<PoolEvents> {
 
 	private onReady(peer: Peer): void {
 		peer.bestHeight = Math.max(peer.bestHeight, peer.startHeight);
+		// What its IP did on earlier connections (its listening port is known only now).
+		const st = this.state.get(peer);
+		if (st) this.ctx.hosts.seed(st, peer);
 		if (peer.outbound) {
 			this.conn.addrman.good(peer.host, peer.port);
 			this.gossip.askedForAddresses(peer);
