@@ -17,8 +17,11 @@ import {quickNet, tempChain, testNetwork, type TempChain} from '../helpers/chain
 import {FakePeer, testContext, type TestContext} from '../helpers/pool-parts.js';
 
 const HEIGHT = 150;
-/** One-header forks of one parent in the linear-cost test (a multiple of MAX_FORKS_PER_PEER). */
-const ONE_PARENT_FORKS = Number(process.env.HOSTILE_ONE_PARENT_FORKS ?? 50_000);
+/**
+ * One-header forks of one parent in the linear-cost test (a multiple of MAX_FORKS_PER_PEER): 50k,
+ * 100k with HOSTILE_LONG (`npm run test:hostile`).
+ */
+const ONE_PARENT_FORKS = Number(process.env.HOSTILE_ONE_PARENT_FORKS ?? (process.env.HOSTILE_LONG ? 100_000 : 50_000));
 let env: TempChain;
 let ctx: TestContext;
 let sync: HeaderSync;
