@@ -6,6 +6,7 @@ import type {Chain} from '../../source/node/chain/chain.js';
 import type {ChainEntry} from '../../source/node/chain/entry.js';
 import type {Mempool} from '../../source/node/mempool/mempool.js';
 import type {Message} from '../../source/node/net/messages.js';
+import {HostMemory} from '../../source/node/net/host-memory.js';
 import type {Peer} from '../../source/node/net/peer.js';
 import {newPeerState, notePeerBlock, type PeerState} from '../../source/node/net/peer-state.js';
 import type {PoolContext} from '../../source/node/net/pool-context.js';
@@ -37,6 +38,7 @@ export class FakePeer {
 	syncedHeaders = -1;
 	syncedBlocks = -1;
 	theySeeUs: string | null = null;
+	listenPort = 0;
 
 	constructor(host = `198.51.100.${nextFakeId % 250}`, port = 19111) {
 		this.host = host;
@@ -79,7 +81,7 @@ export class FakePeer {
 }
 
 export interface TestContext extends PoolContext {
-	/** Connects a stand-in (or a real Peer): it gets a fresh record, as the pool's `attached`. */
+	/** Connects a stand-in (or a real Peer): it gets a fresh record, seeded from its IP's, as the pool's `attached`. */
 	add(peer: FakePeer | Peer): PeerState;
 	/** Drops a peer and its record, as the pool's onClose. */
 	remove(peer: FakePeer | Peer): void;
@@ -106,6 +108,7 @@ export function testContext(options: {chain: Chain; mempool?: Mempool; clock?: n
 		random: options.random ?? Math.random,
 		peers: () => peers.values(),
 		state: peer => states.get(peer),
+		hosts: new HostMemory(() => ctx.clock),
 		notePeer(peer, entry, viaHeaders) {
 			const st = states.get(peer);
 			if (st) notePeerBlock(peer, st, entry, viaHeaders);
@@ -115,7 +118,7 @@ export function testContext(options: {chain: Chain; mempool?: Mempool; clock?: n
 		stopped: false,
 		add(peer) {
 			const p = asPeer(peer);
-			const st = newPeerState(ctx.clock);
+			const st = ctx.hosts.seed(newPeerState(ctx.clock), p);
 			peers.add(p);
 			states.set(p, st);
 			return st;

@@ -50,9 +50,10 @@ export class RawPeer {
 		socket.on('error', () => (this.closed = true));
 	}
 
-	static connect(port: number, network: NetworkParams): Promise<RawPeer> {
+	/** `localAddress`: another loopback IP to come from (127.0.0.2 ...: Linux answers on all of 127/8). */
+	static connect(port: number, network: NetworkParams, options: {localAddress?: string} = {}): Promise<RawPeer> {
 		return new Promise((resolve, reject) => {
-			const socket = connect({host: '127.0.0.1', port}, () => resolve(new RawPeer(socket, network)));
+			const socket = connect({host: '127.0.0.1', port, ...(options.localAddress ? {localAddress: options.localAddress} : {})}, () => resolve(new RawPeer(socket, network)));
 			socket.once('error', reject);
 		});
 	}

@@ -7,6 +7,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {ChainEntry} from '../../source/node/chain/entry.js';
 import {hashToHex} from '../../source/node/encoding/hex.js';
 import {BlockDownloader, MAX_INFLIGHT_PER_PEER} from '../../source/node/net/block-download.js';
+import {HOST_REFUSED_S} from '../../source/node/net/host-memory.js';
 import {InvType} from '../../source/node/net/messages.js';
 import {extend} from '../helpers/builder.js';
 import {quickNet, tempChain, type TempChain} from '../helpers/chain-env.js';
@@ -44,6 +45,55 @@ function peerWith(best: ChainEntry | null): FakePeer {
 }
 
 describe('BlockDownloader', () => {
+	it('a branch refused (notfound) or stalled is not asked again of the same IP\'s next connection, for 30 minutes; other connections are asked', async () => {
+		const {entries} = await headersOnly(env.chain, env.chain.tip, 3, 9);
+		const target = entries.at(-1)!;
+		for (const how of ['notfound', 'stall'] as const) {
+			const host = how === 'notfound' ? '192.0.2.70' : '192.0.2.71';
+			const dl = new BlockDownloader(ctx, 1000);
+			const connect = (port: number) => {
+				const p = new FakePeer(host, port);
+				ctx.add(p);
+				ctx.notePeer(p.asPeer, target, true);
+				return p;
+			};
+			const first = connect(1);
+			dl.schedule();
+			expect(asked(first)).toEqual(hexes(entries));
+			if (how === 'notfound') for (const e of entries) dl.notFound(first.asPeer, e.hashHex);
+			else {
+				await new Promise(resolve => setTimeout(resolve, 1100));
+				expect(dl.checkStalls()).toBe(true);
+			}
+			expect(dl.liveTarget()).toBe(env.chain.tip); // set aside
+			dl.peerClosed(first.asPeer, ctx.state(first.asPeer)!.inflight);
+			ctx.remove(first);
+			// Back from a new port: the same branch shown again is neither asked nor counted as sync to do.
+			const second = connect(2);
+			dl.schedule();
+			expect(asked(second)).toEqual([]);
+			expect(dl.liveTarget()).toBe(env.chain.tip);
+			// Another IP with the branch is asked for it.
+			const other = new FakePeer(`198.18.0.${how === 'notfound' ? 1 : 2}`, 1);
+			ctx.add(other);
+			ctx.notePeer(other.asPeer, target, true);
+			dl.schedule();
+			expect(asked(other)).toEqual(hexes(entries));
+			dl.peerClosed(other.asPeer, ctx.state(other.asPeer)!.inflight);
+			ctx.remove(other);
+			dl.peerClosed(second.asPeer, ctx.state(second.asPeer)!.inflight);
+			ctx.remove(second);
+			// Half an hour on, a new connection from that IP may be asked again.
+			ctx.clock += HOST_REFUSED_S + 1;
+			const third = connect(3);
+			dl.schedule();
+			expect(asked(third)).toEqual(hexes(entries));
+			dl.peerClosed(third.asPeer, ctx.state(third.asPeer)!.inflight);
+			ctx.remove(third);
+			ctx.clock -= HOST_REFUSED_S + 1;
+		}
+	});
+
 	it('asks each peer for at most 16 blocks at a time, in chain order, and the next peer for the next ones', async () => {
 		const {entries, blocks} = await headersOnly(env.chain, env.chain.tip, 40);
 		const dl = new BlockDownloader(ctx, 1e9);

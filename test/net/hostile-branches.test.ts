@@ -1,13 +1,15 @@
 /**
  * Hostile branches ("Hostile peers cannot exhaust, stall or isolate a node"): a heavier branch
  * announced and never delivered, and a flood of one-header forks, each while an honest peer keeps
- * syncing. HOSTILE_FORKS sets the flood's size (default 10,000; 100,000 with HOSTILE_LONG).
+ * syncing. HOSTILE_FORKS sets the flood's size (default 10,000; 100,000 with HOSTILE_LONG, as
+ * `npm run test:hostile` runs it), a multiple of MAX_FORKS_PER_PEER: one source IP per 1,000.
  */
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {Header} from '../../source/node/primitives/header.js';
 import {Mempool} from '../../source/node/mempool/mempool.js';
 import {Miner} from '../../source/node/mining/miner.js';
+import {MAX_FORKS_PER_PEER} from '../../source/node/net/header-sync.js';
 import {Pool} from '../../source/node/net/pool.js';
 import {hashToHex} from '../../source/node/encoding/hex.js';
 import {CachingVerifier, inlineVerifier} from '../../source/node/verify/verifier.js';
@@ -26,6 +28,8 @@ afterEach(async () => {
 });
 
 const FORKS = Number(process.env.HOSTILE_FORKS ?? (process.env.HOSTILE_LONG ? 100_000 : 10_000));
+/** Flooding sources (one loopback IP each) connected at once. */
+const SOURCES_AT_ONCE = 8;
 
 /** A node on an existing temp chain, so it can be stopped and started again on the same data. */
 interface Restartable {
@@ -153,7 +157,8 @@ describe('an undelivered heavier branch', () => {
 });
 
 describe('one-header forks', () => {
-	it(`${FORKS} headers messages of one fork header each, while an honest block connects`, async () => {
+	it(`${FORKS} one-header forks from ${FORKS / MAX_FORKS_PER_PEER} IPs, each within its cap over two connections, while an honest block connects`, async () => {
+		expect(FORKS % MAX_FORKS_PER_PEER).toBe(0);
 		const target = await f.node({label: 'target'});
 		await target.miner.generate(20);
 		const honest = await f.node({label: 'honest', peers: [target.address]});
@@ -174,55 +179,92 @@ describe('one-header forks', () => {
 		}
 		console.log(`one-header forks: ${FORKS} headers solved in ${Math.round(performance.now() - t0)} ms`);
 
-		const flooder = await f.raw(target);
-		flooder.onMessage = (m: Message) => {
-			if (m.type === 'ping') flooder.send({type: 'pong', nonce: m.nonce});
-		};
-		await flooder.handshake({nonce: 9100n});
-		flooder.keep = false;
 		const before = target.chain.headerCount;
 		const tipsBefore = target.chain.getTips().length;
 		const honestPeers = () => target.pool.connectedPeers.filter(p => p.agent !== '/raw/').length;
 		expect(honestPeers()).toBe(1);
+		const stored = () => target.chain.headerCount - before;
 
+		// The flood: one source per loopback IP (127.0.1.x, 127.0.2.x, ...), each sending its
+		// MAX_FORKS_PER_PEER branches one header a message over two connections (reconnecting from
+		// a new port between), SOURCES_AT_ONCE at a time; getdata for a fork is answered notfound.
+		let nonce = 50_000n;
+		const open = async (from: string): Promise<RawPeer> => {
+			const peer = await RawPeer.connect(target.pool.port, quickNet, {localAddress: from});
+			peer.onMessage = (m: Message) => {
+				if (m.type === 'ping') peer.send({type: 'pong', nonce: m.nonce});
+				if (m.type === 'getdata') peer.send({type: 'notfound', items: m.items});
+			};
+			await peer.handshake({nonce: nonce++});
+			peer.keep = false;
+			return peer;
+		};
+		const sourceIp = (s: number) => `127.0.${1 + Math.floor(s / 200)}.${1 + (s % 200)}`;
+		const sources = FORKS / MAX_FORKS_PER_PEER;
+		const half = MAX_FORKS_PER_PEER / 2;
+		let cutOff = 0;
+		const flood = async (s: number) => {
+			for (let c = 0; c < 2; c++) {
+				const peer = await open(sourceIp(s));
+				const mine = headers.slice(s * MAX_FORKS_PER_PEER + c * half, s * MAX_FORKS_PER_PEER + (c + 1) * half);
+				for (const [i, h] of mine.entries()) {
+					peer.send({type: 'headers', headers: [h]});
+					if (i % 100 === 99) await new Promise(resolve => setImmediate(resolve));
+				}
+				const last = mine.at(-1)!.hash();
+				await waitFor(() => peer.closed || target.chain.getEntry(last) !== undefined, `source ${s}'s branches stored`, 600_000);
+				if (peer.closed) cutOff++;
+				peer.close();
+			}
+		};
 		const rss = process.memoryUsage().rss;
 		const start = performance.now();
-		let honestAt = -1;
-		let honestDuring = false;
-		const half = Math.floor(FORKS / 2);
-		for (let i = 0; i < FORKS && !flooder.closed; i++) {
-			flooder.send({type: 'headers', headers: [headers[i]!]});
-			if (i % 500 === 499) await new Promise(resolve => setImmediate(resolve));
-			if (i === half) {
-				const [block] = await honest.miner.generate(1);
-				void waitFor(() => target.chain.tip.hashHex === block!.hashHex(), 'the honest block connects', 600_000).then(() => {
-					honestAt = performance.now() - start;
-					honestDuring = target.chain.headerCount < before + FORKS;
-				});
-			}
-		}
-		const sent = performance.now() - start;
-		await waitFor(() => flooder.closed || target.chain.headerCount >= before + FORKS + 1, 'every fork header stored (or the flooder cut off)', 600_000);
-		const stored = performance.now() - start;
-		await waitFor(() => honestAt >= 0, 'the honest block connects', 600_000);
-		const added = target.chain.headerCount - before - 1; // less the honest block
+		let floodDone = -1;
+		const flooding = (async () => {
+			let next = 0;
+			const worker = async () => {
+				while (next < sources) await flood(next++);
+			};
+			await Promise.all(Array.from({length: Math.min(SOURCES_AT_ONCE, sources)}, worker));
+			floodDone = performance.now() - start;
+		})();
+
+		// The honest block: mined once a fifth of the flood is stored, it must connect while the
+		// rest still arrives.
+		await waitFor(() => stored() >= FORKS / 5 || floodDone >= 0, 'a fifth of the flood stored', 600_000);
+		const minedAt = performance.now() - start;
+		const storedAtMining = stored();
+		const [block] = await honest.miner.generate(1);
+		await waitFor(() => target.chain.tip.hashHex === block!.hashHex(), 'the honest block connects', 600_000);
+		const honestAt = performance.now() - start;
+		const storedAtHonest = stored() - 1; // less the honest block
+		const floodRunning = floodDone < 0;
+		await flooding;
+		const added = stored() - 1;
 		console.log(
-			`one-header forks: ${FORKS} sent in ${Math.round(sent)} ms, ${added} stored by ${Math.round(stored)} ms ` +
-				`(${Math.round((added / stored) * 1000)}/s); honest block connected at ${Math.round(honestAt)} ms ` +
-				`(${honestDuring ? 'before' : 'after'} the flood was stored); flooder ${flooder.closed ? 'cut off' : 'kept'}; rss +${Math.round((process.memoryUsage().rss - rss) / 1e6)} MB; closes: ${closes.join('; ') || 'none'}`,
+			`one-header forks: ${added} of ${FORKS} stored from ${sources} IPs (2 connections each) in ${Math.round(floodDone)} ms ` +
+				`(${Math.round((added / floodDone) * 1000)}/s); honest block mined at ${Math.round(minedAt)} ms (${storedAtMining} stored), ` +
+				`connected at ${Math.round(honestAt)} ms (${Math.round(honestAt - minedAt)} ms later, ${storedAtHonest} stored: ${floodRunning ? 'while the flood ran' : 'after the flood'}); ` +
+				`rss +${Math.round((process.memoryUsage().rss - rss) / 1e6)} MB`,
 		);
-		if (flooder.closed) {
-			// A cap: the flooder was cut off; what it got stored stays bounded.
-			expect(added).toBeLessThan(FORKS);
-		} else {
-			expect(added).toBe(FORKS);
-			const t1 = performance.now();
-			expect(target.chain.getTips().length).toBe(tipsBefore + FORKS);
-			console.log(`one-header forks: getTips over ${tipsBefore + FORKS} tips took ${Math.round(performance.now() - t1)} ms`);
-		}
+		expect(floodRunning).toBe(true);
+		expect(storedAtHonest).toBeLessThan(FORKS);
+		// Every source stayed within its caps: all stored, nobody cut off.
+		expect(cutOff).toBe(0);
+		expect(closes.filter(c => /branches/.test(c))).toEqual([]);
+		expect(added).toBe(FORKS);
+		const t1 = performance.now();
+		expect(target.chain.getTips().length).toBe(tipsBefore + FORKS);
+		console.log(`one-header forks: getTips over ${tipsBefore + FORKS} tips took ${Math.round(performance.now() - t1)} ms`);
+		// One more branch from a source that used its cap, on a third connection: refused, cut off.
+		const again = await open(sourceIp(0));
+		const [over] = [solve(new Header(1, parents[0]!.hash, new Uint8Array(32).fill(0xee), time, quickNet.genesis.header.bits, 0), quickNet)];
+		again.send({type: 'headers', headers: [over!]});
+		await again.waitClosed();
+		expect(target.chain.getEntry(over!.hash())).toBeUndefined();
+		expect(closes.filter(c => /branches/.test(c))).toHaveLength(1);
 		expect(honestPeers()).toBe(1);
 		expect(honest.pool.connectedPeers).toHaveLength(1);
-		expect(closes).toHaveLength(flooder.closed ? 1 : 0); // only the flooder, if anyone
 		// And the honest peer is still served: one more block each way.
 		const [ours] = await target.miner.generate(1);
 		await waitFor(() => honest.chain.tip.hashHex === ours!.hashHex(), 'our next block reaches the honest peer', 60_000);

@@ -12,7 +12,7 @@ import {InvType, LIMITS, type InvItem} from '../../source/node/net/messages.js';
 import {MAX_TIP_AGE_BLOCKS, Relay} from '../../source/node/net/relay.js';
 import {TxOut} from '../../source/node/primitives/tx.js';
 import {coinbaseOf, extend, key, spend} from '../helpers/builder.js';
-import {quickNet, tempChain, type TempChain} from '../helpers/chain-env.js';
+import {quickNet, tempChain, testNetwork, type TempChain} from '../helpers/chain-env.js';
 import {FakePeer, testContext, type TestContext} from '../helpers/pool-parts.js';
 
 let env: TempChain;
@@ -47,6 +47,27 @@ describe('Relay.initialDownload', () => {
 		// Latched: however old the tip grows, never back.
 		ctx.clock = tip + 1000 * MAX_AGE;
 		expect(relay.initialDownload()).toBe(false);
+	});
+
+	it('is true while the tip has less work than the network\'s minimum chain work, however fresh (Core)', async () => {
+		// Regtest bits: 2 units of work a block, so genesis + 5 blocks make 12.
+		const net = testNetwork({name: 'minwork', coinbaseMaturity: 3, minimumChainWork: 12n});
+		const low = await tempChain(net);
+		try {
+			await extend(low.chain, 2);
+			const lowCtx = testContext({chain: low.chain, clock: low.chain.tip.time});
+			const relay = new Relay(lowCtx);
+			expect(low.chain.tip.chainwork).toBeLessThan(12n);
+			expect(relay.initialDownload()).toBe(true); // a tip of this very second, but too little work
+			await extend(low.chain, 2);
+			expect(relay.initialDownload()).toBe(true);
+			await extend(low.chain, 1);
+			expect(low.chain.tip.chainwork).toBe(12n);
+			lowCtx.clock = low.chain.tip.time;
+			expect(relay.initialDownload()).toBe(false); // the minimum reached, and fresh
+		} finally {
+			await low.cleanup();
+		}
 	});
 
 	it('a fresh tip arriving ends it, and it never comes back', async () => {

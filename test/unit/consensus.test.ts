@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {COIN, MAIN_SPEC, OLD_MAIN_GENESIS, main, networkByName, regtest, subsidyAt} from '../../source/node/consensus/networks.js';
+import {COIN, MAIN_SPEC, OLD_MAIN_GENESIS, main, networkByName, pos, posregtest, regtest, subsidyAt} from '../../source/node/consensus/networks.js';
 import {blockWork, checkProofOfWork, decodeCompact, encodeCompact, nextWorkRequired} from '../../source/node/consensus/pow.js';
 import {checkBlockSanity} from '../../source/node/consensus/rules.js';
 import {merkleRoot} from '../../source/node/primitives/merkle.js';
@@ -32,6 +32,11 @@ describe('networks', () => {
 
 	it('main genesis bits mean ~16.8 M hashes a block', () => {
 		expect(blockWork(main.genesis.header.bits)).toBe(16_777_472n); // 2^256 / (0xffff * 2^216 + 1)
+	});
+
+	it('minimum chain work: the genesis block\'s work on main and pos (new networks), none on the test networks', () => {
+		for (const net of [main, pos]) expect(net.minimumChainWork).toBe(blockWork(net.genesis.header.bits));
+		for (const net of [regtest, posregtest]) expect(net.minimumChainWork).toBe(0n);
 	});
 
 	it('subsidy halves every interval and reaches zero', () => {

@@ -127,9 +127,17 @@ export class ChainEntry {
 		this.table.setPrev(this.id, prev ? prev.id : -1);
 	}
 
-	/** Known children in the block tree, in arrival order (a fresh array). */
+	/**
+	 * Known children in the block tree, in arrival order (a fresh array: O(children), so never on
+	 * a path a peer can repeat; see hasChildren).
+	 */
 	get children(): ChainEntry[] {
 		return this.table.children(this.id);
+	}
+
+	/** Whether any child is known: O(1), however many siblings a peer has made. */
+	get hasChildren(): boolean {
+		return this.table.hasChildren(this.id);
 	}
 
 	/** Blocks with data from here back to genesis: a candidate to become the tip. Memory only. */

@@ -59,6 +59,14 @@ export interface NetworkSpec {
 	/** Serialised block size limit in bytes. */
 	readonly maxBlockSize: number;
 	readonly maxMoney?: bigint;
+	/**
+	 * Core's nMinimumChainWork: a chain with less work is never stored (the anti-DoS threshold is
+	 * at least this), and a node whose tip has less is in initial download however fresh the tip.
+	 * Core raises it each release to the work of the chain then known; here too, by hand, as the
+	 * network grows. A value above the real chain's work would stop every new node, so a network
+	 * launched with this code starts at its genesis block's work. 0 (the default) on test networks.
+	 */
+	readonly minimumChainWork?: bigint;
 	/** Present on proof-of-stake networks. */
 	readonly stake?: StakeSpec;
 }
@@ -75,23 +83,25 @@ export interface StakeParams extends Omit<StakeSpec, 'limitBits'> {
 }
 
 /** A network ready for use: the spec with its genesis block built and its limits decoded. */
-export interface NetworkParams extends Omit<NetworkSpec, 'magic' | 'genesis' | 'powLimitBits' | 'maxMoney' | 'stake'> {
+export interface NetworkParams extends Omit<NetworkSpec, 'magic' | 'genesis' | 'powLimitBits' | 'maxMoney' | 'minimumChainWork' | 'stake'> {
 	readonly magic: Uint8Array;
 	readonly genesis: Block;
 	/** The easiest target allowed. */
 	readonly powLimit: bigint;
 	readonly maxMoney: bigint;
+	readonly minimumChainWork: bigint;
 	readonly stake?: StakeParams;
 }
 
 export function makeNetwork(spec: NetworkSpec): NetworkParams {
-	const {magic, genesis, powLimitBits, maxMoney, stake, ...rest} = spec;
+	const {magic, genesis, powLimitBits, maxMoney, minimumChainWork, stake, ...rest} = spec;
 	const net = {
 		...rest,
 		magic: Uint8Array.from(magic),
 		genesis: buildGenesis(genesis),
 		powLimit: decodeCompact(powLimitBits).target,
 		maxMoney: maxMoney ?? 21_000_000n * COIN,
+		minimumChainWork: minimumChainWork ?? 0n,
 	};
 	if (!stake) return net;
 	const {limitBits, ...stakeRest} = stake;
@@ -146,6 +156,9 @@ export const MAIN_SPEC: NetworkSpec = {
 	halvingInterval: 210_000,
 	coinbaseMaturity: 10, // ~3-4 minutes: a new miner spends soon
 	maxBlockSize: 100_000, // ~600 P2PKH inputs: their signatures check in ~1 s on two cores
+	// The genesis block's work (blockWork(0x1e00ffff)): the network launched with this code, so
+	// no later chain is known to every node yet. Raise it release by release (README "Network").
+	minimumChainWork: 0x1000100n,
 };
 
 export const REGTEST_SPEC: NetworkSpec = {
@@ -186,6 +199,7 @@ export const POS_SPEC: NetworkSpec = {
 	halvingInterval: 210_000,
 	coinbaseMaturity: 60,
 	maxBlockSize: 100_000,
+	minimumChainWork: 2n, // the genesis block's work (blockWork(0x207fffff)), as main
 	stake: {
 		powBlocks: 100,
 		slot: 16,

@@ -5,6 +5,7 @@
 import {performance} from 'node:perf_hooks';
 import type {ChainEntry} from '../chain/entry.js';
 import {InvType, type InvItem} from './messages.js';
+import {refusalKey} from './host-memory.js';
 import type {Peer} from './peer.js';
 import type {PoolContext} from './pool-context.js';
 
@@ -51,11 +52,12 @@ export class BlockDownloader {
 		if (st) st.stalls = Math.max(0, st.stalls - 1); // delivering earns back a stall
 	}
 
-	/** The peer said it does not have these: never asked of it again. */
+	/** The peer said it does not have these: never asked of it again (nor, for a while, of its IP's next connections). */
 	notFound(peer: Peer, hex: string): void {
 		if (this.inflight.get(hex)?.peer !== peer) return;
 		this.cancel(hex);
 		this.ctx.state(peer)?.refused.add(hex);
+		this.ctx.hosts.refuse(refusalKey(peer), hex); // nor of its next connection
 	}
 
 	peerClosed(peer: Peer, inflight: Iterable<string>): void {
@@ -198,6 +200,7 @@ export class BlockDownloader {
 			if (flight.arrived || now - flight.since < this.stallMs) continue;
 			this.cancel(hex);
 			this.ctx.state(flight.peer)?.refused.add(hex); // someone else gets it
+			this.ctx.hosts.refuse(refusalKey(flight.peer), hex);
 			stalled.set(flight.peer, (stalled.get(flight.peer) ?? 0) + 1);
 		}
 		// One stall per peer per pass, however many of its blocks were late together.

@@ -20,8 +20,15 @@ import type {PoolContext} from './pool-context.js';
 /** Headers messages in a row that connect to nothing before it costs the peer (Core: 10). */
 export const MAX_UNCONNECTING = 10;
 /**
- * New branches one connection may make us store. A branch costs its sender a header's proof of
- * work near our tip (the threshold keeps the rest out), but each one stays in memory and on disk;
+ * The run of unconnecting headers messages that bans: five tenths, 5 x 20 points, as one
+ * connection earns it. The run is remembered by IP (host-memory.ts), so reconnecting does not
+ * start it again, and its 50th message bans whichever connection it comes on.
+ */
+export const UNCONNECTING_BAN_RUN = 5 * MAX_UNCONNECTING;
+/**
+ * New branches one peer may make us store, counted per connection and per IP across connections
+ * (halving every 10 minutes: host-memory.ts). A branch costs its sender a header's proof of work
+ * near our tip (the threshold keeps the rest out), but each one stays in memory and on disk;
  * honest peers make a handful.
  */
 export const MAX_FORKS_PER_PEER = 1000;
@@ -55,13 +62,14 @@ export class HeaderSync {
 
 	/**
 	 * Core's GetAntiDoSWorkThreshold: the work a chain must show before its headers are stored,
-	 * the tip's less 144 blocks of the tip's difficulty (a fresh node takes anything: it has no
-	 * minimum chain work to go by).
+	 * the larger of the network's minimum chain work and the tip's less 144 blocks of the tip's
+	 * difficulty.
 	 */
 	threshold(): bigint {
 		const tip = this.ctx.chain.tip;
 		const near = tip.chainwork - ANTI_DOS_BLOCKS * blockWork(tip.header.bits);
-		return near > 0n ? near : 0n;
+		const minimum = this.ctx.network.minimumChainWork;
+		return near > minimum ? near : minimum;
 	}
 
 	/**
@@ -157,12 +165,19 @@ export class HeaderSync {
 		const prev = chain.getEntry(first.prevHash);
 		if (!prev) {
 			// Perhaps it is simply ahead of us: ask again from what we have; punish only a habit,
-			// as Core does: 20 points for every tenth in a row.
-			if (++st.unconnecting % MAX_UNCONNECTING === 0) peer.misbehave(20, `${st.unconnecting} headers messages in a row that do not connect`);
+			// as Core does: 20 points for every tenth in a row. The run carries over to the IP's
+			// next connection, so a peer cannot start it again by reconnecting.
+			const run = ++st.unconnecting;
+			this.ctx.hosts.setUnconnecting(peer.host, run);
+			if (run % MAX_UNCONNECTING === 0) peer.misbehave(run >= UNCONNECTING_BAN_RUN ? 100 : 20, `${run} headers messages in a row that do not connect`);
+			if (peer.isClosed) return;
 			this.request(peer, chain.bestHeader);
 			return;
 		}
-		st.unconnecting = 0;
+		if (st.unconnecting > 0) {
+			st.unconnecting = 0;
+			this.ctx.hosts.setUnconnecting(peer.host, 0);
+		}
 		// Staked headers prove no work, so neither a threshold nor a presync applies to them: the
 		// chain takes them only near its tip and a few hundred ahead of checked blocks.
 		if (!network.stake && !chain.getEntry(headers.at(-1)!.hash())) {
@@ -244,11 +259,17 @@ export class HeaderSync {
 			}
 			if (!known) {
 				const parent = chain.getEntry(header.prevHash);
-				if (parent && parent.children.length > 0 && ++st.forks > MAX_FORKS_PER_PEER) {
-					this.ctx.log(`peer ${peer.address} started more than ${MAX_FORKS_PER_PEER} branches`);
-					peer.close(`more than ${MAX_FORKS_PER_PEER} branches`);
-					complete = false;
-					break;
+				// A new branch (O(1): never the parent's list of children, which a flood makes long).
+				if (parent?.hasChildren) {
+					const own = ++st.forks;
+					const fromHost = this.ctx.hosts.addFork(peer.host);
+					if (own > MAX_FORKS_PER_PEER || fromHost > MAX_FORKS_PER_PEER) {
+						const whose = own > MAX_FORKS_PER_PEER ? `peer ${peer.address}` : `peer ${peer.address}'s IP (over its connections, lately)`;
+						this.ctx.log(`${whose} started more than ${MAX_FORKS_PER_PEER} branches`);
+						peer.close(`more than ${MAX_FORKS_PER_PEER} branches`);
+						complete = false;
+						break;
+					}
 				}
 			}
 			try {

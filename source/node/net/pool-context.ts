@@ -3,6 +3,7 @@ import type {Chain} from '../chain/chain.js';
 import type {ChainEntry} from '../chain/entry.js';
 import type {NetworkParams} from '../consensus/networks.js';
 import type {Mempool} from '../mempool/mempool.js';
+import type {HostMemory} from './host-memory.js';
 import type {Peer} from './peer.js';
 import type {PeerState} from './peer-state.js';
 
@@ -17,6 +18,8 @@ export interface PoolContext {
 	/** Every connected peer, handshake done or not. */
 	peers(): Iterable<Peer>;
 	state(peer: Peer): PeerState | undefined;
+	/** What is remembered of each peer IP across its connections (forks, unconnecting runs, refusals). */
+	readonly hosts: HostMemory;
 	/** A block `peer` showed it has; emits 'peer-update' when its heights move. */
 	notePeer(peer: Peer, entry: ChainEntry, viaHeaders: boolean): void;
 	log(line: string): void;

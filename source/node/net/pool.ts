@@ -27,6 +27,7 @@ import {ConnectionManager, parseHostPort} from './connections.js';
 /** `--connect 0`: connect-only, to nobody (Core's -connect=0). */
 export const CONNECT_NONE = '0';
 import {HeaderSync} from './header-sync.js';
+import {HostMemory} from './host-memory.js';
 import {InvType, type InvItem, type Message} from './messages.js';
 import type {Peer, PeerTimeouts} from './peer.js';
 import {newPeerState, notePeerBlock, type PeerState} from './peer-state.js';
@@ -154,6 +155,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 			random: options.random ?? Math.random,
 			peers: () => this.conn.peers.values(),
 			state: peer => this.state.get(peer),
+			hosts: new HostMemory(now),
 			notePeer: (peer, entry, viaHeaders) => this.notePeer(peer, entry, viaHeaders),
 			log: line => this.emit('log', line),
 			get stopped() {
@@ -271,7 +273,7 @@ export class Pool extends EventEmitter<PoolEvents> {
 		return this.taps.add(peer, listener);
 	}
 
-	/** Core's IsInitialBlockDownload: the tip's age alone, latched once false. */
+	/** Core's IsInitialBlockDownload: the tip's work and age, latched once false. */
 	get initialDownload(): boolean {
 		return this.relay.initialDownload();
 	}
@@ -295,6 +297,9 @@ export class Pool extends EventEmitter<PoolEvents> {
 
 	private onReady(peer: Peer): void {
 		peer.bestHeight = Math.max(peer.bestHeight, peer.startHeight);
+		// What its IP did on earlier connections (its listening port is known only now).
+		const st = this.state.get(peer);
+		if (st) this.ctx.hosts.seed(st, peer);
 		if (peer.outbound) {
 			this.conn.addrman.good(peer.host, peer.port);
 			this.gossip.askedForAddresses(peer);

@@ -25,13 +25,14 @@ export class Relay {
 	constructor(private readonly ctx: PoolContext) {}
 
 	/**
-	 * Core's IsInitialBlockDownload: the tip is older than the max tip age. It depends on the tip
-	 * alone, never on headers peers show: a heavier branch nobody delivers cannot make a node stop
-	 * announcing its blocks.
+	 * Core's IsInitialBlockDownload: the tip has less work than the network's minimum chain work,
+	 * or is older than the max tip age. It depends on the tip alone, never on headers peers show:
+	 * a heavier branch nobody delivers cannot make a node stop announcing its blocks.
 	 */
 	initialDownload(): boolean {
 		if (this.caughtUp) return false;
 		const {chain, network} = this.ctx;
+		if (chain.tip.chainwork < network.minimumChainWork) return true;
 		if (chain.tip.time >= this.ctx.now() - MAX_TIP_AGE_BLOCKS * network.targetSpacing) this.caughtUp = true;
 		return !this.caughtUp;
 	}
