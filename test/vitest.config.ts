@@ -10,6 +10,8 @@ export default defineConfig({
 		testTimeout: 30_000,
 		hookTimeout: 30_000,
 		// Memory tests collect garbage before they measure, so they see what is kept, not litter.
-		poolOptions: {forks: {execArgv: ['--expose-gc']}},
+		// Two files at once: vitest's default on a 2-core machine is one (cores - 1), and most of
+		// the suite's time is spent waiting on node processes, sockets and terminals, not computing.
+		poolOptions: {forks: {execArgv: ['--expose-gc'], maxForks: 2, minForks: 1}},
 	},
 });
