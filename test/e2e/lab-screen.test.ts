@@ -7,42 +7,27 @@
  * q comes back; q, y quits and every node process is gone. Every capture on the way is judged a
  * whole frame; every wait is bounded; no fixed sleep.
  */
-import {execFileSync} from 'node:child_process';
 import {afterEach, expect, it} from 'vitest';
+import {childrenOf, isRunning} from '../helpers/proc.js';
 import {TmuxScreen, checkWholeFrame, type Size} from '../helpers/tmux-screen.js';
 
 let screen: TmuxScreen | undefined;
 afterEach(() => {
 	// The lab's nodes are its children: if the test failed before q, end them too.
 	const pid = screen?.pid();
-	if (pid) for (const child of childrenOf(pid)) killQuietly(child);
+	if (pid) {
+		for (const child of childrenOf(pid)) {
+			try {
+				process.kill(child, 'SIGKILL');
+			} catch {
+				// gone already
+			}
+		}
+	}
 	screen?.close();
 	screen = undefined;
 }, 30_000);
 
-/** Processes whose parent is `pid` (node processes retitle themselves, so not by command line). */
-function childrenOf(pid: number): number[] {
-	try {
-		return execFileSync('pgrep', ['-P', String(pid)], {encoding: 'utf8'}).trim().split('\n').filter(Boolean).map(Number);
-	} catch {
-		return []; // pgrep exits 1 when nothing matches
-	}
-}
-function killQuietly(pid: number): void {
-	try {
-		process.kill(pid, 'SIGKILL');
-	} catch {
-		// gone already
-	}
-}
-const running = (pid: number): boolean => {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-};
 
 function judge(rows: string[], size: Size, what: string): void {
 	expect.soft(checkWholeFrame(rows, size), `${what} at ${size.columns}x${size.rows}:\n${rows.map((r, i) => `${String(i + 1).padStart(2)}|${r}`).join('\n')}\n`).toEqual([]);
@@ -123,6 +108,6 @@ for (const [size, always] of [
 		await tmux.until(s => s.includes('Quit the lab?'), 'the quit question');
 		tmux.keys('y');
 		await tmux.until(s => s.includes('EXIT 0'), 'the lab exited with 0', 60_000);
-		expect(nodes.filter(running)).toEqual([]);
+		expect(nodes.filter(isRunning)).toEqual([]);
 	}, 300_000);
 }

@@ -1,5 +1,5 @@
 /** The real binary as a child process, its output collected, stopped by a signal. */
-import {spawn, type ChildProcess} from 'node:child_process';
+import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 
 export const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -37,3 +37,22 @@ export class Proc {
 
 /** A port free now (source/lab/ports.ts: below the ephemeral range, never the same twice). */
 export {freePort} from '../../source/lab/ports.js';
+
+/** Processes whose parent is `pid` (node processes retitle themselves, so not by command line). */
+export function childrenOf(pid: number): number[] {
+	try {
+		return execFileSync('pgrep', ['-P', String(pid)], {encoding: 'utf8'}).trim().split('\n').filter(Boolean).map(Number);
+	} catch {
+		return []; // pgrep exits 1 when nothing matches
+	}
+}
+
+/** Whether a process with this pid is still there. */
+export function isRunning(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}

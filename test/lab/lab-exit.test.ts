@@ -3,34 +3,19 @@
  * SIGTERM on a headless scenario stops them (exit 130 / 143), and a lab process that exits on its
  * own (process.exit, an error) kills them on the way out.
  */
-import {execFileSync, spawn} from 'node:child_process';
+import {spawn} from 'node:child_process';
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {afterEach, describe, expect, it} from 'vitest';
-import {cliPath} from '../helpers/proc.js';
+import {childrenOf, cliPath, isRunning} from '../helpers/proc.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
 	for (const dir of dirs.splice(0)) await rm(dir, {recursive: true, force: true});
 });
 
-function childrenOf(pid: number): number[] {
-	try {
-		return execFileSync('pgrep', ['-P', String(pid)], {encoding: 'utf8'}).trim().split('\n').filter(Boolean).map(Number);
-	} catch {
-		return [];
-	}
-}
-const running = (pid: number): boolean => {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-};
 
 /** Runs `args` with node; resolves once `ready` is seen on stdout, with the process and its exit. */
 async function startUntil(args: string[], ready: RegExp) {
@@ -65,7 +50,7 @@ describe('the lab ends its nodes', () => {
 			lab.child.kill(signal);
 			expect(await lab.exited).toEqual({code, signal: null});
 			expect(lab.output()).toContain('lab: interrupted: stopping the nodes');
-			expect(nodes.filter(running)).toEqual([]);
+			expect(nodes.filter(isRunning)).toEqual([]);
 		}, 180_000);
 	}
 
@@ -90,7 +75,7 @@ process.stdin.once('data', () => process.exit(3));
 		expect(await lab.exited).toEqual({code: 3, signal: null});
 		// SIGKILL is sent as the process exits; the kernel reaps them a moment later.
 		const deadline = Date.now() + 10_000;
-		while (nodes.some(running) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50));
-		expect(nodes.filter(running)).toEqual([]);
+		while (nodes.some(isRunning) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50));
+		expect(nodes.filter(isRunning)).toEqual([]);
 	}, 180_000);
 });

@@ -6,19 +6,17 @@
 import {createServer, type Server, type Socket} from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {Block} from '../../source/node/primitives/block.js';
-import {encodeMessage} from '../../source/node/net/framer.js';
-import {PROTOCOL_VERSION, type Message} from '../../source/node/net/messages.js';
-import {Parser} from '../../source/node/net/parser.js';
-import {hashToHex} from '../../source/node/encoding/hex.js';
 import {nextBlock} from '../helpers/builder.js';
-import {quickNet} from '../helpers/chain-env.js';
 import {fleet, waitFor} from '../helpers/net-env.js';
+import {scriptedHost, type ScriptedHost} from '../helpers/scripted-host.js';
 
 const f = fleet();
 const servers: Server[] = [];
+const hosts: ScriptedHost[] = [];
 afterEach(async () => {
 	await f.closeAll();
 	for (const server of servers.splice(0)) await new Promise(resolve => server.close(resolve));
+	for (const host of hosts.splice(0)) await host.close();
 });
 
 async function listen(onSocket: (socket: Socket) => void): Promise<number> {
@@ -31,31 +29,11 @@ async function listen(onSocket: (socket: Socket) => void): Promise<number> {
 	return (server.address() as {port: number}).port;
 }
 
-/** A host that answers the handshake, sends all of `blocks`' headers, and serves only the blocks `serves` allows. */
-async function partialHost(blocks: readonly Block[], serves: (height: number) => boolean): Promise<{port: number; closed: () => boolean}> {
-	let closed = false;
-	const port = await listen(socket => {
-		const parser = new Parser(quickNet.magic);
-		const send = (msg: Message) => socket.write(encodeMessage(quickNet.magic, msg));
-		socket.on('close', () => (closed = true));
-		socket.on('data', data => {
-			for (const r of parser.feed(new Uint8Array(data))) {
-				if (r.kind !== 'message') continue;
-				const m = r.message;
-				if (m.type === 'version') {
-					send({type: 'version', version: PROTOCOL_VERSION, services: 1n, time: 0n, recv: m.from, from: {services: 1n, host: '0.0.0.0', port: 0}, nonce: 77n, agent: '/partial/', height: blocks.length, relay: true});
-					send({type: 'verack'});
-				} else if (m.type === 'getheaders') send({type: 'headers', headers: blocks.map(b => b.header)});
-				else if (m.type === 'getdata') {
-					for (const item of m.items) {
-						const i = blocks.findIndex(b => b.hashHex() === hashToHex(item.hash));
-						if (i >= 0 && serves(i + 1)) send({type: 'block', block: blocks[i]!});
-					}
-				}
-			}
-		});
-	});
-	return {port, closed: () => closed};
+/** A host that sends all of `blocks`' headers and serves only the blocks `serves` allows; closed after the test. */
+async function partialHost(blocks: readonly Block[], serves: (height: number) => boolean): Promise<ScriptedHost> {
+	const host = await scriptedHost(blocks, {serves, agent: '/partial/'});
+	hosts.push(host);
+	return host;
 }
 
 describe('cancelling a clone', () => {

@@ -5,6 +5,7 @@ import {InvType} from '../../source/node/net/messages.js';
 import {coinbaseOf, key, nextBlock, spend} from '../helpers/builder.js';
 import {quickNet} from '../helpers/chain-env.js';
 import {fleet, waitFor} from '../helpers/net-env.js';
+import {scriptedHost} from '../helpers/scripted-host.js';
 
 const f = fleet();
 afterEach(() => f.closeAll());
@@ -154,36 +155,7 @@ describe('clone tells the truth', () => {
 			const result = await target.pool.clone(`127.0.0.1:${host.port}`);
 			expect(result).toMatchObject({outcome: 'invalid', height: 0});
 		} finally {
-			host.close();
+			await host.close();
 		}
 	});
 });
-
-/** A host that answers the handshake, getheaders and getdata with the given blocks, nothing more. */
-async function scriptedHost(blocks: readonly import('../../source/node/primitives/block.js').Block[]): Promise<{port: number; close(): void}> {
-	const {createServer} = await import('node:net');
-	const {Parser} = await import('../../source/node/net/parser.js');
-	const {encodeMessage} = await import('../../source/node/net/framer.js');
-	const {PROTOCOL_VERSION} = await import('../../source/node/net/messages.js');
-	const server = createServer(socket => {
-		const parser = new Parser(quickNet.magic);
-		const send = (msg: import('../../source/node/net/messages.js').Message) => socket.write(encodeMessage(quickNet.magic, msg));
-		socket.on('error', () => undefined);
-		socket.on('data', data => {
-			for (const r of parser.feed(new Uint8Array(data))) {
-				if (r.kind !== 'message') continue;
-				const m = r.message;
-				if (m.type === 'version') {
-					send({type: 'version', version: PROTOCOL_VERSION, services: 1n, time: 0n, recv: m.from, from: {services: 1n, host: '0.0.0.0', port: 0}, nonce: 99n, agent: '/scripted/', height: blocks.length, relay: true});
-					send({type: 'verack'});
-				} else if (m.type === 'getheaders') send({type: 'headers', headers: blocks.map(b => b.header)});
-				else if (m.type === 'getdata') for (const item of m.items) {
-					const block = blocks.find(b => b.hashHex() === Buffer.from(item.hash).reverse().toString('hex'));
-					if (block) send({type: 'block', block});
-				}
-			}
-		});
-	});
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	return {port: (server.address() as {port: number}).port, close: () => server.close()};
-}
