@@ -48,6 +48,39 @@ describe('fork tree', () => {
 		expect(draw(tree.rows)).toEqual(['●     #5 b5 [0]', '┆     2 blocks', '│ ●   #4 c4 [1]', '│ ┆   1 blocks', '│ │ ○ #3 d3', '●─┴─┘ #2 a2', '2 blocks down to genesis']);
 	});
 
+	it('branches of equal height, a branch off a branch, and forks at several heights: every lane runs unbroken from its tip to its fork', () => {
+		const split = new Map<string, HeaderInfo>();
+		chain(split, null, 4, 'a');
+		chain(split, 'a3', 2, 'A');
+		chain(split, 'a3', 2, 'B');
+		expect(draw(buildForkTree([{hash: 'A5', nodes: [0, 1]}, {hash: 'B5', nodes: [2, 3]}], split).rows)).toEqual(['●   #5 A5 [0 1]', '│ ● #5 B5 [2 3]', '┆ │ 1 blocks', '│ ┆ 1 blocks', '●─┘ #3 a3', '3 blocks down to genesis']);
+
+		const nested = new Map<string, HeaderInfo>();
+		chain(nested, null, 12, 'a');
+		chain(nested, 'a7', 4, 'b');
+		chain(nested, 'a3', 5, 'c');
+		expect(draw(buildForkTree([{hash: 'a11', nodes: [0]}, {hash: 'b11', nodes: [1]}, {hash: 'c8', nodes: [2]}], nested).rows)).toEqual([
+			'●     #11 a11 [0]',
+			'│ ●   #11 b11 [1]',
+			'┆ │   3 blocks',
+			'│ ┆   3 blocks',
+			'│ │ ● #8 c8 [2]',
+			'│ │ ┆ 4 blocks',
+			'●─┘ │ #7 a7',
+			'┆   │ 3 blocks',
+			'●───┘ #3 a3',
+			'3 blocks down to genesis',
+		]);
+	});
+
+	it('a tip no node is on is drawn hollow wherever it lies, inside another branch too', () => {
+		const headers = new Map<string, HeaderInfo>();
+		chain(headers, null, 8, 'a');
+		chain(headers, 'a3', 6, 'b');
+		const rows = buildForkTree([{hash: 'a7', nodes: [0]}, {hash: 'b9', nodes: [1]}, {hash: 'b6', nodes: []}], headers).rows;
+		expect(draw(rows).find(r => r.includes('#6 b6'))).toMatch(/^│ ○ #6 b6$|^○ │ #6 b6$/);
+	});
+
 	it('common ancestor asks for the first header it lacks', () => {
 		const headers = new Map<string, HeaderInfo>();
 		chain(headers, null, 3, 'a');
@@ -56,7 +89,7 @@ describe('fork tree', () => {
 		expect(commonAncestor(['a2', 'nope'], headers)).toEqual({base: null, missing: 'nope'});
 	});
 
-	it('random trees: every tip gets a row with its nodes, rows run newest first, folded counts add up', () => {
+	it('random trees: every tip gets a row with its nodes, rows run newest first, folded counts add up, every lane unbroken from its tip to its fork', () => {
 		fc.assert(
 			fc.property(fc.array(fc.tuple(fc.nat(30), fc.integer({min: 1, max: 12})), {minLength: 1, maxLength: 6}), branches => {
 				const headers = new Map<string, HeaderInfo>();
@@ -76,6 +109,13 @@ describe('fork tree', () => {
 				const top = Math.max(...tips.map(t => headers.get(t.hash)!.height));
 				expect(counted).toBe(top - tree.base!.height + 1);
 				expect(tree.rows.every(r => r.kind === 'base' || r.lanes.length === tree.rows[0]!.lanes.length)).toBe(true);
+				// Every lane is drawn on one unbroken run of rows: from its tip (the first) to its fork (the last).
+				const drawn = tree.rows.filter(r => r.kind !== 'base');
+				for (let l = 0; l < (drawn[0]?.lanes.length ?? 0); l++) {
+					const on = drawn.flatMap((r, i) => (r.lanes[l] === 'none' || r.lanes[l] === 'across' ? [] : [i]));
+					expect(on, `lane ${l}`).toEqual(Array.from({length: on.length}, (_, k) => on[0]! + k));
+					if (l > 0) expect(['join', 'join-mid'], `lane ${l} ends at its fork`).toContain(drawn[on.at(-1)!]!.lanes[l]);
+				}
 			}),
 			{numRuns: 200},
 		);

@@ -159,9 +159,11 @@ export function buildForkTree(tips: readonly TreeTip[], headers: ReadonlyMap<str
 			const info = lanes[l];
 			// A lane shows from its top down to just above its fork (lane 0 down to the base).
 			const top = info ? info.top.height : base.height;
-			const bottom = l === 0 ? base.height : (info?.fork.height ?? base.height) + 1;
-			const passes = at <= top && at >= bottom;
-			if (l === lane) marks.push(row.kind === 'run' ? 'run' : joining.length > 0 ? 'fork' : row.nodes.length === 0 && (info?.top.hash ?? base.hash) === row.hash ? 'stale' : 'block');
+			const forkAt = l === 0 || !info ? base.height : info.fork.height;
+			const forkLane = l === 0 || !info ? 0 : laneOf.get(info.fork.hash)!;
+			// Rows of one height run lane by lane: a lane starts at its top's row and ends at its fork's.
+			const passes = (at < top || (at === top && lane > l)) && (at > forkAt || (at === forkAt && lane < forkLane));
+			if (l === lane) marks.push(row.kind === 'run' ? 'run' : joining.length > 0 ? 'fork' : row.nodes.length === 0 && nodesAt.has(row.hash) ? 'stale' : 'block');
 			else if (joining.includes(l)) marks.push(l === lastJoin ? 'join' : 'join-mid');
 			else if (l > lane && l < lastJoin) marks.push(passes ? 'cross' : 'across');
 			else marks.push(passes ? 'pass' : 'none');
