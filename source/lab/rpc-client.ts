@@ -23,6 +23,10 @@ function post(port: number, body: string, timeoutMs: number): Promise<unknown> {
 		const req = request({host: '127.0.0.1', port, method: 'POST', path: '/', headers: {authorization: LAB_AUTH, 'content-type': 'application/json'}, timeout: timeoutMs}, res => {
 			const chunks: Buffer[] = [];
 			res.on('data', c => chunks.push(c as Buffer));
+			// A node killed mid-reply ends the stream with neither 'end' nor 'error'.
+			res.on('close', () => {
+				if (!res.complete) reject(new Error('connection closed mid-reply'));
+			});
 			res.on('end', () => {
 				try {
 					resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));

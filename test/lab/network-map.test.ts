@@ -5,7 +5,7 @@ const nodes = (n: number, height = 5): MapNode[] => Array.from({length: n}, (_, 
 const text = (rows: ReturnType<typeof drawMap>) => rows.map(r => r.segments.map(s => s.text).join('').trimEnd());
 
 describe('network map', () => {
-	it('a line of four: names and heights in columns, one row a link spanning its two nodes, a cut link broken in the middle', () => {
+	it('a line of four: names and heights (with the tip letter) in columns, one row a link spanning its two nodes, a cut link broken in the middle', () => {
 		const links: MapLink[] = [
 			{a: 0, b: 1, cut: false, pairs: 1, bytes: 1200},
 			{a: 1, b: 2, cut: true, pairs: 0, bytes: 900},
@@ -14,7 +14,7 @@ describe('network map', () => {
 		const rows = drawMap(nodes(4), links, 80);
 		expect(text(rows)).toEqual([
 			'n0        n1        n2        n3',
-			'#5        #5        #5        #5',
+			'#5 A      #5 A      #5 A      #5 A',
 			'├─────────┤                              n0–n1 up 1.2 kB',
 			'          ├────╳────┤                    n1–n2 cut',
 			'                    ├─────────┤          n2–n3 idle 0 B',
@@ -32,14 +32,21 @@ describe('network map', () => {
 
 	it('a node that is down says so in place of its height', () => {
 		const rows = drawMap([{name: 'n0', height: null, tipColour: null, up: false}, ...nodes(1)], [], 60);
-		expect(text(rows)[1]).toMatch(/^down\s+#5$/);
+		expect(text(rows)[1]).toMatch(/^down\s+#5 A$/);
 		expect(rows[1]!.segments[0]!.tone).toEqual({kind: 'down'});
 	});
 
 	it('too many nodes for columns: one row a link, both ends named with their heights', () => {
 		const many = nodes(12);
 		const rows = drawMap(many, [{a: 0, b: 11, cut: true, pairs: 0, bytes: 0}, {a: 3, b: 4, cut: false, pairs: 2, bytes: 2_500_000}], 60);
-		expect(text(rows)).toEqual(['n0  #5     ──╳── n11 #5     cut', 'n3  #5     ───── n4  #5     up 2.5 MB']);
+		expect(text(rows)).toEqual(['n0  #5 A     ──╳── n11 #5 A     cut', 'n3  #5 A     ───── n4  #5 A     up 2.5 MB']);
+	});
+
+	it('a height and its tip letter always fit their column: six nodes at height 12345 in 120 columns', () => {
+		const rows = drawMap(nodes(6, 12345), [{a: 0, b: 5, cut: false, pairs: 1, bytes: 5}], 120);
+		expect(text(rows)[1]).toBe('#12345 A  #12345 A  #12345 A  #12345 A  #12345 A  #12345 A');
+		// Too wide for columns at 60: one row a link, nothing cut short.
+		expect(text(drawMap(nodes(6, 12345), [{a: 0, b: 5, cut: false, pairs: 1, bytes: 5}], 60))).toEqual(['n0  #12345 A ───── n5  #12345 A up 5 B']);
 	});
 
 	it('bytes in units people read', () => {

@@ -121,7 +121,9 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 		const rows = paneContent(p.width, p.height).rows;
 		return pane === 'network' ? Math.max(1, rows - 2) : pane === 'nodes' ? Math.max(1, rows - 1) : rows;
 	};
-	const wireSpace = () => wireListSpace(paneContent(size.columns, Math.max(4, size.rows - 2)).rows);
+	/** The wire inspector's content size: the whole body, in a pane. */
+	const wireBody = () => paneContent(size.columns, Math.max(4, size.rows - 2));
+	const wireSpace = () => wireListSpace(wireBody().rows);
 	const selectedNode = (): number => {
 		const s = snap.current;
 		return Math.min(selectedIndex(nav.current.selection.nodes, lists(s).nodes), Math.max(0, s.nodes.length - 1));
@@ -150,9 +152,12 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 		const space = wireSpace();
 		const move = action ? MOVES[action] : undefined;
 		if (move && w.detail) {
-			const step = move === 'up' ? -1 : move === 'down' ? 1 : move === 'page-up' ? -space : move === 'page-down' ? space : move === 'home' ? -Infinity : Infinity;
-			const lines = wireDetailLines(w.detail, places.network?.width ?? size.columns).length;
-			set({detailTop: clampDetailTop(Number.isFinite(step) ? w.detailTop + step : step < 0 ? 0 : lines, lines, space)});
+			// The message is drawn across the whole body: its lines and page are that size's.
+			const shown = wireBody();
+			const page = Math.max(1, shown.rows - 1);
+			const step = move === 'up' ? -1 : move === 'down' ? 1 : move === 'page-up' ? -page : move === 'page-down' ? page : move === 'home' ? -Infinity : Infinity;
+			const lines = wireDetailLines(w.detail, shown.width).length;
+			set({detailTop: clampDetailTop(Number.isFinite(step) ? w.detailTop + step : step < 0 ? 0 : lines, lines, shown.rows)});
 			return true;
 		}
 		if (move) {

@@ -154,7 +154,7 @@ export class LabControls {
 		return this.run(async () => {
 			const node = this.lab.nodes[i];
 			if (!node) throw new Error(`no node n${i}`);
-			if (node.running) throw new Error(`${node.name} is running (k kills it)`);
+			if (node.running) throw new Error(`${node.name} is running (x kills it)`);
 			this.store.setBusy(`starting ${node.name}`);
 			try {
 				node.start();

@@ -10,11 +10,10 @@ import {sanitize} from '../../ui/terminal/sanitize.js';
 import {useColor} from '../../ui/theme.js';
 import {laneText, type TreeRow} from './fork-tree.js';
 import type {LabSnapshot} from './lab-store.js';
-import {drawMap, type Segment, type Tone} from './network-map.js';
+import {drawMap, tipLetter, type Segment, type Tone} from './network-map.js';
 
 /** One colour per tip, the highest first; the letter says it without colour. */
 export const TIP_COLOURS = ['green', 'yellow', 'magenta', 'cyan', 'blue', 'red'] as const;
-export const tipLetter = (colour: number) => String.fromCharCode(65 + (colour % 26));
 
 function useTone(): (tone: Tone) => {color?: string; dimColor?: boolean; bold?: boolean} {
 	const color = useColor();
@@ -62,8 +61,8 @@ export function NetworkBody({snapshot, width, rows, sel, list, focused}: BodyPro
 		snapshot.nodes.map(x => ({name: x.name, height: x.height, tipColour: x.tipColour, up: x.answering || x.up})),
 		snapshot.links,
 		width,
-	).map(r => (r.link === null ? r : {...r, segments: withTipLetters(r.segments)}));
-	const nodeRows = map.filter(r => r.link === null).map(r => ({...r, segments: withTipLetters(r.segments)}));
+	);
+	const nodeRows = map.filter(r => r.link === null);
 	const linkRows = map.filter(r => r.link !== null);
 	const space = Math.max(1, rows - nodeRows.length);
 	const top = viewTop(sel, list, space);
@@ -78,11 +77,6 @@ export function NetworkBody({snapshot, width, rows, sel, list, focused}: BodyPro
 			))}
 		</>
 	);
-}
-
-/** Heights with their tip's letter (`#12 A`), so tips tell apart without colour too. */
-function withTipLetters(segments: readonly Segment[]): Segment[] {
-	return segments.map(s => (s.tone.kind === 'tip' && s.text.startsWith('#') ? {...s, text: `${s.text.trimEnd()} ${tipLetter(s.tone.colour)}`.padEnd(s.text.length)} : s));
 }
 
 export function NodesBody({snapshot, width, rows, sel, list}: BodyProps) {

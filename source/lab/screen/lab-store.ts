@@ -243,7 +243,7 @@ export class LabStore {
 			const a = answers[i];
 			const ok = <T>(j: number): T | null => (a?.[j]?.ok ? (a[j] as {result: T}).result : null);
 			const info = ok<{blocks: number; headers: number; bestblockhash: string}>(0);
-			const staking = ok<{staking?: boolean}>(5);
+			const staking = ok<{enabled?: boolean}>(5);
 			return {
 				index: i,
 				name: node.name,
@@ -254,7 +254,8 @@ export class LabStore {
 				tip: info?.bestblockhash ?? null,
 				peers: ok<number>(1) ?? 0,
 				mempool: ok<{size: number}>(2)?.size ?? 0,
-				producing: Boolean(ok<{generate: boolean}>(3)?.generate) || Boolean(staking?.staking),
+				// Staking switched on counts, staking or not yet (a bootstrap, coins still maturing): m turns it off.
+				producing: Boolean(ok<{generate: boolean}>(3)?.generate) || Boolean(staking?.enabled),
 				port: node.spec.port,
 				rpcPort: node.spec.rpcPort,
 				tips: ok<ChainTipAnswer[]>(4) ?? [],
@@ -271,8 +272,9 @@ export class LabStore {
 		const wanted = [...treeTips.keys(), ...moved.map(n => this.lastTip.get(n.index)!)];
 		await this.fetchHeaders(wanted, raw.filter(n => n.answering).map(n => n.index));
 
-		const reorgs = this.reorgsOf(moved.map(n => ({node: n.index, from: this.lastTip.get(n.index)!, to: n.tip!})));
-		for (const n of raw) if (n.tip) this.lastTip.set(n.index, n.tip);
+		const {reorgs, unresolved} = this.reorgsOf(moved.map(n => ({node: n.index, from: this.lastTip.get(n.index)!, to: n.tip!})));
+		// A move whose fork is not known yet (headers still to fetch) is looked at again next poll.
+		for (const n of raw) if (n.tip && !unresolved.has(n.index)) this.lastTip.set(n.index, n.tip);
 
 		const tips: TreeTip[] = [...treeTips].map(([hash, nodes]) => ({hash, nodes}));
 		const tree = buildForkTree(
@@ -323,18 +325,25 @@ export class LabStore {
 		}
 	}
 
-	private reorgsOf(moves: readonly {node: number; from: string; to: string}[]): ReorgEvent[] {
+	private reorgsOf(moves: readonly {node: number; from: string; to: string}[]): {reorgs: ReorgEvent[]; unresolved: Set<number>} {
 		const out: ReorgEvent[] = [];
+		const unresolved = new Set<number>();
 		for (const m of moves) {
-			const {base} = commonAncestor([m.from, m.to], this.headers);
+			const {base, missing} = commonAncestor([m.from, m.to], this.headers);
 			const from = this.headers.get(m.from);
 			const to = this.headers.get(m.to);
+			// A tip no answering node can describe any more (its node restarted on another chain): no event.
+			if (!from || !to) continue;
+			if (missing !== null) {
+				unresolved.add(m.node);
+				continue;
+			}
 			// The old tip is an ancestor of the new one: the chain grew, no reorganisation.
-			if (!base || !from || !to || base.hash === m.from) continue;
+			if (!base || base.hash === m.from) continue;
 			const same = out.find(r => r.from === m.from && r.to === m.to);
 			if (same) (same.nodes as number[]).push(m.node);
 			else out.push({time: this.now(), depth: from.height - base.height, forkHeight: base.height, from: m.from, to: m.to, toHeight: to.height, nodes: [m.node]});
 		}
-		return out;
+		return {reorgs: out, unresolved};
 	}
 }

@@ -53,21 +53,31 @@ function linkNote(link: MapLink, nodes: readonly MapNode[]): string {
 	return `${ends} ${link.pairs > 0 ? 'up' : 'idle'} ${bytesText(link.bytes)}`;
 }
 
+/** A tip's letter (A the highest): tips tell apart without colour too. */
+export const tipLetter = (colour: number) => String.fromCharCode(65 + (colour % 26));
+
+/** A node's height with its tip's letter (`#12 A`), `down`, or `…` while unknown. */
+function heightText(n: MapNode): string {
+	if (!n.up) return 'down';
+	if (n.height === null) return '…';
+	return n.tipColour === null ? `#${n.height}` : `#${n.height} ${tipLetter(n.tipColour)}`;
+}
+
+const heightTone = (n: MapNode): Tone => (!n.up ? {kind: 'down'} : n.tipColour === null ? dim : {kind: 'tip', colour: n.tipColour});
+
 /**
- * The map for `width` columns. Nodes take equal columns when they fit (at least 6 each);
- * otherwise each link is a row of its own: `n0 ──── n5  up 12.0 kB`.
+ * The map for `width` columns. Nodes take equal columns when each name and height fits in one with
+ * a space to spare (at most 10 wide); otherwise each link is a row of its own: `n0 #5 A ─── n5 #5 A  up 12.0 kB`.
  */
 export function drawMap(nodes: readonly MapNode[], links: readonly MapLink[], width: number): MapRow[] {
 	const noteWidth = 22;
-	const column = Math.min(10, Math.floor((width - noteWidth) / Math.max(1, nodes.length)));
-	if (column < 6) return links.map((link, i) => compactRow(link, i, nodes));
-	const cell = (text: string) => text.slice(0, column - 1).padEnd(column);
+	const needed = Math.max(6, ...nodes.map(n => Math.max(n.name.length, heightText(n).length) + 1));
+	const column = Math.min(Math.max(10, needed), Math.floor((width - noteWidth) / Math.max(1, nodes.length)));
+	if (column < needed) return links.map((link, i) => compactRow(link, i, nodes));
+	const cell = (text: string) => text.padEnd(column);
 	const rows: MapRow[] = [
 		{segments: nodes.map(n => ({text: cell(n.name), tone: n.up ? plain : {kind: 'down'}})), link: null},
-		{
-			segments: nodes.map(n => ({text: cell(!n.up ? 'down' : n.height === null ? '…' : `#${n.height}`), tone: !n.up ? {kind: 'down'} : n.tipColour === null ? dim : {kind: 'tip', colour: n.tipColour}})),
-			link: null,
-		},
+		{segments: nodes.map(n => ({text: cell(heightText(n)), tone: heightTone(n)})), link: null},
 	];
 	links.forEach((link, i) => {
 		const [lo, hi] = link.a < link.b ? [link.a, link.b] : [link.b, link.a];
@@ -96,8 +106,8 @@ function compactRow(link: MapLink, index: number, nodes: readonly MapNode[]): Ma
 	const name = (i: number) => (nodes[i]?.name ?? '?').padEnd(4);
 	const heightOf = (i: number): Segment => {
 		const n = nodes[i];
-		if (!n || !n.up) return {text: 'down ', tone: {kind: 'down'}};
-		return {text: (n.height === null ? '…' : `#${n.height}`).padEnd(6), tone: n.tipColour === null ? dim : {kind: 'tip', colour: n.tipColour}};
+		if (!n) return {text: '?'.padEnd(8), tone: dim};
+		return {text: heightText(n).padEnd(8), tone: heightTone(n)};
 	};
 	return {
 		segments: [

@@ -144,7 +144,10 @@ export class RpcNodeStore {
 
 	showBlocks(top: number | null, count: number): void {
 		this.window = {top, count};
-		void this.loadBlocks(this.snapshot.height).then(() => this.emit());
+		void this.loadBlocks(this.snapshot.height).then(
+			() => this.emit(),
+			(error: Error) => this.log(`reading blocks: ${error.message}`),
+		);
 	}
 
 	/** A line of the screen's own (an action that failed), among the node's lines by time. */

@@ -20,6 +20,11 @@ export async function runLabScreen(config: LabConfig, streams: {readonly stdout:
 	const dir = config.dir ?? (await mkdtemp(join(tmpdir(), 'chain-tui-lab-')));
 	const say = (line: string) => streams.stdout.write(`${line}\n`);
 	say(`chain-tui lab: starting ${config.nodes} ${config.network} nodes (${config.topology}) in ${dir} …`);
+	// A signal while the nodes start: exit, and the lab's exit hook kills those already started.
+	let stop = (code: number): void | Promise<void> => process.exit(code);
+	process.on('SIGINT', () => void stop(130));
+	process.on('SIGTERM', () => void stop(143));
+	process.on('SIGHUP', () => void stop(129));
 	let lab: Lab;
 	try {
 		lab = await Lab.start({nodes: config.nodes, topology: config.topology, network: config.network, dir, keep: config.dir !== null});
@@ -32,16 +37,6 @@ export async function runLabScreen(config: LabConfig, streams: {readonly stdout:
 	store.event('action', `lab up: ${lab.nodes.length} nodes, ${lab.links.size} links, datadirs in ${dir}${config.dir ? '' : ' (removed on quit)'}`);
 	store.start();
 
-	let stopping = false;
-	const stop = async (code: number) => {
-		if (stopping) return;
-		stopping = true;
-		screen.restore();
-		store.close();
-		say('chain-tui lab: stopping the nodes …');
-		await lab.close();
-		process.exit(code);
-	};
 	const screen = mountScreen(
 		terminal => (
 			<LabApp
@@ -54,7 +49,15 @@ export async function runLabScreen(config: LabConfig, streams: {readonly stdout:
 		),
 		{mouse},
 	);
-	process.on('SIGINT', () => void stop(130));
-	process.on('SIGTERM', () => void stop(143));
-	process.on('SIGHUP', () => void stop(129));
+	// From here a signal stops as q does: the screen given back, every node stopped cleanly.
+	let stopping = false;
+	stop = async (code: number) => {
+		if (stopping) return;
+		stopping = true;
+		screen.restore();
+		store.close();
+		say('chain-tui lab: stopping the nodes …');
+		await lab.close();
+		process.exit(code);
+	};
 }
