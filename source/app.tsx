@@ -10,7 +10,7 @@ import type {EventEmitter} from 'node:events';
 import type {ScreenActions} from './store/actions.js';
 import type {ExplorerTarget, ExplorerView} from './store/snapshot.js';
 import type {WireRow} from './store/wire.js';
-import {actionFor, footerHints, type Action, type Scope} from './ui/keymap.js';
+import {actionFor, footerHints, isKeyBurst, MOVE_OF, type Action, type Scope} from './ui/keymap.js';
 import {StatusBar, fitSegments} from './ui/panes/status-bar.js';
 import {PANES, panesFor, paneById as paneOf, type PaneId, type PaneSpec} from './ui/panes/registry.js';
 import type {Nav, PaneInput} from './ui/panes/types.js';
@@ -24,8 +24,8 @@ import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
 import {computeLayout, paneAt, type Layout} from './ui/layout.js';
 import {FOLLOW_NEWEST, moveSelection, scrollBy, selectedIndex, selectIndex, toggleFollow, viewTop, type Selection} from './ui/lists/selection.js';
 import {middle} from './ui/lists/columns.js';
-import {applyKeys} from './ui/components/text-field.js';
-import {clampDetailTop, wireDetailLines} from './ui/panes/wire.js';
+import {editFilter} from './ui/components/text-field.js';
+import {scrollDetail, wireDetailLines} from './ui/panes/wire.js';
 import type {MouseEvent} from './ui/terminal/input-parser.js';
 import {useColor} from './ui/theme.js';
 
@@ -84,7 +84,6 @@ interface NavState extends Nav {
 	notice: string | null;
 }
 
-const MOVES: Partial<Record<Action, 'up' | 'down' | 'page-up' | 'page-down' | 'home' | 'end'>> = {up: 'up', down: 'down', 'page-up': 'page-up', 'page-down': 'page-down', home: 'home', end: 'end'};
 const FLOWS: readonly Action[] = ['search', 'create-wallet', 'send', 'record-bpm', 'clone', 'add-peer'];
 /** Rows read around the chain list's view, so scrolling a little reads nothing. */
 const CHAIN_MARGIN = 40;
@@ -195,15 +194,11 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 	const act = (action: Action, input: string) => {
 		const n = nav.current;
 		const spec = paneById(n.focused);
-		const move = MOVES[action];
+		const move = MOVE_OF[action];
 		if (move && spec.id === 'wire' && n.wireDetail) {
 			// One message open: the keys scroll its lines.
 			const input = inputOf('wire');
-			const lines = wireDetailLines(n.wireDetail, input.width).length;
-			const page = Math.max(1, input.rows - 1);
-			const top = clampDetailTop(n.wireDetailTop, lines, input.rows);
-			const to = move === 'up' ? top - 1 : move === 'down' ? top + 1 : move === 'page-up' ? top - page : move === 'page-down' ? top + page : move === 'home' ? 0 : lines;
-			n.wireDetailTop = clampDetailTop(to, lines, input.rows);
+			n.wireDetailTop = scrollDetail(n.wireDetailTop, move, wireDetailLines(n.wireDetail, input.width).length, input.rows);
 			return redraw();
 		}
 		if (move && spec.list && !(spec.id === 'peers' && n.peerDetail)) {
@@ -332,9 +327,8 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 	useInput(useCallback((input: string, key: Key) => onKey.current(input, key), []));
 	onKey.current = (input, key) => {
 		const n = nav.current;
-		// Keys typed faster than a read (a held key, tmux send-keys) come as one string: each is a
-		// key of its own here. (Text fields take their strings whole: pastes, fast typing.)
-		if (input.length > 1 && !key.ctrl && !key.meta && (n.overlay === null || n.overlay === 'help' || n.overlay === 'quit') && [...input].every(ch => ch >= ' ' && ch !== '\x7f')) {
+		// A burst of typed keys is each a key here (a form's fields take theirs whole).
+		if ((n.overlay === null || n.overlay === 'help' || n.overlay === 'quit') && isKeyBurst(input, key)) {
 			for (const ch of input) onKey.current(ch, key);
 			return;
 		}
@@ -360,30 +354,12 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 			return;
 		}
 		if (n.wireFiltering) {
-			if (key.escape) {
-				n.wireFilter = '';
-				n.wireFiltering = false;
-			} else if (key.return) n.wireFiltering = false;
-			else {
-				const edit = applyKeys(n.wireFilter, n.wireFilterCursor, input, key);
-				n.wireFilter = edit.value;
-				n.wireFilterCursor = edit.cursor;
-				if (edit.submitted) n.wireFiltering = false;
-			}
+			({text: n.wireFilter, cursor: n.wireFilterCursor, editing: n.wireFiltering} = editFilter({text: n.wireFilter, cursor: n.wireFilterCursor, editing: true}, input, key));
 			n.selection = {...n.selection, wire: FOLLOW_NEWEST};
 			return redraw();
 		}
 		if (n.logFiltering) {
-			if (key.escape) {
-				n.logFilter = '';
-				n.logFiltering = false;
-			} else if (key.return) n.logFiltering = false;
-			else {
-				const edit = applyKeys(n.logFilter, n.logFilterCursor, input, key);
-				n.logFilter = edit.value;
-				n.logFilterCursor = edit.cursor;
-				if (edit.submitted) n.logFiltering = false;
-			}
+			({text: n.logFilter, cursor: n.logFilterCursor, editing: n.logFiltering} = editFilter({text: n.logFilter, cursor: n.logFilterCursor, editing: true}, input, key));
 			n.selection = {...n.selection, log: FOLLOW_NEWEST};
 			return redraw();
 		}
@@ -438,10 +414,11 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 	const n = nav.current;
 
 	// The store taps the network only while the wire inspector shows; closing it takes the tap away.
+	const wirePeer = nav.current.focused === 'wire' ? nav.current.wirePeer : undefined;
 	useEffect(() => {
-		if (nav.current.focused === 'wire') actions.openWire(nav.current.wirePeer);
+		if (wirePeer !== undefined) actions.openWire(wirePeer);
 		else actions.closeWire();
-	});
+	}, [wirePeer, actions]);
 	useEffect(() => () => actions.closeWire(), [actions]);
 
 	// The chain list reads the rows around its view from the database as it scrolls.
@@ -519,7 +496,7 @@ export function App({store, actions, addressVersion, maxMoney, onQuit, size: fix
 				</Overlay>
 			) : overlay === 'help' ? (
 				<Overlay columns={size.columns} rows={size.rows} width={overlayWidth}>
-					<Help rows={Math.max(1, size.rows - 6 - Math.min(Math.floor(size.rows / 5), 6))} offset={n.helpOffset} stake={staking} />
+					<Help rows={Math.max(1, size.rows - 6 - Math.min(Math.floor(size.rows / 5), 6))} offset={n.helpOffset} lines={helpLines(staking)} />
 				</Overlay>
 			) : overlay ? (
 				<TerminalEvents.Provider value={terminal?.events ?? null}>

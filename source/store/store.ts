@@ -414,16 +414,12 @@ export class NodeStore {
 	private mempoolView(): MempoolView {
 		const {mempool} = this.node;
 		const entries = mempool.all();
-		// A typed array sorts numbers natively: several times faster on a pool of tens of thousands.
-		const rates = Float64Array.from(entries, e => e.feeRate).sort();
 		return {
 			count: entries.length,
 			bytes: mempool.totalBytes,
 			usage: mempool.usage,
 			maxBytes: mempool.maxSize,
-			minRate: rates[0] ?? 0,
-			medianRate: rates[Math.floor(rates.length / 2)] ?? 0,
-			maxRate: rates[rates.length - 1] ?? 0,
+			...feeRateStats(Float64Array.from(entries, e => e.feeRate)),
 			newest: entries
 				.slice(-20)
 				.reverse()
@@ -432,3 +428,11 @@ export class NodeStore {
 	}
 }
 
+/**
+ * The mempool's lowest, median and highest fee rates (0 when empty). A typed array (sorted here, in
+ * place) sorts numbers natively: several times faster on a pool of tens of thousands.
+ */
+export function feeRateStats(feeRates: Float64Array): Pick<MempoolView, 'minRate' | 'medianRate' | 'maxRate'> {
+	const rates = feeRates.sort();
+	return {minRate: rates[0] ?? 0, medianRate: rates[Math.floor(rates.length / 2)] ?? 0, maxRate: rates[rates.length - 1] ?? 0};
+}

@@ -19,16 +19,15 @@ export function helpLines(stake = false): {text: string; heading: boolean}[] {
 	return lines;
 }
 
-/** The `?` overlay: as many lines as fit, from `offset` (↑/↓ scroll when they do not all fit). */
-export function Help({rows, offset, stake = false}: {readonly rows: number; readonly offset: number; readonly stake?: boolean}) {
-	const lines = helpLines(stake);
+/** The `?` overlay's body: as many of `lines` as fit, from `offset` (↑/↓ scroll when they do not all fit). */
+export function Help({rows, offset, lines, title = 'Keys'}: {readonly rows: number; readonly offset: number; readonly lines: readonly {text: string; heading: boolean}[]; readonly title?: string}) {
 	const space = Math.max(1, rows - 1);
 	const from = Math.max(0, Math.min(offset, lines.length - space));
 	const more = lines.length > space;
 	return (
 		<>
 			<Text bold>
-				Keys{' '}
+				{title}{' '}
 				<Text dimColor>
 					{more ? `(${from + 1}-${Math.min(lines.length, from + space)} of ${lines.length}, ↑/↓ scroll) ` : ''}Esc or ? closes
 				</Text>

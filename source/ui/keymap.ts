@@ -5,6 +5,8 @@
  * the list keys of panes with a list, then the global keys. While a form is open its fields get
  * the keys (the `form` rows document them).
  */
+import type {Move} from './lists/selection.js';
+
 export type Scope = 'global' | 'list' | 'log' | 'bpm' | 'wire' | 'form' | 'lab';
 
 export type Action =
@@ -152,6 +154,18 @@ export interface KeyInput {
 	readonly return?: boolean;
 	readonly escape?: boolean;
 	readonly ctrl?: boolean;
+	readonly meta?: boolean;
+}
+
+/** The list moves, by action: what ↑ ↓ PgUp PgDn Home End do to a selection. */
+export const MOVE_OF: Readonly<Partial<Record<Action, Move>>> = {up: 'up', down: 'down', 'page-up': 'page-up', 'page-down': 'page-down', home: 'home', end: 'end'};
+
+/**
+ * Keys typed faster than a read (a held key, tmux send-keys) come as one string of printable
+ * characters: each is a key of its own. (Text fields take their strings whole: pastes, fast typing.)
+ */
+export function isKeyBurst(input: string, key: KeyInput): boolean {
+	return input.length > 1 && !key.ctrl && !key.meta && [...input].every(ch => ch >= ' ' && ch !== '\x7f');
 }
 
 function nameOf(key: KeyInput): Named | null {
@@ -201,13 +215,12 @@ const LAB_WORDING: Partial<Record<Action, Pick<Binding, 'label' | 'help'>>> = {
 	pane: {label: '1-4', help: 'go to pane 1-4'},
 	quit: {label: 'q', help: 'quit the lab (asks first): every node stops'},
 };
-const LIST_MOVES: readonly Action[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
 
 /** The lab's bindings, as its help lists them: its own, moving in a list, then those it keeps from everywhere. */
 export function labBindings(): Binding[] {
 	return [
 		...KEYMAP.filter(b => b.scope === 'lab'),
-		...KEYMAP.filter(b => b.scope === 'list' && LIST_MOVES.includes(b.action)),
+		...KEYMAP.filter(b => b.scope === 'list' && MOVE_OF[b.action] !== undefined),
 		...KEYMAP.filter(b => b.scope === 'global' && LAB_SHARED.includes(b.action)).map(b => ({...b, ...LAB_WORDING[b.action]})),
 	];
 }

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {bytesText, drawMap, type MapLink, type MapNode} from '../../source/lab/screen/network-map.js';
+import {drawMap, type MapLink, type MapNode} from '../../source/lab/screen/network-map.js';
+import {bytes} from '../../source/store/format.js';
 
 const nodes = (n: number, height = 5): MapNode[] => Array.from({length: n}, (_, i) => ({name: `n${i}`, height, tipColour: 0, up: true}));
 const text = (rows: ReturnType<typeof drawMap>) => rows.map(r => r.segments.map(s => s.text).join('').trimEnd());
@@ -49,7 +50,7 @@ describe('network map', () => {
 		expect(text(drawMap(nodes(6, 12345), [{a: 0, b: 5, cut: false, pairs: 1, bytes: 5}], 60))).toEqual(['n0  #12345 A ───── n5  #12345 A up 5 B']);
 	});
 
-	it('bytes in units people read', () => {
-		expect([bytesText(999), bytesText(1000), bytesText(123_456), bytesText(7_200_000)]).toEqual(['999 B', '1.0 kB', '123.5 kB', '7.2 MB']);
+	it('link bytes in the units the app uses', () => {
+		expect([bytes(999), bytes(1000), bytes(123_456), bytes(7_200_000)]).toEqual(['999 B', '1.0 kB', '123.5 kB', '7.2 MB']);
 	});
 });

@@ -5,7 +5,7 @@
  */
 import React, {useEffect, useReducer, useRef, useState} from 'react';
 import {Box, Text, useInput, type Key} from 'ink';
-import {actionFor, labBindings, labFooterHints, type Action} from '../../ui/keymap.js';
+import {actionFor, isKeyBurst, labBindings, labFooterHints, MOVE_OF} from '../../ui/keymap.js';
 import {Pane, paneContent} from '../../ui/components/pane.js';
 import {Overlay} from '../../ui/components/overlay.js';
 import {Form} from '../../ui/forms/form.js';
@@ -16,8 +16,9 @@ import type {TerminalControl} from '../../app.js';
 import type {LabControls, Outcome} from './lab-controls.js';
 import type {LabSnapshot, LabStore} from './lab-store.js';
 import {EventsBody, NetworkBody, NodesBody, TreeBody} from './lab-panes.js';
-import {applyKeys} from '../../ui/components/text-field.js';
-import {clampDetailTop, WireDetail, WireList, wireDetailLines, wireListModel, wireListSpace, wireShown} from '../../ui/panes/wire.js';
+import {editFilter} from '../../ui/components/text-field.js';
+import {Help} from '../../ui/help.js';
+import {scrollDetail, WireDetail, WireList, wireDetailLines, wireListModel, wireListSpace, wireShown} from '../../ui/panes/wire.js';
 import type {WireRow} from '../../store/wire.js';
 
 type LabPane = 'network' | 'nodes' | 'tree' | 'events';
@@ -51,9 +52,13 @@ interface Nav {
 
 const WIRE_CLOSED: Nav['wire'] = {open: false, detail: null, detailTop: 0, filter: '', cursor: 0, filtering: false, selection: FOLLOW_NEWEST};
 
-/** Rows of each pane as a list: what the keys move over. */
+const listsOf = new WeakMap<LabSnapshot, Record<LabPane, ListModel>>();
+
+/** Rows of each pane as a list: what the keys move over (made once a snapshot). */
 function lists(snapshot: LabSnapshot): Record<LabPane, ListModel> {
-	return {
+	let made = listsOf.get(snapshot);
+	if (made) return made;
+	made = {
 		network: arrayList(snapshot.links, l => l.key),
 		nodes: arrayList(snapshot.nodes, n => n.name),
 		tree: arrayList(
@@ -62,6 +67,8 @@ function lists(snapshot: LabSnapshot): Record<LabPane, ListModel> {
 		),
 		events: arrayList([...snapshot.events].reverse(), e => String(e.seq)),
 	};
+	listsOf.set(snapshot, made);
+	return made;
 }
 
 /**
@@ -95,8 +102,6 @@ function layout(columns: number, rows: number, zoomed: LabPane | null, need: {li
 		tree: {x: 0, y: 1 + network + nodes + events, width: columns, height: Math.max(0, rest - events)},
 	};
 }
-
-const MOVES: Partial<Record<Action, 'up' | 'down' | 'page-up' | 'page-down' | 'home' | 'end'>> = {up: 'up', down: 'down', 'page-up': 'page-up', 'page-down': 'page-down', home: 'home', end: 'end'};
 
 export function LabApp({store, controls, onQuit, size: fixedSize, terminal, renderNode}: LabAppProps) {
 	const snapshot = React.useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
@@ -139,25 +144,19 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 		const w = nav.current.wire;
 		const set = (patch: Partial<Nav['wire']>) => update({wire: {...nav.current.wire, ...patch}});
 		if (w.filtering) {
-			if (key.escape) set({filter: '', filtering: false, selection: FOLLOW_NEWEST});
-			else if (key.return) set({filtering: false});
-			else {
-				const edit = applyKeys(w.filter, w.cursor, input, key);
-				set({filter: edit.value, cursor: edit.cursor, filtering: !edit.submitted, selection: FOLLOW_NEWEST});
-			}
+			const line = editFilter({text: w.filter, cursor: w.cursor, editing: true}, input, key);
+			// Enter keeps the selection; clearing or editing the filter goes back to the newest.
+			set({filter: line.text, cursor: line.cursor, filtering: line.editing, ...(key.return ? {} : {selection: FOLLOW_NEWEST})});
 			return true;
 		}
 		const action = actionFor(input, key, ['wire', 'list', 'lab', 'global']);
 		const rows = wireShown(snap.current.wire?.rows ?? [], w.filter);
 		const space = wireSpace();
-		const move = action ? MOVES[action] : undefined;
+		const move = action ? MOVE_OF[action] : undefined;
 		if (move && w.detail) {
 			// The message is drawn across the whole body: its lines and page are that size's.
 			const shown = wireBody();
-			const page = Math.max(1, shown.rows - 1);
-			const step = move === 'up' ? -1 : move === 'down' ? 1 : move === 'page-up' ? -page : move === 'page-down' ? page : move === 'home' ? -Infinity : Infinity;
-			const lines = wireDetailLines(w.detail, shown.width).length;
-			set({detailTop: clampDetailTop(Number.isFinite(step) ? w.detailTop + step : step < 0 ? 0 : lines, lines, shown.rows)});
+			set({detailTop: scrollDetail(w.detailTop, move, wireDetailLines(w.detail, shown.width).length, shown.rows)});
 			return true;
 		}
 		if (move) {
@@ -200,8 +199,8 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 
 	const onKey = (input: string, key: Key): void => {
 		const n = nav.current;
-		// Keys typed faster than a read (a held key, tmux send-keys) come as one string: each is a key.
-		if (input.length > 1 && !key.ctrl && !key.meta && n.overlay !== 'send' && [...input].every(ch => ch >= ' ' && ch !== '\x7f')) {
+		// A burst of typed keys is each a key here (the send form's fields take theirs whole).
+		if (n.overlay !== 'send' && isKeyBurst(input, key)) {
 			for (const ch of input) onKey(ch, key);
 			return;
 		}
@@ -222,7 +221,7 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 		const action = actionFor(input, key, ['lab', 'list', 'global']);
 		if (!action) return;
 		const all = lists(snap.current);
-		const move = MOVES[action];
+		const move = MOVE_OF[action];
 		if (move) {
 			const pane = n.focused;
 			return update({selection: {...n.selection, [pane]: moveSelection(n.selection[pane], all[pane], move, spaceOf(pane))}});
@@ -260,10 +259,9 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 				setSendErrors({});
 				return update({overlay: 'send'});
 			case 'lab-link': {
-				const links = snap.current.links;
-				if (links.length === 0) return setNotice('no links');
-				const link = links[Math.min(selectedIndex(n.selection.network, all.network), links.length - 1)]!;
-				return act(() => controls.toggleLink(link.key));
+				const link = selectedLink();
+				if (link === null) return setNotice('no links');
+				return act(() => controls.toggleLink(link));
 			}
 			case 'lab-partition':
 				return act(() => controls.partition());
@@ -415,22 +413,10 @@ export function LabApp({store, controls, onQuit, size: fixedSize, terminal, rend
 
 /** The `?` overlay: the lab's keys from the table, as many as fit from `offset` (↑/↓ scroll). */
 function LabHelp({columns, rows, offset}: {readonly columns: number; readonly rows: number; readonly offset: number}) {
-	const lines = labBindings().map(b => `${b.label.padEnd(10)} ${b.help}`);
-	const space = Math.max(1, rows - 8);
-	const from = Math.max(0, Math.min(offset, lines.length - space));
+	const lines = labBindings().map(b => ({text: `${b.label.padEnd(10)} ${b.help}`, heading: false}));
 	return (
 		<Overlay columns={columns} rows={rows} width={78}>
-			<Text bold>
-				Lab keys{' '}
-				<Text dimColor>
-					{lines.length > space ? `(${from + 1}-${Math.min(lines.length, from + space)} of ${lines.length}, ↑/↓ scroll) ` : ''}Esc or ? closes
-				</Text>
-			</Text>
-			{lines.slice(from, from + space).map(line => (
-				<Text key={line} wrap="truncate-end">
-					{line}
-				</Text>
-			))}
+			<Help rows={Math.max(1, rows - 7)} offset={offset} lines={lines} title="Lab keys" />
 		</Overlay>
 	);
 }

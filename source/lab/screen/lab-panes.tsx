@@ -6,6 +6,7 @@ import React from 'react';
 import {Text} from 'ink';
 import {networkByName} from '../../node/consensus/networks.js';
 import {selectedIndex, viewTop, type ListModel, type Selection} from '../../ui/lists/selection.js';
+import {clock} from '../../store/format.js';
 import {sanitize} from '../../ui/terminal/sanitize.js';
 import {useColor} from '../../ui/theme.js';
 import {laneText, type TreeRow} from './fork-tree.js';
@@ -157,7 +158,7 @@ export function EventsBody({snapshot, rows, sel, list, focused}: BodyProps) {
 		<>
 			{events.slice(top, top + rows).map((e, i) => (
 				<Text key={e.seq} wrap="truncate-end" inverse={focused && top + i === at} color={e.kind === 'error' ? color('red') : e.kind === 'reorg' ? color('yellow') : undefined}>
-					{new Date(e.time).toISOString().slice(11, 19)} {sanitize(e.text)}
+					{clock(Math.floor(e.time / 1000))} {sanitize(e.text)}
 				</Text>
 			))}
 		</>

@@ -8,7 +8,8 @@
 import {networkByName} from '../../node/consensus/networks.js';
 import type {Lab} from '../lab.js';
 import {rpcBatch, rpcCall} from '../rpc-client.js';
-import {linkWireInput, WireRing, type WireRow} from '../../store/wire.js';
+import type {WireRow} from '../../store/wire.js';
+import {LinkWire} from '../link-wire.js';
 import {buildForkTree, commonAncestor, type ForkTree, type HeaderInfo, type TreeTip} from './fork-tree.js';
 
 export interface LabNodeView {
@@ -108,8 +109,7 @@ export class LabStore {
 	/** A proof-of-stake network: staking counts as producing blocks. */
 	private readonly stake: boolean;
 	private polling: Promise<void> | null = null;
-	private wireTap: {readonly key: string; readonly ring: WireRing; readonly untap: () => void} | null = null;
-	private wireTimer: NodeJS.Timeout | undefined;
+	private wireTap: {readonly key: string; readonly wire: LinkWire} | null = null;
 	private again = false;
 
 	constructor(
@@ -147,26 +147,19 @@ export class LabStore {
 		this.closeWire();
 		const [a, b] = key.split('-').map(Number) as [number, number];
 		const name = `${this.lab.nodes[a]?.name ?? a}→${this.lab.nodes[b]?.name ?? b}`;
-		const ring = new WireRing();
-		const untap = link.tap(record => {
-			ring.add(linkWireInput(record, name));
-			// Shown within a fifth of a second, however many come.
-			this.wireTimer ??= setTimeout(() => {
-				this.wireTimer = undefined;
-				if (this.wireTap?.ring === ring && ring.dirty) this.set({wire: {link: key, rows: ring.rows(), seen: ring.seen}});
-			}, 200);
+		const wire = new LinkWire(ring => {
+			if (ring.dirty) this.set({wire: {link: key, rows: ring.rows(), seen: ring.seen}});
 		});
-		this.wireTap = {key, ring, untap};
+		wire.watch(link, name);
+		this.wireTap = {key, wire};
 		this.set({wire: {link: key, rows: [], seen: 0}});
 	}
 
 	/** The inspector closed: the tap goes, and the messages kept with it. */
 	closeWire(): void {
 		if (!this.wireTap) return;
-		this.wireTap.untap();
+		this.wireTap.wire.stop();
 		this.wireTap = null;
-		clearTimeout(this.wireTimer);
-		this.wireTimer = undefined;
 		this.set({wire: null});
 	}
 

@@ -3,6 +3,7 @@
  * colour, and under them one row per link spanning the two nodes it joins, drawn broken (╳) when
  * cut. Pure: the pane colours the segments by their `tone`.
  */
+import {bytes} from '../../store/format.js';
 
 export interface MapNode {
 	readonly name: string;
@@ -39,18 +40,11 @@ export interface MapRow {
 const plain: Tone = {kind: 'plain'};
 const dim: Tone = {kind: 'dim'};
 
-/** Human bytes: 980 B, 12.4 kB, 3.1 MB. */
-export function bytesText(n: number): string {
-	if (n < 1000) return `${n} B`;
-	if (n < 1_000_000) return `${(n / 1000).toFixed(1)} kB`;
-	return `${(n / 1_000_000).toFixed(1)} MB`;
-}
-
 /** What a link's row says after its span: its state. */
 function linkNote(link: MapLink, nodes: readonly MapNode[]): string {
 	const ends = `${nodes[link.a]?.name ?? '?'}–${nodes[link.b]?.name ?? '?'}`;
 	if (link.cut) return `${ends} cut`;
-	return `${ends} ${link.pairs > 0 ? 'up' : 'idle'} ${bytesText(link.bytes)}`;
+	return `${ends} ${link.pairs > 0 ? 'up' : 'idle'} ${bytes(link.bytes)}`;
 }
 
 /** A tip's letter (A the highest): tips tell apart without colour too. */
@@ -116,7 +110,7 @@ function compactRow(link: MapLink, index: number, nodes: readonly MapNode[]): Ma
 			{text: link.cut ? ' ──╳── ' : ' ───── ', tone: link.cut ? {kind: 'cut'} : link.pairs > 0 ? plain : dim},
 			{text: name(link.b), tone: plain},
 			heightOf(link.b),
-			{text: link.cut ? ' cut' : ` ${link.pairs > 0 ? 'up' : 'idle'} ${bytesText(link.bytes)}`, tone: link.cut ? {kind: 'cut'} : dim},
+			{text: link.cut ? ' cut' : ` ${link.pairs > 0 ? 'up' : 'idle'} ${bytes(link.bytes)}`, tone: link.cut ? {kind: 'cut'} : dim},
 		],
 		link: index,
 	};

@@ -7,7 +7,8 @@ import {open} from 'node:fs/promises';
 import {join} from 'node:path';
 import {minesOnDemand, networkByName, type NetworkParams} from '../../node/consensus/networks.js';
 import type {BlockRow, LogLine, MempoolRow, NotStakingReason, PeerInfo, Snapshot, TipRow} from '../../store/snapshot.js';
-import {linkWireInput, WireRing} from '../../store/wire.js';
+import {feeRateStats} from '../../store/store.js';
+import {LinkWire} from '../link-wire.js';
 import type {Lab} from '../lab.js';
 import {rpcBatch, type Answer} from '../rpc-client.js';
 
@@ -39,8 +40,7 @@ export class RpcNodeStore {
 	private readonly rows = new Map<string, BlockRow>();
 	private readonly net: NetworkParams;
 	private own: LogLine[] = [];
-	private wire: {readonly ring: WireRing; readonly untap: () => void} | null = null;
-	private wireTimer: NodeJS.Timeout | undefined;
+	private wire: LinkWire | null = null;
 
 	constructor(
 		readonly lab: Lab,
@@ -81,34 +81,19 @@ export class RpcNodeStore {
 	 */
 	openWire(): void {
 		if (this.wire || this.closed) return;
-		const ring = new WireRing();
-		const untaps: (() => void)[] = [];
+		const wire = new LinkWire(() => this.emit());
 		for (const [key, link] of this.lab.links) {
 			const [a, b] = key.split('-').map(Number) as [number, number];
 			if (a !== this.index && b !== this.index) continue;
-			const other = this.lab.nodes[a === this.index ? b : a]?.name ?? '?';
-			untaps.push(
-				link.tap(record => {
-					const input = linkWireInput(record, other);
-					// The link's a→b is out from the node that dials it: turned round where k is its target.
-					ring.add(a === this.index ? input : {...input, direction: input.direction === 'out' ? 'in' : 'out'});
-					// Shown within a fifth of a second, however many come.
-					this.wireTimer ??= setTimeout(() => {
-						this.wireTimer = undefined;
-						this.emit();
-					}, 200);
-				}),
-			);
+			wire.watch(link, this.lab.nodes[a === this.index ? b : a]?.name ?? '?', a !== this.index);
 		}
-		this.wire = {ring, untap: () => untaps.forEach(u => u())};
+		this.wire = wire;
 		this.set({wire: {peer: null, rows: [], seen: 0}});
 	}
 
 	closeWire(): void {
 		if (!this.wire) return;
-		clearTimeout(this.wireTimer);
-		this.wireTimer = undefined;
-		this.wire.untap();
+		this.wire.stop();
 		this.wire = null;
 		this.set({wire: null});
 	}
@@ -290,15 +275,12 @@ function mempoolView(info: {size: number; bytes: number; usage: number; maxmempo
 		const fee = sats(e.fees.base);
 		return {txid, size: e.size, fee, feeRate: Number(fee) / Math.max(1, e.size), time: e.time};
 	});
-	const rates = rows.map(r => r.feeRate).sort((x, y) => x - y);
 	return {
 		count: info?.size ?? rows.length,
 		bytes: info?.bytes ?? 0,
 		usage: info?.usage ?? 0,
 		maxBytes: info?.maxmempool ?? 0,
-		minRate: rates[0] ?? 0,
-		medianRate: rates[Math.floor(rates.length / 2)] ?? 0,
-		maxRate: rates.at(-1) ?? 0,
+		...feeRateStats(Float64Array.from(rows, r => r.feeRate)),
 		newest: rows.sort((x, y) => y.time - x.time).slice(0, 20),
 	};
 }

@@ -116,6 +116,21 @@ const alnum = (ch: string) => WORD.test(ch);
 /** Ctrl-W erases back to a space, as in a shell (readline's unix-word-rubout): "127.0.0.1:1111" is one word. */
 const nonSpace = (ch: string) => !SPACE.test(ch);
 
+/** A filter line (the log's, the wire inspector's) and whether it is being typed. */
+export interface FilterLine {
+	readonly text: string;
+	readonly cursor: number;
+	readonly editing: boolean;
+}
+
+/** One read of input while a filter line is typed: Esc clears it and stops, Enter stops, the rest edits it. */
+export function editFilter(line: FilterLine, input: string, key: EditKey): FilterLine {
+	if (key.escape) return {text: '', cursor: 0, editing: false};
+	if (key.return) return {...line, editing: false};
+	const edit = applyKeys(line.text, line.cursor, input, key);
+	return {text: edit.value, cursor: edit.cursor, editing: !edit.submitted};
+}
+
 /** Applies one read of input to a field. Several keys in one read are applied in order. */
 export function applyKeys(value: string, cursor: number, input: string, key: EditKey): Edit {
 	let v = value;

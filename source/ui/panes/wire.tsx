@@ -11,7 +11,7 @@ import {Text} from 'ink';
 import {bytes as byteSize} from '../../store/format.js';
 import {decodeFrame, envelopeParts, payloadHex, type WireField, type WireRow} from '../../store/wire.js';
 import {type Column} from '../lists/columns.js';
-import {arrayList, type ListModel, type Selection} from '../lists/selection.js';
+import {arrayList, type ListModel, type Move, type Selection} from '../lists/selection.js';
 import {Table, visible} from '../components/table.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {useColor} from '../theme.js';
@@ -182,6 +182,14 @@ export function wireDetailLines(row: WireRow, width: number): DetailLine[] {
 
 /** The first line to show so that `top` stays within the detail. */
 export const clampDetailTop = (top: number, lines: number, height: number) => Math.max(0, Math.min(top, lines - height));
+
+/** An open message's first line after a list move, its `lines` drawn `rows` at a time. */
+export function scrollDetail(top: number, move: Move, lines: number, rows: number): number {
+	const page = Math.max(1, rows - 1);
+	const at = clampDetailTop(top, lines, rows);
+	const to = move === 'up' ? at - 1 : move === 'down' ? at + 1 : move === 'page-up' ? at - page : move === 'page-down' ? at + page : move === 'home' ? 0 : lines;
+	return clampDetailTop(to, lines, rows);
+}
 
 export interface WireDetailProps {
 	readonly row: WireRow;
