@@ -3,7 +3,7 @@
  * Nothing here writes, exits or touches the disk, so every bad value can be tested without
  * spawning the binary (test/unit/config.test.ts).
  */
-import {SCENARIOS} from './lab/scenarios/scenario.js';
+import {SCENARIO_NETWORKS} from './lab/scenarios/catalog.js';
 import {TOPOLOGIES, type Topology} from './lab/topology.js';
 import {chooseBackend, type BackendChoice, type BackendName} from './node/verify/backends.js';
 import {isIP} from 'node:net';
@@ -394,11 +394,11 @@ function buildLab(flags: Flags, input: readonly string[], argv: readonly string[
 	// The lab's own default is regtest (blocks on demand), whatever the node's default.
 	const network = argv.includes('--network') || argv.some(a => a.startsWith('--network=')) ? flags.network : 'regtest';
 	if (!LAB_NETWORKS.includes(network)) fail(`the lab runs ${LAB_NETWORKS.join(', ')}, not "${network}"`);
-	const names = Object.keys(SCENARIOS);
+	const names = Object.keys(SCENARIO_NETWORKS) as (keyof typeof SCENARIO_NETWORKS)[];
 	if (flags.headless && flags.scenario === undefined) fail(`chain-tui lab --headless needs --scenario NAME (${names.join(', ')})`);
 	if (!flags.headless && flags.scenario !== undefined) fail('--scenario runs headless: add --headless (without it the lab opens its screen)');
 	const scenario = flags.scenario === undefined ? null : (names.find(n => n === flags.scenario) ?? fail(`unknown scenario "${flags.scenario}" (expected one of: ${names.join(', ')})`));
-	const runsOn = scenario === null ? null : SCENARIOS[scenario]!.networks;
+	const runsOn: readonly string[] | null = scenario === null ? null : SCENARIO_NETWORKS[scenario];
 	if (runsOn && !runsOn.includes(network)) fail(`${scenario} runs on ${runsOn.join(' and ')}, not ${network}`);
 	if (flags.datadir !== undefined && flags.datadir.trim() === '') fail('--datadir needs a directory');
 	return {command: 'lab', nodes: flags.nodes, topology, network, scenario, dir: flags.datadir ?? null, mouse: flags.mouse};

@@ -8,6 +8,7 @@ import {deepReorg} from './deep-reorg.js';
 import {doubleSpend} from './double-spend.js';
 import {lateJoiner} from './late-joiner.js';
 import {partitionHeal} from './partition-heal.js';
+import {SCENARIO_NETWORKS, type ScenarioName} from './catalog.js';
 
 export interface ScenarioReport {
 	readonly scenario: string;
@@ -21,18 +22,19 @@ export type Scenario = (lab: Lab) => Promise<ScenarioReport>;
 
 export interface ScenarioEntry {
 	readonly run: Scenario;
-	/**
-	 * The lab's networks it runs on. regtest mines on demand; posregtest mines its bootstrap (blocks
-	 * 1-10) on demand and stakes the rest; main mines real proof of work, seconds a block.
-	 */
+	/** The lab's networks it runs on (catalog.ts). */
 	readonly networks: readonly string[];
 }
 
-/** The scenarios by name (`chain-tui lab --headless --scenario NAME`). */
-export const SCENARIOS: Readonly<Record<string, ScenarioEntry>> = {
-	'partition-heal': {run: partitionHeal, networks: ['regtest', 'posregtest']},
-	'deep-reorg': {run: deepReorg, networks: ['regtest', 'posregtest']},
-	'late-joiner': {run: lateJoiner, networks: ['regtest']},
-	churn: {run: churn, networks: ['regtest', 'posregtest']},
-	'double-spend': {run: doubleSpend, networks: ['regtest']},
+const RUNNERS: Readonly<Record<ScenarioName, Scenario>> = {
+	'partition-heal': partitionHeal,
+	'deep-reorg': deepReorg,
+	'late-joiner': lateJoiner,
+	churn,
+	'double-spend': doubleSpend,
 };
+
+/** The scenarios by name (`chain-tui lab --headless --scenario NAME`). */
+export const SCENARIOS: Readonly<Record<string, ScenarioEntry>> = Object.fromEntries(
+	Object.entries(RUNNERS).map(([name, run]) => [name, {run, networks: SCENARIO_NETWORKS[name as ScenarioName]}]),
+);
