@@ -145,8 +145,7 @@ export class FullNode extends EventEmitter<{log: [line: string]; stop: []}> {
 				options.port === undefined
 					? null
 					: new Pool({chain, mempool, port: options.port, ...(options.host ? {host: options.host} : {}), peers: options.peers ?? [], ...(options.connect?.length ? {connect: options.connect} : {}), ...(options.pingTimeoutMs ? {timeouts: pingTimeouts(options.pingTimeoutMs)} : {}), addrPath: join(datadir, 'peers.json'), ...(options.now ? {now: options.now} : {})});
-			const opened = chain;
-			const staker = network.stake ? new Staker({chain, mempool, wallet, ...(options.now ? {now: options.now} : {}), syncing: () => (pool ? stakerShouldWait(pool, opened) : false), ...(options.stakeTickMs ? {tickMs: options.stakeTickMs} : {})}) : null;
+			const staker = network.stake ? new Staker({chain, mempool, wallet, ...(options.now ? {now: options.now} : {}), syncing: () => (pool ? stakerShouldWait(pool) : false), ...(options.stakeTickMs ? {tickMs: options.stakeTickMs} : {})}) : null;
 			const node = new FullNode(options, chain, verifier, mempool, wallet, miner, pool, rpc, staker);
 			await wallet.resubmit();
 			try {
@@ -203,8 +202,8 @@ const STAKE_BEHIND_BLOCKS = 10;
  * initial download, or well behind a block some peer can still give us. A block or two behind is
  * ordinary relay; a stale header (a refused duplicate stake) must not keep a staker off for good.
  */
-function stakerShouldWait(pool: Pool, chain: Chain): boolean {
+function stakerShouldWait(pool: Pool): boolean {
 	if (pool.initialDownload) return true;
 	const status = pool.syncStatus();
-	return status.headers - chain.height > STAKE_BEHIND_BLOCKS;
+	return status.headers - status.blocks > STAKE_BEHIND_BLOCKS;
 }

@@ -1,3 +1,4 @@
+import {seal} from './checksum.js';
 import {mkdir, stat} from 'node:fs/promises';
 import {Level} from 'level';
 import {DatadirError, StorageError} from '../errors.js';
@@ -11,6 +12,11 @@ function plain(b: Uint8Array): Uint8Array {
 export type BatchOp =
 	| {readonly type: 'put'; readonly key: Uint8Array; readonly value: Uint8Array}
 	| {readonly type: 'del'; readonly key: Uint8Array};
+
+/** A put of a record that carries a checksum of its key and value (checksum.ts; which records: layout.ts). */
+export function sealed(key: Uint8Array, value: Uint8Array): BatchOp {
+	return {type: 'put', key, value: seal(key, value)};
+}
 
 export interface StorageOptions extends DiskSpaceOptions {
 	/** Test hook: runs before each batch is written; what it throws counts as a failed write. */

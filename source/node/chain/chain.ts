@@ -19,8 +19,8 @@ import {COINSTAKE_INDEX, engineFor, minedModifier, ProofOfStake, type BitsInfo, 
 import {GENESIS_STAKE_MODIFIER} from '../consensus/kernel.js';
 import {MEDIAN_TIME_SPAN, medianTime, checkBlockContext, checkBlockSanity, checkHeaderContext, checkTxInputs} from '../consensus/rules.js';
 import {SerialQueue} from '../util/lock.js';
-import {ChainDB, damaged, type BatchOp, type StorageOptions} from './chain-db.js';
-import {seal, unseal} from './checksum.js';
+import {ChainDB, damaged, sealed, type BatchOp, type StorageOptions} from './chain-db.js';
+import {unseal} from './checksum.js';
 import {ChainEntry, Status} from './entry.js';
 import {HeaderTable, RAW_ENTRY_SIZE} from './header-table.js';
 import {Candidates} from './candidates.js';
@@ -111,11 +111,6 @@ const DEFAULT_MAX_ORPHANS = 100;
 const DEFAULT_MAX_ORPHAN_BYTES = 20_000_000;
 /** Bitcoin Core's -checkblocks default. */
 const DEFAULT_CHECK_BLOCKS = 6;
-
-/** A put of a record that carries a checksum (e, u, c, t: layout.ts). */
-function sealed(key: Uint8Array, value: Uint8Array): BatchOp {
-	return {type: 'put', key, value: seal(key, value)};
-}
 
 function entryPut(entry: ChainEntry): BatchOp {
 	return sealed(layout.e(entry.hash), entry.toRaw());

@@ -14,12 +14,11 @@ export class CoinView {
 
 	constructor(
 		private readonly load: (prevout: OutPoint) => Promise<Coin | null>,
-		private readonly loadMany?: (prevouts: readonly OutPoint[]) => Promise<(Coin | null)[]>,
+		private readonly loadMany: (prevouts: readonly OutPoint[]) => Promise<(Coin | null)[]>,
 	) {}
 
 	/**
-	 * Starts reading every coin a block spends at once, in one LevelDB call where `loadMany` is
-	 * given (one trip to LevelDB's thread for the block, where a read per input cost a native call
+	 * Starts reading every coin a block spends at once, in one LevelDB call (one trip to LevelDB's thread for the block, where a read per input cost a native call
 	 * and a promise each: the reads were a third of connecting a block once signature checks got
 	 * fast). get() still answers from the block's own changes first.
 	 */
@@ -34,10 +33,6 @@ export class CoinView {
 			}
 		}
 		if (fresh.length === 0) return;
-		if (!this.loadMany) {
-			for (const prevout of fresh) this.remember(prevout.key(), this.load(prevout));
-			return;
-		}
 		const all = this.loadMany(fresh);
 		fresh.forEach((prevout, i) => this.remember(prevout.key(), all.then(coins => coins[i]!)));
 	}

@@ -56,8 +56,13 @@ export class BlockDownloader {
 	notFound(peer: Peer, hex: string): void {
 		if (this.inflight.get(hex)?.peer !== peer) return;
 		this.cancel(hex);
+		this.refuse(peer, hex);
+	}
+
+	/** `hex` is never asked of `peer` again, nor for a while of its IP's next connections. */
+	private refuse(peer: Peer, hex: string): void {
 		this.ctx.state(peer)?.refused.add(hex);
-		this.ctx.hosts.refuse(refusalKey(peer), hex); // nor of its next connection
+		this.ctx.hosts.refuse(refusalKey(peer), hex);
 	}
 
 	peerClosed(peer: Peer, inflight: Iterable<string>): void {
@@ -199,8 +204,7 @@ export class BlockDownloader {
 		for (const [hex, flight] of this.inflight) {
 			if (flight.arrived || now - flight.since < this.stallMs) continue;
 			this.cancel(hex);
-			this.ctx.state(flight.peer)?.refused.add(hex); // someone else gets it
-			this.ctx.hosts.refuse(refusalKey(flight.peer), hex);
+			this.refuse(flight.peer, hex); // someone else gets it
 			stalled.set(flight.peer, (stalled.get(flight.peer) ?? 0) + 1);
 		}
 		// One stall per peer per pass, however many of its blocks were late together.

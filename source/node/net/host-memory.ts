@@ -86,21 +86,17 @@ export class HostMemory {
 
 	/** The peer under `key` (refusalKey) refused the block `hex` (notfound, or a stall). */
 	refuse(key: string, hex: string): void {
-		const known = this.refused(key); // drops the expired first
 		const {refused} = this.record(key);
+		dropExpired(refused, this.now());
 		if (refused.delete(hex)) refused.set(hex, this.now()); // refused again: newest now
-		else if (known.length < MAX_REFUSED_PER_HOST) refused.set(hex, this.now());
+		else if (refused.size < MAX_REFUSED_PER_HOST) refused.set(hex, this.now());
 	}
 
 	/** The blocks the peer under `key` (refusalKey) refused in the last HOST_REFUSED_S. */
 	refused(key: string): string[] {
 		if (!this.hosts.has(key)) return [];
 		const {refused} = this.record(key);
-		const since = this.now() - HOST_REFUSED_S;
-		for (const [hex, at] of refused) {
-			if (at >= since) break; // oldest first: the rest are newer
-			refused.delete(hex);
-		}
+		dropExpired(refused, this.now());
 		return [...refused.keys()];
 	}
 
@@ -133,5 +129,14 @@ export class HostMemory {
 		}
 		this.hosts.set(key, rec);
 		return rec;
+	}
+}
+
+/** Forgets the refusals older than HOST_REFUSED_S (the map runs oldest first). */
+function dropExpired(refused: Map<string, number>, now: number): void {
+	const since = now - HOST_REFUSED_S;
+	for (const [hex, at] of refused) {
+		if (at >= since) break; // oldest first: the rest are newer
+		refused.delete(hex);
 	}
 }

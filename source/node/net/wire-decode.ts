@@ -10,7 +10,8 @@
  * came, cut to a bounded length: whatever draws it sanitizes it (ui/terminal/sanitize.ts).
  */
 import {sha256d} from '../crypto/hash.js';
-import {hashToHex, toHex} from '../encoding/hex.js';
+import {equalBytes, hashToHex, toHex} from '../encoding/hex.js';
+import {addressKey} from './addrman.js';
 import {Reader} from '../encoding/reader.js';
 import type {Block} from '../primitives/block.js';
 import type {Header} from '../primitives/header.js';
@@ -72,7 +73,7 @@ function bounded<T>(items: readonly T[], field: (item: T, index: number) => Wire
 }
 
 const isZero = (b: Uint8Array) => b.every(x => x === 0);
-const address = (a: NetAddress) => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`);
+const address = (a: NetAddress) => addressKey(a.host, a.port);
 const services = (s: bigint) => `0x${s.toString(16)}${s & 1n ? ' (NODE_NETWORK)' : ''}`;
 const unixTime = (t: number | bigint) => {
 	const n = Number(t);
@@ -268,7 +269,7 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
 	const base = {command: name ?? raw, size: payload.length, envelope};
 	const problems: string[] = [];
 	if (frame.length - HEADER_SIZE !== length) problems.push(`length says ${length} B, ${frame.length - HEADER_SIZE} B present`);
-	if (toHex(envelope.checksum) !== toHex(envelope.actualChecksum)) problems.push('bad checksum');
+	if (!equalBytes(envelope.checksum, envelope.actualChecksum)) problems.push('bad checksum');
 	if (name === null) {
 		problems.push('bad command name');
 		return {...base, message: null, problem: problems.join(', '), summary: `${problems.join(', ')}: "${cut(raw)}" ${payload.length} B`, fields: []};
@@ -317,7 +318,7 @@ const spaced = (b: Uint8Array) => [...b].map(x => x.toString(16).padStart(2, '0'
 export function envelopeParts(frame: Uint8Array, d: DecodedFrame = decodeFrame(frame)): EnvelopePart[] {
 	const e = d.envelope;
 	if (!e) return [];
-	const checksumOk = toHex(e.checksum) === toHex(e.actualChecksum);
+	const checksumOk = equalBytes(e.checksum, e.actualChecksum);
 	return [
 		{label: 'magic', offset: 0, hex: spaced(e.magic), meaning: 'network'},
 		{label: 'command', offset: 4, hex: spaced(e.command), meaning: `"${cut(d.command)}"`},

@@ -8,8 +8,8 @@ import {Writer} from '../../encoding/writer.js';
 import {p2pkhHash} from '../../primitives/script.js';
 import {OutPoint} from '../../primitives/tx.js';
 import {StorageError} from '../../errors.js';
-import {damaged, type BatchOp, type ChainDB} from '../chain-db.js';
-import {seal, unseal} from '../checksum.js';
+import {damaged, sealed, type BatchOp, type ChainDB} from '../chain-db.js';
+import {unseal} from '../checksum.js';
 import {layout} from '../layout.js';
 import type {IndexedBlock, Indexer} from './indexer.js';
 
@@ -26,7 +26,6 @@ const RECEIVED = 0;
 const SPENT = 1;
 
 /** A put whose value ends in the CRC-32 of key and value (schema version 3). */
-const sealed = (key: Uint8Array, value: Uint8Array): BatchOp => ({type: 'put', key, value: seal(key, value)});
 const EMPTY = new Uint8Array(0);
 
 export class AddressIndex implements Indexer {

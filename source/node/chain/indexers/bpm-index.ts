@@ -6,8 +6,8 @@ import {equalBytes, hashToHex} from '../../encoding/hex.js';
 import {Writer} from '../../encoding/writer.js';
 import {p2pkhHash, parseBpm} from '../../primitives/script.js';
 import {StorageError} from '../../errors.js';
-import {damaged, type BatchOp, type ChainDB} from '../chain-db.js';
-import {seal, unseal} from '../checksum.js';
+import {damaged, sealed, type BatchOp, type ChainDB} from '../chain-db.js';
+import {unseal} from '../checksum.js';
 import {layout} from '../layout.js';
 import type {IndexedBlock, Indexer} from './indexer.js';
 
@@ -29,7 +29,7 @@ export class BpmIndex implements Indexer {
 			const owner = p2pkhHash(first.script);
 			if (bpm === undefined || bpm === null || !owner) return;
 			const key = layout.P(b.height, tx.hash());
-			ops.push({type: 'put', key, value: seal(key, new Writer(22).bytes(owner).u16(bpm).finish())});
+			ops.push(sealed(key, new Writer(22).bytes(owner).u16(bpm).finish()));
 		});
 	}
 

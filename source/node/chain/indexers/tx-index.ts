@@ -2,8 +2,8 @@
 import {hashToHex} from '../../encoding/hex.js';
 import {Writer} from '../../encoding/writer.js';
 import {StorageError} from '../../errors.js';
-import {damaged, type BatchOp, type ChainDB} from '../chain-db.js';
-import {seal, unseal} from '../checksum.js';
+import {damaged, sealed, type BatchOp, type ChainDB} from '../chain-db.js';
+import {unseal} from '../checksum.js';
 import {layout} from '../layout.js';
 import type {IndexedBlock, Indexer} from './indexer.js';
 
@@ -14,7 +14,7 @@ export class TxIndex implements Indexer {
 		const where = b.entry.hash;
 		b.block.txs.forEach((tx, t) => {
 			const key = layout.t(tx.hash());
-			ops.push({type: 'put', key, value: seal(key, new Writer(36).bytes(where).u32(t).finish())});
+			ops.push(sealed(key, new Writer(36).bytes(where).u32(t).finish()));
 		});
 	}
 
