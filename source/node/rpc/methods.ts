@@ -596,27 +596,8 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			const minconf = int(params, 1, 'minconf', 0);
 			bool(params, 2, false);
 			avoidReuse(params, 3);
-			const ours = await wallet.addresses();
-			const isOurs = (script: Uint8Array) => {
-				const h = p2pkhHash(script);
-				return h !== null && ours.some(a => equalBytes(a.hash, h));
-			};
-			let total = 0n;
-			for (const a of ours) {
-				for (const {prevout, coin} of await chain.getAddressCoins(a.hash)) {
-					if (mempool.spender(prevout)) continue;
-					if (coin.coinbase && chain.height + 1 - coin.height < net.coinbaseMaturity) continue;
-					if (chain.height - coin.height + 1 >= minconf) total += coin.value;
-				}
-			}
-			if (minconf <= 0) {
-				for (const entry of mempool.all()) {
-					if (!(await trusted(entry.tx, isOurs, 0))) continue;
-					entry.tx.outputs.forEach((o, index) => {
-						if (isOurs(o.script) && !mempool.spender(new OutPoint(hexToHash(entry.txid), index))) total += o.value;
-					});
-				}
-			}
+			const coins = await availableCoins({minconf, maxconf: Infinity, only: null, includeUnsafe: false, includeImmature: false, take: () => true});
+			const total = coins.reduce((sum, c) => sum + c.value, 0n);
 			return new Amount(total);
 		},
 		getbalances: async () => {
@@ -649,39 +630,8 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 					only.add(a);
 				}
 			}
-			const ours = await wallet.addresses();
-			const mine = ours.filter(a => !only || only.has(a.address));
-			const owner = (script: Uint8Array) => {
-				const h = p2pkhHash(script);
-				return h ? mine.find(a => equalBytes(a.hash, h)) : undefined;
-			};
-			const isOurs = (script: Uint8Array) => {
-				const h = p2pkhHash(script);
-				return h !== null && ours.some(a => equalBytes(a.hash, h));
-			};
-			const out = [];
-			for (const a of mine) {
-				for (const {prevout, coin} of await chain.getAddressCoins(a.hash)) {
-					if (mempool.spender(prevout)) continue;
-					if (coin.coinbase && chain.height + 1 - coin.height < net.coinbaseMaturity && !q.includeImmature) continue;
-					const confirmations = chain.height - coin.height + 1;
-					if (confirmations < minconf || confirmations > maxconf) continue;
-					if (!q.take(coin.value)) continue;
-					out.push({txid: hashToHex(prevout.txid), vout: prevout.index, address: a.address, label: a.label, scriptPubKey: toHex(coin.script), amount: new Amount(coin.value), confirmations, spendable: true, solvable: true, safe: true});
-				}
-			}
-			if (minconf <= 0 && maxconf >= 0) {
-				for (const entry of mempool.all()) {
-					const safe = await trusted(entry.tx, isOurs, 0);
-					if (!safe && !includeUnsafe) continue;
-					entry.tx.outputs.forEach((o, index) => {
-						const a = owner(o.script);
-						if (!a || mempool.spender(new OutPoint(hexToHash(entry.txid), index))) return;
-						if (!q.take(o.value)) return;
-						out.push({txid: entry.txid, vout: index, address: a.address, label: a.label, scriptPubKey: toHex(o.script), amount: new Amount(o.value), confirmations: 0, spendable: true, solvable: true, safe});
-					});
-				}
-			}
+			const coins = await availableCoins({minconf, maxconf, only, includeUnsafe, includeImmature: q.includeImmature, take: value => q.take(value)});
+			const out = coins.map(c => ({txid: c.txid, vout: c.vout, address: c.address, label: c.label, scriptPubKey: toHex(c.script), amount: new Amount(c.value), confirmations: c.confirmations, spendable: true, solvable: true, safe: c.safe}));
 			return out;
 		},
 		listtransactions: async params => {
@@ -876,6 +826,49 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 	}
 
 	/** Core's CachedTxIsTrusted for an unconfirmed transaction: every input ours, parents trusted. */
+	/**
+	 * The wallet's spendable outputs, as Core's AvailableCoins: confirmed ones within minconf..maxconf,
+	 * then (minconf 0) the mempool's, `safe` when all their inputs are ours; whatever the mempool
+	 * spends, immature coinbase (unless asked for) and what `take` refuses are left out. listunspent
+	 * lists them (`only`: those addresses); getbalance adds them up.
+	 */
+	async function availableCoins(o: {minconf: number; maxconf: number; only: ReadonlySet<string> | null; includeUnsafe: boolean; includeImmature: boolean; take: (value: bigint) => boolean}) {
+		const ours = await wallet.addresses();
+		const mine = ours.filter(a => !o.only || o.only.has(a.address));
+		const owner = (script: Uint8Array) => {
+			const h = p2pkhHash(script);
+			return h ? mine.find(a => equalBytes(a.hash, h)) : undefined;
+		};
+		const isOurs = (script: Uint8Array) => {
+			const h = p2pkhHash(script);
+			return h !== null && ours.some(a => equalBytes(a.hash, h));
+		};
+		const out: {txid: string; vout: number; address: string; label: string; script: Uint8Array; value: bigint; confirmations: number; safe: boolean}[] = [];
+		for (const a of mine) {
+			for (const {prevout, coin} of await chain.getAddressCoins(a.hash)) {
+				if (mempool.spender(prevout)) continue;
+				if (coin.coinbase && chain.height + 1 - coin.height < net.coinbaseMaturity && !o.includeImmature) continue;
+				const confirmations = chain.height - coin.height + 1;
+				if (confirmations < o.minconf || confirmations > o.maxconf) continue;
+				if (!o.take(coin.value)) continue;
+				out.push({txid: hashToHex(prevout.txid), vout: prevout.index, address: a.address, label: a.label, script: coin.script, value: coin.value, confirmations, safe: true});
+			}
+		}
+		if (o.minconf <= 0 && o.maxconf >= 0) {
+			for (const entry of mempool.all()) {
+				const safe = await trusted(entry.tx, isOurs, 0);
+				if (!safe && !o.includeUnsafe) continue;
+				entry.tx.outputs.forEach((output, index) => {
+					const a = owner(output.script);
+					if (!a || mempool.spender(new OutPoint(hexToHash(entry.txid), index))) return;
+					if (!o.take(output.value)) return;
+					out.push({txid: entry.txid, vout: index, address: a.address, label: a.label, script: output.script, value: output.value, confirmations: 0, safe});
+				});
+			}
+		}
+		return out;
+	}
+
 	async function trusted(tx: Transaction, isOurs: (script: Uint8Array) => boolean, depth: number): Promise<boolean> {
 		if (depth > 100) return false;
 		for (const input of tx.inputs) {
