@@ -192,7 +192,7 @@ beforeAll(async () => {
 	}
 	expect(ref.chain.height).toBe(1000);
 	for (let h = 0; h <= 1000; h++) onRef.set(ref.chain.getEntryByHeight(h)!.hashHex, h);
-	refUtxoHash = (await utxoSetInfo(ref.chain)).hash;
+	refUtxoHash = (await utxoSetInfo(ref.chain)).hash!;
 
 	// The fork: the reference up to FORK_AT, then its own blocks, whose payments spend the very
 	// coins the reference's blocks at the same heights spend (a double spend across the reorg).

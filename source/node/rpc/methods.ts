@@ -318,7 +318,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			// to reading the set (there is no coinstatsindex here).
 			if (arg(params, 1) !== undefined) throw bad('Querying specific block heights requires coinstatsindex');
 			bool(params, 2, true);
-			const info = await utxoSetInfo(chain, {muhash: hashType === 'muhash'});
+			const info = await utxoSetInfo(chain, {hashType});
 			const hashed = hashType === 'hash_serialized_3' ? {hash_serialized_3: info.hash} : hashType === 'muhash' ? {muhash: info.muhash} : {};
 			return {height: info.height, bestblock: info.bestblock, txouts: info.txouts, total_amount: new Amount(info.totalUnits), ...hashed};
 		},
