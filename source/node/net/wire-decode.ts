@@ -256,8 +256,8 @@ function decodeReject(payload: Uint8Array): {summary: string; fields: WireField[
 
 const errorText = (error: unknown) => cut(error instanceof Error ? error.message : String(error));
 
-/** Everything the inspector shows of one framed message; never throws. */
-export function decodeFrame(frame: Uint8Array): DecodedFrame {
+/** Everything the inspector shows of one framed message (`fields: false`: all but the fields); never throws. */
+export function decodeFrame(frame: Uint8Array, options: {readonly fields?: boolean} = {}): DecodedFrame {
 	if (frame.length < HEADER_SIZE) {
 		return {command: '', size: 0, envelope: null, message: null, problem: 'truncated', summary: `truncated: ${frame.length} bytes, no whole envelope`, fields: []};
 	}
@@ -278,7 +278,7 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
 	if ((COMMANDS as readonly string[]).includes(name)) {
 		try {
 			const message = decodePayload(name as Command, payload);
-			return {...base, message, problem: problems.length > 0 ? problems.join(', ') : null, summary: say(summarize(message)), fields: fieldsOf(message)};
+			return {...base, message, problem: problems.length > 0 ? problems.join(', ') : null, summary: say(summarize(message)), fields: options.fields === false ? [] : fieldsOf(message)};
 		} catch (error) {
 			problems.push(`malformed ${name}`);
 			return {...base, message: null, problem: problems.join(', '), summary: `${problems.join(', ')}: ${errorText(error)}`, fields: [{label: 'error', value: errorText(error)}]};
@@ -299,7 +299,8 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
 
 /** The list's one line for a framed message. */
 export function summarizeFrame(frame: Uint8Array): string {
-	return decodeFrame(frame).summary;
+	// A row's one line: the fields (a txid hashed per transaction of a block, …) wait for Enter.
+	return decodeFrame(frame, {fields: false}).summary;
 }
 
 // ---------------------------------------------------------------- hex
