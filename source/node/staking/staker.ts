@@ -276,9 +276,9 @@ export class Staker extends EventEmitter<{status: [StakingStatus]; block: [Block
 	 * not trying (off, locked, bootstrap, syncing): what staking would do, for the screen.
 	 */
 	async preview(): Promise<StakingStatus> {
-		const status = this.status();
-		if (status.reason === null) return status;
-		const coins = await this.wallet.stakeableCoins(status.height, this.engine.stake.minStakeAge);
+		// Trying: its own last figures. Otherwise the status is made once, from the wallet's coins.
+		if (this.enabled && this.last.reason === null) return this.status();
+		const coins = await this.wallet.stakeableCoins(this.chain.tip.height + 1, this.engine.stake.minStakeAge);
 		return this.statusFor(coins.length, coins.reduce((sum, c) => sum + c.coin.value, 0n));
 	}
 
