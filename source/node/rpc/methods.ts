@@ -13,7 +13,7 @@ import type {Block} from '../primitives/block.js';
 import type {ChainEntry} from '../chain/entry.js';
 import {availableParallelism} from 'node:os';
 import {isIP} from 'node:net';
-import {classifyOutput, p2pkhHash, p2pkhScript} from '../primitives/script.js';
+import {classifyOutput, MAX_SCRIPT_SIZE, OP, p2pkhHash, p2pkhScript} from '../primitives/script.js';
 import {difficulty as difficultyOf} from '../consensus/pow.js';
 import {minesOnDemand} from '../consensus/networks.js';
 import {MiningRefusedError} from '../mining/miner.js';
@@ -23,7 +23,7 @@ import {utxoSetInfo} from '../chain/utxo-stats.js';
 import {AmountError, parseAmount} from '../wallet/amount.js';
 import {WalletError, WalletLockedError} from '../wallet/keystore.js';
 import {Amount, JsonNumber, type JsonValue} from './json.js';
-import {RPC_ERRORS as E, RpcError, type RpcHandler} from './server.js';
+import {RPC_ERRORS as E, RpcError, usageLine, type RpcHandler} from './server.js';
 
 const bad = (message: string) => new RpcError(E.INVALID_PARAMETER, message);
 
@@ -365,7 +365,7 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			// Core: an unspendable output (OP_RETURN, a BPM reading here) may burn at most
 			// maxburnamount (default 0).
 			const maxBurn = arg(params, 2) === undefined ? 0n : amount(params, 2, net.maxMoney);
-			if (tx.outputs.some(o => (o.script[0] === 0x6a || o.script.length > 10_000) && o.value > maxBurn)) throw new RpcError(E.VERIFY_ERROR, 'Unspendable output exceeds maximum configured by user (maxburnamount)');
+			if (tx.outputs.some(o => (o.script[0] === OP.RETURN || o.script.length > MAX_SCRIPT_SIZE) && o.value > maxBurn)) throw new RpcError(E.VERIFY_ERROR, 'Unspendable output exceeds maximum configured by user (maxburnamount)');
 			// Core tests acceptance first, then the fee; with no test-accept here, the fee is checked
 			// first when every input is known (an unknown input leaves it to the mempool's answer).
 			if (maxRate > 0n && !mempool.get(tx.txid())) {
@@ -422,7 +422,8 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 			const only = arg(params, 1) === undefined ? null : str(params, 1, 'network').toLowerCase();
 			if (only !== null && !['ipv4', 'ipv6', 'onion', 'i2p', 'cjdns'].includes(only)) throw bad(`Network not recognized: ${str(params, 1, 'network')}`);
 			const networkOf = (host: string) => (isIP(host) === 6 ? 'ipv6' : 'ipv4');
-			const known = (pool?.addrman.sample(Number.MAX_SAFE_INTEGER) ?? []).filter(a => only === null || networkOf(a.host) === only);
+			// Unfiltered, the sample is the answer: only as many drawn as asked for.
+			const known = (pool?.addrman.sample(only === null && count > 0 ? count : Number.MAX_SAFE_INTEGER) ?? []).filter(a => only === null || networkOf(a.host) === only);
 			return known.slice(0, count === 0 ? known.length : count).map(a => ({time: a.lastSeen, services: Number(a.services), address: a.host, port: a.port, network: networkOf(a.host)}));
 		},
 		addnode: async params => {
@@ -917,5 +918,5 @@ export function rpcMethods({node, startedAt, stop}: MethodContext): Record<strin
 /** `help <command>`: its usage, the parameters in order (Core's help begins with the same line). */
 export function helpText(command: string): string {
 	const names = PARAM_NAMES[command] ?? [];
-	return `${[command, ...names].join(' ')}\n\n${names.length === 0 ? 'Takes no parameters.' : `Parameters, in order (or by name): ${names.join(', ')}.`}\n`;
+	return `${usageLine(command, names)}\n\n${names.length === 0 ? 'Takes no parameters.' : `Parameters, in order (or by name): ${names.join(', ')}.`}\n`;
 }

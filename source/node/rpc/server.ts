@@ -403,7 +403,9 @@ export class RpcServer {
 }
 
 /** The usage line Core's help starts with, and why the call was refused. */
+/** A method's usage line, as Core's help prints it first: `getblockhash height`. */
+export const usageLine = (method: string, names: readonly string[]): string => [method, ...names].join(' ');
+
 export function usage(method: string, names: readonly string[], given: number): string {
-	const line = [method, ...names].join(' ');
-	return `${line}\n\n${method} takes ${names.length === 0 ? 'no parameters' : `at most ${names.length} parameter${names.length === 1 ? '' : 's'}`}; ${given} given`;
+	return `${usageLine(method, names)}\n\n${method} takes ${names.length === 0 ? 'no parameters' : `at most ${names.length} parameter${names.length === 1 ? '' : 's'}`}; ${given} given`;
 }

@@ -313,6 +313,8 @@ export class Wallet {
 		const immature = all.filter(s => !this.isMature(s.coin)).reduce((sum, s) => sum + s.coin.value, 0n);
 		const want = outputs.reduce((sum, o) => sum + o.value, 0n);
 
+		// With subtractfeefromamount the fee comes out of the payment, not on top of it.
+		const onTop = (fee: bigint) => (how.subtractFee ? 0n : fee);
 		const chosen: Spendable[] = [];
 		let have = 0n;
 		let fee = 0n;
@@ -320,18 +322,18 @@ export class Wallet {
 			chosen.push(s);
 			have += s.coin.value;
 			fee = feeFor(TX_OVERHEAD + INPUT_SIZE * chosen.length + OUTPUT_SIZE * (outputs.length + 1));
-			if (have >= want + (how.subtractFee ? 0n : fee)) break;
+			if (have >= want + onTop(fee)) break;
 		}
-		if (chosen.length === 0 || have < want + (how.subtractFee ? 0n : fee)) {
+		if (chosen.length === 0 || have < want + onTop(fee)) {
 			const total = spendable.reduce((sum, s) => sum + s.coin.value, 0n);
-			const needFee = how.subtractFee ? 0n : feeFor(TX_OVERHEAD + INPUT_SIZE * Math.max(1, spendable.length) + OUTPUT_SIZE * (outputs.length + 1));
+			const needFee = onTop(feeFor(TX_OVERHEAD + INPUT_SIZE * Math.max(1, spendable.length) + OUTPUT_SIZE * (outputs.length + 1)));
 			let message = `insufficient funds: need ${formatAmount(want + needFee)} (${formatAmount(want)} plus fee ${formatAmount(needFee)}), spendable ${formatAmount(total)}`;
 			if (immature > 0n) message += `; ${formatAmount(immature)} more is immature mining reward (spendable after ${this.chain.network.coinbaseMaturity} confirmations)`;
 			if (held > 0n) message += `; ${formatAmount(held)} more is spent by pending transactions another node sharing the wallet file sent`;
 			throw new WalletError('insufficient-funds', message);
 		}
 
-		const change = have - want - (how.subtractFee ? 0n : fee);
+		const change = have - want - onTop(fee);
 		const changeHash = changeTo ? decodeAddress(changeTo, this.version) : hash160(chosen[0]!.publicKey);
 		const txOutputs = [...outputs];
 		if (how.subtractFee) {
